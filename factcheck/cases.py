@@ -1,0 +1,189 @@
+"""Declarative rule cases: report text in, expected claims out; shipped for rule authors to reuse.
+
+A cases file sits beside the rule file it tests (`metrics/killed.cases.yaml` beside
+`metrics/killed.yaml`) and reads:
+
+    cases:
+      - name: passive voice with a qualifier
+        text: At least 84 people were killed in the blasts.
+        published: 2024-01-04        # optional: the report's date
+        claims:                      # every claim the text must give, and no other
+          - {metric: killed, figure: at least 84, low: 84, high: null}
+
+Only the keys a case lists are checked. `claims: []` says the text gives no claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
+from .documents import Document, parse_date
+from .errors import RuleError
+from .rules import CASES_SUFFIX, RuleSet
+from .yamlio import line_of, load_yaml_file
+
+FINDING_CASES_FILE = "findings.cases.yaml"  # reports in, findings out (see FindingCase)
+CASE_KEYS = {"name", "text", "published", "source", "claims", "years"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One declarative case: a report's text and the claims it must give."""
+
+    file: str
+    line: int | None
+    name: str
+    text: str
+    expected: tuple[Mapping[str, Any], ...]
+    published: date | None = None
+    source: str | None = None
+    years: tuple[int, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{Path(self.file).name.removesuffix(CASES_SUFFIX)}: {self.name}"
+
+
+def load_cases(directory: Path) -> list[Case]:
+    """Every case in the `*.cases.yaml` files under a rules folder, in file order."""
+    cases: list[Case] = []
+    for path in sorted(directory.rglob(f"*{CASES_SUFFIX}")):
+        if path.name == FINDING_CASES_FILE:
+            continue
+        data = load_yaml_file(path)
+        if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+            raise RuleError("a cases file must have a 'cases' list", path, line_of(data))
+        for index, item in enumerate(data["cases"]):
+            line = line_of(data["cases"], index)
+            if not isinstance(item, dict) or not {"name", "text", "claims"} <= set(item):
+                raise RuleError("a case needs 'name', 'text' and 'claims'", path, line)
+            unknown = set(item) - CASE_KEYS
+            if unknown:
+                raise RuleError(f"unknown key '{sorted(unknown)[0]}' in a case", path, line)
+            for claim in item["claims"] or []:
+                bad = set(claim) - set(CLAIM_COLUMNS)
+                if bad:
+                    raise RuleError(f"'{sorted(bad)[0]}' is not a claims-table column", path,
+                                    line_of(claim) or line)
+            published = parse_date(item["published"]) if item.get("published") else None
+            cases.append(Case(str(path), line, str(item["name"]), str(item["text"]),
+                              tuple(item["claims"] or ()), published, item.get("source"),
+                              tuple(item.get("years") or ())))
+    return cases
+
+
+def _same(expected: Any, found: Any) -> bool:
+    if isinstance(expected, date) or isinstance(found, date):
+        return str(expected) == str(found)
+    if isinstance(expected, int | float) and not isinstance(expected, bool) and found is not None:
+        return float(expected) == float(found)
+    if isinstance(expected, str) and isinstance(found, str):
+        return expected.casefold() == found.casefold()
+    return expected == found
+
+
+def _describe(claim: Claim) -> str:
+    interval = f"[{claim.low}, {claim.high}]"
+    extra = "" if claim.in_scope else f", out of scope ({claim.scope_note})"
+    return (f"{claim.metric} {claim.figure!r} {interval} by {claim.attributed_to or '-'} "
+            f"on {claim.claim_date or '-'}{extra}")
+
+
+def run_case(case: Case, reader: ClaimReader) -> list[str]:
+    """What is wrong with the claims read from a case's text; empty when the case passes."""
+    document = Document(doc=case.id, text=case.text, outlet=case.source,
+                        published=case.published)
+    years = list(case.years) or ([case.published.year] if case.published else [])
+    claims = reader.read(document, StoryContext(years=years))
+    for number, claim in enumerate(claims, start=1):
+        claim.claim_id = f"c{number}"
+    values = [{**c.row(), "part_of": c.total.figure if c.total else None} for c in claims]
+    unmatched = list(range(len(claims)))
+    problems = []
+    for expected in case.expected:
+        match = next((i for i in unmatched
+                      if all(_same(v, values[i].get(k)) for k, v in expected.items())), None)
+        if match is None:
+            problems.append(f"expected {dict(expected)}")
+        else:
+            unmatched.remove(match)
+    problems += [f"unexpected {_describe(claims[i])}" for i in unmatched]
+    if problems:
+        problems.append("found: " + ("; ".join(_describe(c) for c in claims) or "no claims"))
+    return problems
+
+
+def run_cases(rules: RuleSet, directory: Path) -> dict[Case, list[str]]:
+    """Run every case under a rules folder against a rule set."""
+    reader = ClaimReader(rules)
+    return {case: run_case(case, reader) for case in load_cases(directory)}
+
+
+@dataclass(frozen=True)
+class FindingCase:
+    """A few reports in, the findings their claims must give."""
+
+    file: str
+    line: int | None
+    name: str
+    reports: tuple[Mapping[str, Any], ...]
+    expected: tuple[Mapping[str, Any], ...]
+
+    @property
+    def id(self) -> str:
+        return f"{Path(self.file).name.removesuffix(CASES_SUFFIX)}: {self.name}"
+
+
+def load_finding_cases(path: Path) -> list[FindingCase]:
+    """Cases of `findings.cases.yaml`: each lists `reports` and the `findings` expected."""
+    data = load_yaml_file(path)
+    cases = []
+    for index, item in enumerate(data.get("cases") or []):
+        line = line_of(data["cases"], index)
+        if not isinstance(item, dict) or not {"name", "reports", "findings"} <= set(item):
+            raise RuleError("a findings case needs 'name', 'reports' and 'findings'", path, line)
+        cases.append(FindingCase(str(path), line, str(item["name"]), tuple(item["reports"]),
+                                 tuple(item["findings"] or ())))
+    return cases
+
+
+def run_finding_case(case: FindingCase, rules: RuleSet) -> list[str]:
+    """What is wrong with the findings for a case's reports; empty when the case passes."""
+    from .api import claims_frame, find_discrepancies, read_claims
+
+    documents = [
+        Document(doc=f"report{n}", text=str(r["text"]), outlet=r.get("source"),
+                 published=parse_date(r["date"]) if r.get("date") else None)
+        for n, r in enumerate(case.reports, start=1)
+    ]
+    claims = claims_frame(read_claims(documents, rules))
+    findings = find_discrepancies(claims, rules)
+    figures = dict(zip(claims["claim_id"], claims["figure"], strict=True))
+    found = [
+        {"kind": f["kind"], "metric": f["metric"], "rule": f["rule"],
+         "severity": f["severity"],
+         "figures": [figures[i] for i in f["claim_ids"]]}
+        for f in findings.to_dict("records")
+    ]
+    unmatched = list(range(len(found)))
+    problems = []
+    for expected in case.expected:
+        match = next((i for i in unmatched if all(
+            sorted(map(str, v)) == sorted(map(str, found[i].get(k, [])))
+            if isinstance(v, list) else _same(v, found[i].get(k))
+            for k, v in expected.items())), None)
+        if match is None:
+            problems.append(f"expected {dict(expected)}")
+        else:
+            unmatched.remove(match)
+    problems += [f"unexpected {found[i]}" for i in unmatched]
+    if problems:
+        claim_list = "; ".join(f"{r['claim_id']} {r['metric']} {r['figure']!r} "
+                               f"({r['claim_date']})" for r in claims.to_dict("records"))
+        problems.append(f"claims: {claim_list or 'none'}")
+    return problems

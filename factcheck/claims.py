@@ -1,0 +1,574 @@
+"""Claims stage: attach each figure to a metric, a source, a date and a scope: one `Claim` each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import blingfire
+import regex
+
+from .dates import DateMention, DateReader
+from .documents import Document
+from .errors import RuleError
+from .numbers import NumberMention
+from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern
+
+CLAIM_COLUMNS = [
+    "claim_id", "story", "doc", "outlet", "published", "kind", "metric", "figure", "value",
+    "low", "high", "low_inclusive", "high_inclusive", "qualifier", "subject", "scope", "part_of",
+    "attributed_to", "claim_date", "in_scope", "scope_note", "revision", "quote", "line", "column",
+]
+SLOT = "⟨{}⟩"  # a figure's place in a masked sentence; patterns see {N} as this slot
+_MACRO = regex.compile(r"(?<!\\[pP])\{([A-Z]+)\}")  # not \p{L}
+# Words left at the end of a source phrase once a date inside it is taken out.
+_TRAILING_WORDS = {"on", "in", "at", "late", "early", "last", "this", "morning", "afternoon",
+                   "evening", "night", "(", ")"}
+_YEAR = regex.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|,\d)")
+
+
+@dataclass(slots=True)
+class Claim:
+    """One figure a report attaches to a metric, with its source, date, scope and position."""
+
+    story: str
+    doc: str
+    outlet: str | None
+    published: date | None
+    metric: str
+    figure: str
+    value: float | None
+    low: float | None
+    high: float | None
+    low_inclusive: bool
+    high_inclusive: bool
+    qualifier: str | None
+    subject: str | None
+    quote: str
+    line: int
+    column: int
+    kind: str = "numeric"
+    scope: str | None = None
+    part_of: str | None = None
+    attributed_to: str | None = None
+    claim_date: date | None = None
+    in_scope: bool = True
+    scope_note: str | None = None
+    claim_id: str = ""
+    # Not in the table: where the figure is, and what the comparison stage needs to know.
+    start: int = 0
+    end: int = 0
+    sentence: int = 0
+    revision: bool = False  # the sentence says the figure is a revision ("lowered to 96")
+    total: Claim | None = None  # the claim this one is a part of; its id goes in `part_of`
+
+    def row(self) -> dict[str, Any]:
+        return {column: getattr(self, column) for column in CLAIM_COLUMNS}
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    headline: bool = False
+
+
+@dataclass(slots=True)
+class Frame:
+    """An attribution: who said it, and when, as found in one sentence."""
+
+    start: int
+    end: int
+    source: str
+    kind: str = "plain"  # plain | cited | post (source named after the verb)
+    date: date | None = None
+    date_mention: DateMention | None = None
+
+
+@dataclass
+class StoryContext:
+    """What the other reports of the story fix: the years an undated report belongs to."""
+
+    years: list[int] = field(default_factory=list)
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive and punctuation, lower case: "Ministry's," → "ministry"."""
+    return regex.sub(r"(?:[’']s)?[,.;:]*$", "", word.lower())
+
+
+def _words_alternation(words: Iterable[str]) -> str:
+    return "|".join(regex.escape(str(w)).replace(r"\ ", r"\s+")
+                    for w in sorted(set(words), key=len, reverse=True))
+
+
+class ClaimReader:
+    """Compiled claim patterns, attribution and scope rules: reads claims from one document."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.numbers = rules.numbers
+        self.dates = DateReader(rules.dates)
+        grammar = rules.grammar
+        self._macros = {name: str(body) for name, body in grammar["macros"].items()}
+        self._macros["PEOPLE"] = _words_alternation(grammar["people_nouns"])
+        self._macros["N"] = r"⟨(?P<n>\d+)⟩"
+        self.metrics = []
+        for metric in rules.metrics.values():
+            compiled = [self._compile(p, metric.source) for p in metric.patterns]
+            keywords = regex.compile(rf"\b(?:{_words_alternation(metric.keywords)})",
+                                     regex.IGNORECASE)
+            self.metrics.append((metric, keywords, compiled))
+        grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
+        self.part_patterns = [self._compile(p, grammar_path) for p in grammar["part_patterns"]]
+        self._setup_attribution(rules.attribution)
+        self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
+        markers = _words_alternation(self.dates.state_markers)
+        self._state_marker = regex.compile(rf"\b(?:{markers})\s+(?:late\s+|early\s+)?$",
+                                           regex.IGNORECASE)
+        self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
+                               for p in rules.compare.get("revision_words", [])]
+
+    # -- patterns -------------------------------------------------------------------------
+    def _expand(self, pattern: str, source: str, depth: int = 0) -> str:
+        def substitute(match: regex.Match) -> str:
+            name = match.group(1)
+            if name not in self._macros:
+                raise RuleError(f"unknown macro {{{name}}} in pattern {pattern!r}", source)
+            if depth > 4:
+                raise RuleError(f"macro {{{name}}} refers to itself", source)
+            return self._expand(self._macros[name], source, depth + 1)
+        return _MACRO.sub(substitute, pattern)
+
+    def _compile(self, pattern: str, source: str) -> regex.Pattern:
+        expanded = self._expand(pattern, source)
+        compiled = compile_pattern(expanded, source, None)
+        if "n" not in compiled.groupindex:
+            raise RuleError(f"pattern {pattern!r} has no {{N}} slot for the figure", source)
+        return compiled
+
+    # -- attribution ----------------------------------------------------------------------
+    def _setup_attribution(self, config: Mapping[str, Any]) -> None:
+        aux = _words_alternation(config["verb_auxiliaries"])
+        verbs = _words_alternation(config["speech_verbs"])
+        phrases = "|".join(config["speech_phrases"])
+        self._verb = regex.compile(
+            rf"\b(?:(?:{aux})\s+)*(?P<verb>{phrases}|{verbs})\b", regex.IGNORECASE)
+        self._lead = regex.compile(
+            rf"\b(?P<lead>{_words_alternation(config['lead_phrases'])})\s+", regex.IGNORECASE)
+        self._lead_kind = {k.lower(): v for k, v in config["lead_phrases"].items()}
+        self._possessive = regex.compile(
+            rf"\bby\s+(?P<src>[^,.;]{{2,60}}?)[’']s\s+(?:{_words_alternation(config['possessive_phrases'])})\b",
+            regex.IGNORECASE)
+        self._boundary_word = regex.compile(
+            rf"\b(?:{_words_alternation(config['boundaries'])})\b", regex.IGNORECASE)
+        self._fillers = {w.lower() for w in config["leading_fillers"]}
+        self._aux_words = {w.lower() for w in config["verb_auxiliaries"]} | {
+            "been", "be", "being", "is", "was", "were", "are", "it"}
+        self._source_nouns = {w.lower() for w in config["source_nouns"]}
+        self._document_nouns = {w.lower() for w in config["document_nouns"]}
+        self._pronouns = {w.lower() for w in config["pronouns"]}
+        self._max_words = int(config["max_source_words"])
+
+    def _clean_source(self, text: str) -> str | None:
+        """The source phrase, trimmed, or None when the words do not name anyone."""
+        text = text.strip(" \t\n,;:—–-\"“”'‘’()")
+        words = text.split()
+        while words and words[0].lower().strip(",") in self._fillers:
+            words = words[1:]
+        if not words or len(words) > self._max_words:
+            return None
+        while words and words[-1].lower() in _TRAILING_WORDS:
+            words = words[:-1]
+        if not words or words[-1].lower() in self._aux_words:
+            return None
+        text = " ".join(words).strip(" ,;:")
+        lowered = [_bare(w) for w in words]
+        if len(words) == 1 and lowered[0] in self._pronouns:
+            return text
+        capitalised = any(w[:1].isupper() for w in words[1:]) or (
+            words[0][:1].isupper() and words[0].lower() not in {"the", "a", "an", "as", "in"})
+        if capitalised or any(w in self._source_nouns for w in lowered):
+            return text
+        return None
+
+    def _frames(self, text: str, sentence: Sentence, dates: list[DateMention],
+                published: date | None, years: Sequence[int]) -> list[Frame]:
+        """Attribution frames of one sentence, in text order."""
+        start, end = sentence.start, sentence.end
+        # Dates inside a source phrase ("the ministry Friday (January 5) evening released") are
+        # the frame's date, not part of the source: blank them out before reading the source.
+        blanked = list(text[start:end])
+        for mention in dates:
+            for i in range(mention.start - start, mention.end - start):
+                blanked[i] = " "
+        plain = "".join(blanked)
+        frames: list[Frame] = []
+        for match in self._lead.finditer(plain):
+            rest = plain[match.end():]
+            cut = regex.search(r"[,.;:“”\"]|\bthat\b", rest)
+            source = self._clean_source(rest[: cut.start() if cut else len(rest)])
+            if source:
+                frames.append(Frame(start + match.start(), start + match.end() + len(source),
+                                    source, self._lead_kind[match.group("lead").lower()]))
+        for match in self._possessive.finditer(plain):
+            source = self._clean_source(match.group("src"))
+            if source:
+                frames.append(Frame(start + match.start(), start + match.end(), source))
+        previous_end = 0
+        for match in self._verb.finditer(plain):
+            before = plain[previous_end: match.start()]
+            cuts = [m.end() for m in regex.finditer(r"[,;:“”\"]|\s[—–-]+\s", before)]
+            cuts += [m.end() for m in self._boundary_word.finditer(before)]
+            head = before[max(cuts) if cuts else 0:]
+            source = self._clean_source(head) if head.strip() else None
+            kind = "plain"
+            if source is None and not head.strip() and cuts:
+                # ", read the statement." / ", says Interior Ministry": the source follows the verb
+                after = plain[match.end():]
+                stop = regex.search(r"[,.;:“”\"(]|\bthat\b|$", after)
+                source = self._clean_source(after[: stop.start()])
+                kind = "post"
+            previous_end = match.end()
+            if not source:
+                continue
+            frame = Frame(start + match.start() - len(head), start + match.end(), source, kind)
+            frame.date_mention = self._frame_date(frame, match, dates, text)
+            frames.append(frame)
+        if sentence.headline:
+            colon = regex.match(r"\s*#*\s*(?P<src>[^:]{2,40}):\s", plain)
+            if colon and (source := self._clean_source(colon.group("src"))):
+                frames.append(Frame(start, start + colon.end(), source))
+        for frame in frames:
+            if frame.date_mention is not None:
+                frame.date = self.dates.resolve(frame.date_mention, published, years)
+        frames.sort(key=lambda f: f.start)
+        return frames
+
+    @staticmethod
+    def _frame_date(frame: Frame, verb: regex.Match, dates: list[DateMention],
+                    text: str) -> DateMention | None:
+        verb_end = frame.end
+        for mention in dates:
+            # a date inside the source phrase, or right after the verb: "reported on January 7"
+            if frame.start <= mention.start < verb_end:
+                return mention
+            gap = text[verb_end: mention.start]
+            if 0 <= mention.start - verb_end <= 16 and regex.fullmatch(
+                    r"\s*(?:(?:on|late|early|last|this|in the|on the)\s+)*", gap):
+                return mention
+        return None
+
+    def _resolve(self, frame: Frame, history: list[Frame], sentences_text: list[str]) -> Frame:
+        """Resolve "the ministry", "the statement", "he", "Bakhshi" to an earlier full source."""
+        words = frame.source.split()
+        lowered = [_bare(w) for w in words]
+        if not history:
+            return frame
+        if len(words) == 1 and lowered[0] in self._pronouns:
+            for earlier in reversed(history):
+                person = earlier.source.split()
+                if lowered[0] in {"he", "she"} and sum(w[:1].isupper() for w in person) < 2:
+                    continue
+                return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
+                             frame.date_mention)
+            return frame
+        definite = lowered[0] in {"the", "its", "their"} and not any(
+            w[:1].isupper() for w in words[1:])
+        head = lowered[-1]
+        if definite and head in self._document_nouns:
+            for earlier, sentence_text in zip(reversed(history), reversed(sentences_text),
+                                              strict=True):
+                if head in sentence_text.lower():
+                    return Frame(frame.start, frame.end, earlier.source, frame.kind,
+                                 frame.date or earlier.date, frame.date_mention)
+            return frame
+        if definite and head in self._source_nouns:
+            for earlier in reversed(history):
+                if regex.search(rf"\b{regex.escape(head)}\b", earlier.source, regex.IGNORECASE) \
+                        and earlier.source.lower() != frame.source.lower():
+                    return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
+                                 frame.date_mention)
+            return frame
+        if len(words) == 1 and words[0][:1].isupper():
+            for earlier in reversed(history):
+                names = earlier.source.split()
+                if len(names) > 1 and names[-1].strip(",.") == words[0]:
+                    return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
+                                 frame.date_mention)
+        return frame
+
+    # -- scope ----------------------------------------------------------------------------
+    def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
+        flags = regex.IGNORECASE | regex.MULTILINE
+        self._other = [
+            (f"{group.replace('_', ' ')}: {name}", compile_pattern(p, path, None, flags))
+            for group in ("other_period", "other_event")
+            for name, p in config[group].items()
+        ]
+        self._other_years = bool(config["other_years"])
+        self._noise = [compile_pattern(p, path, None, flags) for p in config["noise_lines"]]
+
+    def _out_of_scope(self, sentence_text: str, figure_spans: list[tuple[int, int]],
+                      years: Sequence[int]) -> str | None:
+        for note, pattern in self._other:
+            if pattern.search(sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
+                return note
+        if self._other_years:
+            for match in _YEAR.finditer(sentence_text):
+                if any(a <= match.start() < b for a, b in figure_spans):
+                    continue
+                year = int(match.group(0))
+                if not years or year < min(years):
+                    return f"other period: {year}"
+        return None
+
+    # -- segmentation ---------------------------------------------------------------------
+    def sentences(self, text: str, start: int) -> list[Sentence]:
+        """Sentences of the body, with paragraph numbers; headlines and noise lines handled."""
+        result: list[Sentence] = []
+        paragraph = 0
+        block: list[tuple[int, int]] = []  # lines of the current paragraph
+
+        def flush() -> None:
+            nonlocal paragraph
+            if not block:
+                return
+            first, last = block[0][0], block[-1][1]
+            chunk = text[first:last].replace("\n", " ")
+            _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
+            for a, b in offsets:
+                result.append(Sentence(first + a, first + b, paragraph))
+            block.clear()
+            paragraph += 1
+
+        position = start
+        for line in text[start:].splitlines(keepends=True):
+            line_start, line_end = position, position + len(line.rstrip("\r\n"))
+            position += len(line)
+            stripped = line.strip()
+            if not stripped or any(p.search(stripped) for p in self._noise):
+                flush()
+                continue
+            if stripped.startswith("#"):
+                flush()
+                offset = line_start + len(line) - len(line.lstrip(" \t#"))
+                result.append(Sentence(offset, line_end, paragraph, headline=True))
+                paragraph += 1
+                continue
+            block.append((line_start, line_end))
+        flush()
+        return result
+
+    # -- claims ---------------------------------------------------------------------------
+    def read(self, document: Document, context: StoryContext | None = None) -> list[Claim]:
+        """All claims of one document, in text order (ids are given by the caller)."""
+        context = context or StoryContext()
+        text = document.text
+        years = context.years or ([document.published.year] if document.published else [])
+        mentions = self.numbers.find(text, document.body_start)
+        sentences = self.sentences(text, document.body_start)
+        claims: list[Claim] = []
+        history: list[Frame] = []
+        history_text: list[str] = []
+        source_dates: dict[str, date] = {}
+        carried: Frame | None = None
+        previous_paragraph = -1
+        cursor = 0
+        for index, sentence in enumerate(sentences):
+            if sentence.paragraph != previous_paragraph:
+                carried, previous_paragraph = None, sentence.paragraph
+            in_sentence: list[NumberMention] = []
+            while cursor < len(mentions) and mentions[cursor].start < sentence.start:
+                cursor += 1
+            probe = cursor
+            while probe < len(mentions) and mentions[probe].end <= sentence.end:
+                in_sentence.append(mentions[probe])
+                probe += 1
+            sentence_text = text[sentence.start: sentence.end]
+            dates = self.dates.find(text, sentence.start, sentence.end)
+            frames = []
+            if self._verb.search(sentence_text) or self._lead.search(sentence_text) or \
+                    sentence.headline:
+                frames = [self._resolve(f, history, history_text)
+                          for f in self._frames(text, sentence, dates, document.published, years)]
+            for frame in frames:
+                key = frame.source.lower()
+                if frame.date is None and key in source_dates:
+                    frame.date = source_dates[key]
+                elif frame.date is not None:
+                    source_dates[key] = frame.date  # the latest date this source was cited with
+            found = self._claims_in(document, sentence, sentence_text, in_sentence, index)
+            if found:
+                self._attribute(found, frames, carried, dates, document.published, years, text,
+                                sentence)
+                spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
+                note = self._out_of_scope(sentence_text, spans, years)
+                revision = any(p.search(sentence_text) for p in self.revision_words)
+                for claim in found:
+                    claim.revision = revision
+                    if note:
+                        claim.in_scope, claim.scope_note = False, note
+                claims.extend(found)
+            history.extend(frames)
+            history_text.extend(sentence_text for _ in frames)
+            if frames:
+                carried = frames[-1] if frames[-1].kind == "post" else None
+        self._link_parts(claims)
+        return claims
+
+    def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
+                   mentions: list[NumberMention], index: int) -> list[Claim]:
+        if not mentions:
+            return []
+        metrics = [(m, pats) for m, keywords, pats in self.metrics
+                   if keywords.search(sentence_text)]
+        if not metrics and not self.part_patterns:
+            return []
+        masked, to_original = _mask(sentence_text, sentence.start, mentions)
+        span = (sentence.start, sentence.end)
+        best: dict[int, tuple[int, int, str, regex.Match]] = {}
+        for order, (metric, patterns) in enumerate(metrics):
+            for pattern in patterns:
+                for match in pattern.finditer(masked, overlapped=True,
+                                              timeout=PATTERN_TIMEOUT_SECONDS):
+                    slot = int(match.group("n"))
+                    key = (match.end() - match.start(), order)
+                    if slot not in best or key < best[slot][:2]:
+                        best[slot] = (*key, metric.name, match)
+        claims_by_slot: dict[int, Claim] = {}
+        for slot in sorted(best):
+            _, _, metric_name, match = best[slot]
+            claims_by_slot[slot] = self._claim(document, mentions[slot], metric_name, match,
+                                               to_original, index, span)
+        for pattern in self.part_patterns:
+            for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
+                slot = int(match.group("n"))
+                totals = [s for s in claims_by_slot if s < slot]
+                if slot in claims_by_slot or not totals:
+                    continue
+                total = claims_by_slot[max(totals)]
+                part = self._claim(document, mentions[slot], total.metric, match, to_original,
+                                   index, span)
+                part.total = total
+                claims_by_slot[slot] = part
+        return [claims_by_slot[s] for s in sorted(claims_by_slot)]
+
+    def _claim(self, document: Document, mention: NumberMention, metric: str,
+               match: regex.Match, to_original: Any, index: int,
+               sentence_span: tuple[int, int]) -> Claim:
+        text = document.text
+        start = min(to_original(match.start()), mention.start)
+        end = max(to_original(match.end()), mention.end)
+        start, end = _clause(text, start, end, *sentence_span)
+        quote = text[start:end].strip(" \t\n,;:.“”\"")
+        quote_start = text.find(quote, start) if quote else start
+        subject = None
+        if "who" in match.groupdict() and match.group("who"):
+            subject = " ".join(match.group("who").split())
+        line = text.count("\n", 0, mention.start) + 1
+        column = mention.start - (text.rfind("\n", 0, mention.start) + 1) + 1
+        return Claim(
+            story=document.story, doc=document.doc, outlet=document.outlet,
+            published=document.published, metric=metric, figure=mention.text,
+            value=mention.value, low=mention.low, high=mention.high,
+            low_inclusive=mention.low_inclusive, high_inclusive=mention.high_inclusive,
+            qualifier=mention.qualifier, subject=subject,
+            quote=text[quote_start: quote_start + len(quote)], line=line, column=column,
+            start=mention.start, end=mention.end, sentence=index,
+        )
+
+    def _attribute(self, claims: list[Claim], frames: list[Frame], carried: Frame | None,
+                   dates: list[DateMention], published: date | None, years: Sequence[int],
+                   text: str, sentence: Sentence) -> None:
+        state = [d for d in dates
+                 if self._state_marker.search(text[max(sentence.start, d.start - 12): d.start])]
+        for claim in claims:
+            before = [f for f in frames if f.end <= claim.start or f.start <= claim.start < f.end]
+            after = [f for f in frames if f.start >= claim.end]
+            cited = [f for f in before if f.kind == "cited"]
+            chosen = cited[-1] if cited else before[-1] if before else (
+                after[0] if after else carried)
+            if chosen is not None:
+                claim.attributed_to = chosen.source
+            dated = [f for f in ([chosen] if chosen else []) + before[::-1] + after
+                     if f is not None and f.date is not None]
+            if dated:
+                claim.claim_date = dated[0].date
+            elif state and (pinned := self.dates.resolve(state[0], published, years)):
+                claim.claim_date = pinned
+            else:
+                claim.claim_date = published
+
+    @staticmethod
+    def _link_parts(claims: list[Claim]) -> None:
+        """A run of claims right after a total, same metric and source, that adds up to it."""
+        for index, total in enumerate(claims):
+            if total.value is None or total.low != total.high or total.total is not None:
+                continue
+            parts: list[Claim] = []
+            for later in claims[index + 1:]:
+                if later.metric != total.metric:
+                    continue
+                if later.sentence - total.sentence > 5 or later.value is None \
+                        or later.low != later.high or later.value >= total.value \
+                        or later.attributed_to not in (None, total.attributed_to):
+                    break
+                parts.append(later)
+                if len(parts) >= 2 and sum(p.value or 0 for p in parts) == total.value:
+                    for part in parts:
+                        part.total = total
+                    break
+
+
+_CLAUSE_BREAK = regex.compile(r"[;:()“”\"]|,\s|\s[—–-]\s")
+MAX_QUOTE = 180
+
+
+def _clause(text: str, start: int, end: int, sentence_start: int, sentence_end: int
+            ) -> tuple[int, int]:
+    """Widen a matched span to the clause around it, unless that clause runs too long."""
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence_start, start)]
+    after = _CLAUSE_BREAK.search(text, end, sentence_end)
+    clause_start = before[-1] if before else sentence_start
+    clause_end = after.start() if after else sentence_end
+    if clause_end - clause_start > MAX_QUOTE:
+        return start, end
+    return clause_start, clause_end
+
+
+def _mask(sentence_text: str, offset: int,
+          mentions: Sequence[NumberMention]) -> tuple[str, Any]:
+    """The sentence with each figure replaced by a numbered slot, and a map back to the text."""
+    pieces: list[str] = []
+    # (masked start, original start, original length, slot length or 0 for copied text)
+    spans: list[tuple[int, int, int, int]] = []
+    cursor = 0
+    masked_length = 0
+    for slot, mention in enumerate(mentions):
+        a, b = mention.start - offset, mention.end - offset
+        chunk = sentence_text[cursor:a]
+        pieces.append(chunk)
+        spans.append((masked_length, offset + cursor, len(chunk), 0))
+        masked_length += len(chunk)
+        token = SLOT.format(slot)
+        pieces.append(token)
+        spans.append((masked_length, offset + a, b - a, len(token)))
+        masked_length += len(token)
+        cursor = b
+    pieces.append(sentence_text[cursor:])
+    spans.append((masked_length, offset + cursor, len(sentence_text) - cursor, 0))
+
+    def to_original(position: int) -> int:
+        for masked_start, original_start, length, slot_length in reversed(spans):
+            if position >= masked_start:
+                if slot_length:  # a position inside a slot maps to the figure's start or end
+                    return original_start + (length if position >= masked_start + slot_length
+                                             else 0)
+                return original_start + (position - masked_start)
+        return offset
+
+    return "".join(pieces), to_original

@@ -1,0 +1,731 @@
+"""Numbers stage: find the figures in a text and read each as a value or an interval.
+
+The lexicon (qualifier words and their readings, vague counts, units, labels, months, number
+words) lives in `rules/numbers.yaml`; this module compiles it once into a few regular
+expressions and reads each match. `NumberReader.find` returns counts only: years, dates,
+times, measures, money, percentages, ordinals and labels are recognised and dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from text_to_num import text2num
+
+from .errors import RuleError
+from .yamlio import line_of, load_yaml_file
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A figure as written ("at least 84"), with the interval it stands for."""
+
+    start: int  # span in the text, qualifier words included
+    end: int
+    text: str  # the words as written, e.g. "at least forty-eight"
+    value: float | None  # the figure as stated (84 for "at least 84"); None for ranges and vague words
+    low: float | None  # interval; None means unbounded on that side
+    high: float | None
+    low_inclusive: bool
+    high_inclusive: bool
+    qualifier: str | None  # the qualifier words as written ("at least", "Over"), else None
+    kind: str  # exact | lower | upper | approx | range | vague
+    number_start: int  # span of the number itself, without the qualifier
+    number_end: int
+
+    def contains(self, x: float) -> bool:
+        """Whether the figure `x` lies in this mention's interval."""
+        if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
+            return False
+        return not (
+            self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive))
+        )
+
+
+KINDS = ("exact", "lower", "upper", "approx", "range", "vague")
+_BOUND_EXPRESSIONS = ("v", "v*(1-band)", "v*(1+band)", None)
+_REQUIRED_KEYS = (
+    "band", "readings", "qualifiers", "ranges", "vague", "words", "multipliers", "fractions",
+    "abbreviations", "suffixes", "years", "people_nouns", "units", "currency_before",
+    "labels_before", "months", "ordinals", "not_counts", "blocked",
+)  # fmt: skip
+_WS = re.compile(r"\s+")
+_WORD_TOKEN = re.compile(r"[^\W\d_]+(?:\.(?=\w))?|\d[\d.,\u00a0\u2009\u202f ]*\d|\d|\.\d+")
+# A digit token as written: thousands by commas (also Indian 12,34,567), by spaces, or none.
+_DIGITS = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d\d)+,\d{3}|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+"
+    r"|\d{1,3}(?: \d{3})+|\d+)(?!\d)(?:\.\d+)?|\.\d+"
+)
+_DIGITS_RE = re.compile(_DIGITS)
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_GLUED_M = re.compile(r"\dm\Z")
+_YEAR_SHAPE = re.compile(r"\d{4}")
+_DAY_SHAPE = re.compile(r"\d{1,2}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    kind: str
+    low: str | None
+    high: str | None
+    low_inclusive: bool
+    high_inclusive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    """A number read from its words: value, and the scale it ends with ("two million" → 1e6)."""
+
+    start: int
+    end: int
+    value: float
+    trail: float
+    plain_digits: bool  # written as bare digits, no grouping, decimal or scale ("2017")
+
+
+# --------------------------------------------------------------------------------------------
+# regex building
+
+
+def _trie(phrases: Iterable[str], space: str = r"\s+") -> str:
+    """A regex matching any of `phrases`, factored as a trie so a failing match fails fast.
+
+    Spaces in a phrase match `space`. The longest phrase wins where several share a prefix.
+    """
+    root: dict[str, Any] = {}
+    for phrase in phrases:
+        node = root
+        for atom in (space if ch == " " else re.escape(ch) for ch in _WS.sub(" ", phrase.strip())):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        terminal = "" in node
+        branches = [atom + emit(child) for atom, child in node.items() if atom != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if terminal:
+            return f"(?:{body})?"
+        return body
+
+    return emit(root) if root else "(?!)"
+
+
+def _words_list(config: Mapping[str, Any], key: str, path: str, container: Any = None) -> list[str]:
+    parent = config if container is None else container
+    items = parent.get(key)
+    if not isinstance(items, list) or not all(isinstance(x, str | int | float) for x in items):
+        raise RuleError(f"`{key}` must be a list of words", path, line_of(parent, key))
+    return [str(x) for x in items]
+
+
+def _number(container: Mapping[str, Any], key: str, path: str, *, positive: bool = True) -> float:
+    value = container.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or (positive and value <= 0):
+        raise RuleError(
+            f"`{key}` must be a {'positive ' if positive else ''}number, got {value!r}",
+            path,
+            line_of(container, key),
+        )
+    return float(value)
+
+
+def _mapping(container: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
+    value = container.get(key)
+    if not isinstance(value, Mapping):
+        raise RuleError(f"`{key}` must be a mapping", path, line_of(container, key))
+    return value
+
+
+def _number_map(container: Mapping[str, Any], key: str, path: str) -> dict[str, float]:
+    table = _mapping(container, key, path)
+    return {str(word): _number(table, word, path) for word in table}
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text.strip()).lower()
+
+
+def _round(x: float) -> float:
+    return float(round(x, 9))
+
+
+class NumberReader:
+    """Finds count mentions in text; build it once with `from_config` and reuse it."""
+
+    def __init__(self, config: Mapping[str, Any], path: str) -> None:
+        self.path = path
+        self._load(config, path)
+        self._compile()
+
+    @classmethod
+    def from_config(
+        cls, config: Mapping[str, Any], path: str = "rules/numbers.yaml"
+    ) -> NumberReader:
+        """Build a reader from parsed `numbers.yaml`; a malformed config raises `RuleError`."""
+        if not isinstance(config, Mapping):
+            raise RuleError("the numbers config must be a mapping", path, line_of(config))
+        return cls(config, path)
+
+    # ----------------------------------------------------------------------------------------
+    # config
+
+    def _load(self, config: Mapping[str, Any], path: str) -> None:
+        for key in _REQUIRED_KEYS:
+            if key not in config:
+                raise RuleError(f"missing key `{key}`", path, line_of(config))
+        unknown = sorted(set(config) - set(_REQUIRED_KEYS) - {"phrases", "suffix_m_before_people"})
+        if unknown:
+            raise RuleError(
+                f"unknown key `{unknown[0]}` (expected one of {', '.join(_REQUIRED_KEYS)})",
+                path,
+                line_of(config, unknown[0]),
+            )
+        band = config["band"]
+        if isinstance(band, bool) or not isinstance(band, int | float) or not 0 <= band < 1:
+            raise RuleError(f"`band` must be a number in [0, 1), got {band!r}", path, line_of(config, "band"))
+        self.band = float(band)
+
+        readings = _mapping(config, "readings", path)
+        self.readings: dict[str, _Reading] = {}
+        for name, spec in readings.items():
+            if not isinstance(spec, Mapping):
+                raise RuleError(f"reading `{name}` must be a mapping", path, line_of(readings, name))
+            kind = spec.get("kind")
+            if kind not in ("exact", "lower", "upper", "approx"):
+                raise RuleError(
+                    f"reading `{name}`: `kind` must be exact, lower, upper or approx, got {kind!r}",
+                    path,
+                    line_of(spec, "kind"),
+                )
+            for bound in ("low", "high"):
+                if spec.get(bound) not in _BOUND_EXPRESSIONS:
+                    raise RuleError(
+                        f"reading `{name}`: `{bound}` must be one of v, v*(1-band), v*(1+band) "
+                        f"or null, got {spec.get(bound)!r}",
+                        path,
+                        line_of(spec, bound),
+                    )
+            for flag in ("low_inclusive", "high_inclusive"):
+                if not isinstance(spec.get(flag, False), bool):
+                    raise RuleError(f"reading `{name}`: `{flag}` must be true or false", path, line_of(spec, flag))
+            self.readings[name] = _Reading(
+                kind,
+                spec.get("low"),
+                spec.get("high"),
+                bool(spec.get("low_inclusive", False)) and spec.get("low") is not None,
+                bool(spec.get("high_inclusive", False)) and spec.get("high") is not None,
+            )
+
+        qualifiers = _mapping(config, "qualifiers", path)
+        self.before: dict[str, str] = {}
+        self.after: dict[str, str] = {}
+        for name, spec in qualifiers.items():
+            if name not in self.readings:
+                raise RuleError(
+                    f"qualifier group `{name}` names no reading (readings: {', '.join(self.readings)})",
+                    path,
+                    line_of(qualifiers, name),
+                )
+            if not isinstance(spec, Mapping) or not set(spec) <= {"before", "after"}:
+                raise RuleError(
+                    f"qualifier group `{name}` must map `before` and/or `after` to word lists",
+                    path,
+                    line_of(qualifiers, name),
+                )
+            for side, table in (("before", self.before), ("after", self.after)):
+                if side in spec:
+                    for phrase in _words_list(spec, side, path):
+                        table[_norm(phrase)] = name
+
+        ranges = _mapping(config, "ranges", path)
+        openers = _mapping(ranges, "openers", path)
+        self.openers = {_norm(k): [_norm(s) for s in _words_list(openers, k, path)] for k in openers}
+        self.range_separators = [_norm(s) for s in _words_list(ranges, "separators", path)]
+        self.range_joiners = [_norm(s) for s in _words_list(ranges, "joiners", path)]
+
+        self.vague: dict[str, tuple[float | None, float | None]] = {}
+        self.vague_follow: dict[str, str] = {}
+        vague = _mapping(config, "vague", path)
+        for phrase, spec in vague.items():
+            if not isinstance(spec, Mapping) or "low" not in spec:
+                raise RuleError(f"vague `{phrase}` needs at least `low`", path, line_of(vague, phrase))
+            low = _number(spec, "low", path, positive=False)
+            high = _number(spec, "high", path) if spec.get("high") is not None else None
+            if high is not None and high < low:
+                raise RuleError(f"vague `{phrase}`: `high` is below `low`", path, line_of(spec, "high"))
+            self.vague[_norm(phrase)] = (low, high)
+            if spec.get("followed_by"):
+                self.vague_follow[_norm(phrase)] = _norm(str(spec["followed_by"]))
+
+        self.phrases: dict[str, float] = {}
+        self.phrase_follow: dict[str, str] = {}
+        phrases = config.get("phrases") or {}
+        if not isinstance(phrases, Mapping):
+            raise RuleError("`phrases` must be a mapping", path, line_of(config, "phrases"))
+        for phrase, spec in phrases.items():
+            if not isinstance(spec, Mapping):
+                raise RuleError(f"phrase `{phrase}` must be a mapping", path, line_of(phrases, phrase))
+            self.phrases[_norm(phrase)] = _number(spec, "value", path, positive=False)
+            if spec.get("followed_by"):
+                self.phrase_follow[_norm(phrase)] = _norm(str(spec["followed_by"]))
+
+        words = _mapping(config, "words", path)
+        self.small_words = [_norm(w) for w in _words_list(words, "units", path) + _words_list(words, "tens", path)]
+        self.scales = _number_map(words, "scales", path)
+        aliases = _mapping(words, "aliases", path)
+        self.aliases = {_norm(k): _norm(str(v)) for k, v in aliases.items()}
+        self.articles = [_norm(w) for w in _words_list(words, "articles", path)]
+        self.multipliers = _number_map(config, "multipliers", path)
+        self.fractions = _number_map(config, "fractions", path)
+        self.abbreviations = _number_map(config, "abbreviations", path)
+        self.suffixes = {str(k): v for k, v in _number_map(config, "suffixes", path).items()}
+        self.suffix_m = (
+            _number(config, "suffix_m_before_people", path) if "suffix_m_before_people" in config else None
+        )
+        years = _mapping(config, "years", path)
+        self.year_from = _number(years, "from", path)
+        self.year_to = _number(years, "to", path)
+        self.people_nouns = _words_list(config, "people_nouns", path)
+        units = _mapping(config, "units", path)
+        self.fillers = _words_list(units, "fillers", path) if "fillers" in units else []
+        self.units = [u for group in units if group != "fillers" for u in _words_list(units, group, path)]
+        self.currency_before = _words_list(config, "currency_before", path)
+        self.labels_before = _words_list(config, "labels_before", path)
+        self.months = _words_list(config, "months", path)
+        self.ordinals = _words_list(config, "ordinals", path)
+        self.not_counts = _words_list(config, "not_counts", path)
+        blocked = _mapping(config, "blocked", path)
+        self.blocked: list[str] = []
+        for name, pattern in blocked.items():
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                raise RuleError(f"blocked `{name}`: bad regular expression: {exc}", path, line_of(blocked, name)) from None
+            self.blocked.append(str(pattern))
+
+    # ----------------------------------------------------------------------------------------
+    # compiling
+
+    def _compile(self) -> None:
+        ws = r"\s+"
+        small = _trie(self.small_words + list(self.aliases))
+        scale_words = list(self.scales) + list(self.multipliers)
+        scale = _trie(scale_words)
+        any_word = _trie(self.small_words + list(self.aliases) + scale_words)
+        article = _trie(self.articles)
+        fraction = _trie(self.fractions)
+        end = r"(?![\w'’])"
+        # "and" joins number words only after a scale: "two hundred and six", not "two and six".
+        after_scale = "(?:" + "|".join(f"(?<={re.escape(w)})" for w in sorted(scale_words)) + ")"
+        join = rf"(?:[^\S\n]*[-‑][^\S\n]*|[^\S\n]+|{after_scale}[^\S\n]+and[^\S\n]+)"
+        words_num = rf"(?:{small}|{article}{ws}{scale}){end}(?:{join}{any_word}{end})*"
+        fraction_num = (
+            rf"(?:(?:{article}|{small}){ws}(?:and{ws}(?:{article}|one){ws})?)?{fraction}"
+            rf"(?:{ws}of)?(?:{ws}{article})?{ws}{scale}{end}"
+        )
+        abbrev = _trie(self.abbreviations)
+        # The main pattern runs over the lower-cased text (literal tries are much faster without
+        # IGNORECASE); scales whose case matters ("10M" vs "700m") are checked on the original.
+        suffix = "|".join(re.escape(s) for s in sorted({x.lower() for x in self.suffixes}, key=len, reverse=True))
+        if self.suffix_m:
+            suffix = f"{suffix}|m" if suffix else "m"
+        people = _trie(self.people_nouns)
+        digits_num = (
+            rf"(?:{_DIGITS})(?:(?:{suffix or '(?!)'})(?!\w)|[^\S\n]?{abbrev}(?!\w)"
+            rf"|(?:[^\S\n]+|[^\S\n]*-[^\S\n]*){scale}{end}(?:{ws}{scale}{end})*"
+            rf"|{ws}and{ws}(?:a|one){ws}{fraction}{ws}{scale}{end})?"
+        )
+        guard_digits = r"(?<![\w.$€£¥₹#@])(?<![^\W\d_][-‑])"
+        guard_words = r"(?<![\w'’-])"
+        num = rf"(?:{guard_digits}{digits_num}(?![\w]|\.\d)|{guard_words}(?:{fraction_num}|{words_num}))"
+        symbol_sep = [s for s in self.range_separators if not s[0].isalnum()]
+        word_sep = [s for s in self.range_separators if s[0].isalnum()]
+        sep = rf"(?:[^\S\n]*(?:{_trie(symbol_sep)})[^\S\n]*|{ws}{_trie(word_sep)}{ws})"
+        opener_seps = sorted({s for seps in self.openers.values() for s in seps})
+        o_symbol = [s for s in opener_seps if not s[0].isalnum()]
+        o_word = [s for s in opener_seps if s[0].isalnum()]
+        opener_sep = rf"(?:[^\S\n]*(?:{_trie(o_symbol)})[^\S\n]*|{ws}{_trie(o_word)}{ws})"
+        pre = _trie(self.before)
+        post = _trie(self.after)
+
+        def followed(table: Mapping[str, Any], follow: Mapping[str, str]) -> str:
+            alts = []
+            for phrase in sorted(table, key=len, reverse=True):
+                word = follow.get(phrase)
+                tail = rf"(?={ws}{re.escape(word)}\b)" if word else r"(?![\w'’-])"
+                alts.append(_trie([phrase]) + tail)
+            return "|".join(alts) or "(?!)"
+
+        blocked = "|".join(f"(?:{p})" for p in self.blocked)
+        not_counts = _trie(self.not_counts)
+        # Where a match can start at all: a digit, a symbol qualifier, or a whole starting
+        # phrase (so "a" only counts before "dozen", "few", "hundred"...). The lookahead keeps
+        # the engine's work at every other position to one fast literal trie.
+        word_starts = [
+            *self.before, *self.vague, *self.phrases, *self.openers, *self.not_counts,
+            *self.small_words, *self.aliases, *self.fractions, "http", "www",
+            *(f"{a} {w}" for a in self.articles for w in [*scale_words, *self.fractions]),
+        ]  # fmt: skip
+        symbol_starts = sorted({p[0] for p in self.before if not p[0].isalnum()})
+        trigger = (
+            rf"(?=[\d.{''.join(re.escape(c) for c in symbol_starts)}]"
+            rf"|(?<![\w'’-]){_trie(w for w in word_starts if w[0].isalnum())}(?![\w'’]))"
+        )
+        self._pattern = re.compile(
+            rf"{trigger}(?:(?P<skip>(?<![\w.,])(?i:{blocked})|(?<![\w-]){not_counts}(?![\w-]))"
+            rf"|(?<![\w-])(?P<vague>{followed(self.vague, self.vague_follow)})"
+            rf"|(?<![\w-])(?P<phrase>{followed(self.phrases, self.phrase_follow)})"
+            rf"|(?<!\w)(?P<opener>{_trie(self.openers)}){ws}(?P<ra>{num})(?P<rsep>{opener_sep})(?P<rb>{num})"
+            rf"|(?:(?P<pre>(?:(?<!\w)(?=\w)|(?=[^\w\s])){pre})(?:{ws}|(?<=[^\w\s])[^\S\n]*))?"
+            rf"(?P<a>{num})(?:(?P<sep>{sep})(?P<b>{num}))?"
+            rf"(?P<post>(?:[^\S\n]+|(?=[^\w\s])){post}(?![\w]))?)"
+        )
+        self._digits = re.compile(_DIGITS)
+        units_ci = [u for u in self.units if len(u) > 1 and u == u.lower()]
+        units_cs = [u for u in self.units if not (len(u) > 1 and u == u.lower())]
+        fillers = _trie(self.fillers) if self.fillers else "(?!)"
+        unit_end = r"(?:(?<=[^\w\s])|(?![\w]))"
+        self._after_unit = re.compile(
+            rf"[^\S\n]*(?:[-‑–][^\S\n]*)?(?:(?i:of|{fillers})[^\S\n]+)?"
+            rf"(?:(?i:{_trie(units_ci, space=r'[^\S\n]+')})|{_trie(units_cs)}){unit_end}"
+        )
+        self._after_ordinal = re.compile(rf"[-‑](?i:{_trie(self.ordinals)})\b")
+        months = _trie(self.months)
+        self._after_month = re.compile(rf"(?:st|nd|rd|th)?\s*,?\s+(?:of\s+)?(?:{months})\b")
+        self._months = set(self.months)
+        self._labels = {w.lower() for w in self.labels_before}
+        self._currency = set(self.currency_before)
+        self._time_labels = {"day", "week", "month", "year"}
+        self._after_people = re.compile(rf"[^\S\n]+(?i:{people})\b")
+        joiners = "|".join(
+            rf"[^\S\n]+{re.escape(j)}[^\S\n]+" if j[0].isalnum() else rf"[^\S\n]*{re.escape(j)}[^\S\n]*"
+            for j in self.range_joiners
+        )
+        self._joiner = re.compile(f"(?i:{joiners or '(?!)'})")
+        self._token = _WORD_TOKEN
+        self._scale_value = {**self.scales, **self.multipliers}
+
+    # ----------------------------------------------------------------------------------------
+    # reading numbers
+
+    def _evaluate(self, text: str) -> tuple[float, float, bool] | None:
+        """Value, trailing scale and bare-digits flag of a number as written, or None."""
+        if text.isdigit():
+            return float(text), 1.0, True
+        digits = self._digits.match(text)
+        if digits:
+            raw = digits.group()
+            base = float(re.sub(r"[,\s\u00a0\u2009\u202f]", "", raw))
+            rest = text[digits.end() :]
+            plain = raw.isdigit() and not rest.strip()
+            tokens = self._token.findall(rest)
+            return self._apply_scales(base, tokens, plain)
+        tokens = [self.aliases.get(t, t) for t in (tok.lower() for tok in self._token.findall(text))]
+        if not tokens:
+            return None
+        if any(t in self.fractions for t in tokens):
+            return self._fraction(tokens)
+        return self._words_value(tokens)
+
+    def _apply_scales(self, base: float, tokens: list[str], plain: bool) -> tuple[float, float, bool] | None:
+        value, trail = base, 1.0
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            factor = self.suffixes.get(tok)
+            if factor is None and tok == "m" and self.suffix_m:
+                factor = self.suffix_m
+            if factor is None:
+                low = tok.lower()
+                if low == "and" and i + 2 < len(tokens) and tokens[i + 2].lower() in self.fractions:
+                    # "3 and a half million": the fraction joins the figure before the scale
+                    value += self.fractions[tokens[i + 2].lower()]
+                    i += 3
+                    continue
+                factor = self.abbreviations.get(low) or self._scale_value.get(low)
+            if factor is None:
+                return None
+            value *= factor
+            trail *= factor
+            i += 1
+        return value, trail, plain
+
+    def _fraction(self, tokens: list[str]) -> tuple[float, float, bool] | None:
+        k = next(i for i, t in enumerate(tokens) if t in self.fractions)
+        head = [t for t in tokens[:k] if t not in ("and",)]
+        whole = 0.0
+        numerator = 1.0
+        if "and" in tokens[:k]:  # "five and a half million"
+            split = tokens.index("and")
+            whole_value = self._words_value(tokens[:split])
+            if whole_value is None:
+                return None
+            whole = whole_value[0]
+            head = tokens[split + 1 : k]
+        if head and head[-1] not in self.articles:
+            head_value = self._words_value(head)
+            if head_value is None:
+                return None
+            numerator = head_value[0]
+        scale = 1.0
+        for tok in tokens[k + 1 :]:
+            if tok in ("of", *self.articles):
+                continue
+            factor = self._scale_value.get(tok)
+            if factor is None:
+                return None
+            scale *= factor
+        if scale == 1.0:
+            return None
+        return (whole + numerator * self.fractions[tokens[k]]) * scale, scale, False
+
+    def _words_value(self, tokens: Sequence[str]) -> tuple[float, float, bool] | None:
+        """Read number words: text2num for the plain part, the reader's own multipliers after."""
+        if tokens and tokens[0] in self.articles:
+            tokens = ["one", *tokens[1:]]
+        total = 0.0
+        group: float | None = None
+        plain: list[str] = []
+        for tok in tokens:
+            if tok in self.multipliers:
+                base = group if group is not None and not plain else self._plain(plain)
+                if base is None:
+                    return None
+                group = base * self.multipliers[tok]
+                plain = []
+            elif tok == "and" and group is not None and not plain:
+                total += group
+                group = None
+            else:
+                plain.append(tok)
+        if plain:
+            rest = self._plain(plain)
+            if rest is None:
+                return None
+            total += (group or 0.0) + rest
+        elif group is not None:
+            total += group
+        else:
+            return None
+        last = tokens[-1]
+        trail = self._scale_value.get(last, 1.0) if len(tokens) > 1 else 1.0
+        return total, trail, False
+
+    @staticmethod
+    def _plain(words: list[str]) -> float | None:
+        if not words or words[-1] == "and":
+            return None
+        try:
+            return float(text2num(" ".join(words), "en"))
+        except ValueError:
+            return None
+
+    def _figures(self, text: str, start: int, end: int) -> list[_Figure]:
+        """Read text[start:end] as one figure, or split number words that do not form one."""
+        piece = text[start:end]
+        if _GLUED_M.search(piece) and not self._after_people.match(text, end):
+            return []  # "700m" is metres; "2.3m people" is millions
+        read = self._evaluate(piece)
+        if read is not None:
+            return [_Figure(start, end, read[0], read[1], read[2])]
+        tokens = [(m.start() + start, m.end() + start) for m in self._token.finditer(piece)]
+        figures: list[_Figure] = []
+        i = 0
+        while i < len(tokens):
+            for j in range(len(tokens), i, -1):
+                s, e = tokens[i][0], tokens[j - 1][1]
+                read = self._evaluate(text[s:e]) if text[s:e].lower() != "and" else None
+                if read is not None:
+                    figures.append(_Figure(s, e, read[0], read[1], read[2]))
+                    i = j
+                    break
+            else:
+                i += 1
+        return figures
+
+    # ----------------------------------------------------------------------------------------
+    # context
+
+    def _is_year(self, fig: _Figure, text: str) -> bool:
+        return (
+            fig.plain_digits
+            and _YEAR_SHAPE.fullmatch(text, fig.start, fig.end) is not None
+            and self.year_from <= fig.value <= self.year_to
+        )
+
+    def _is_day(self, fig: _Figure, text: str) -> bool:
+        return fig.plain_digits and 1 <= fig.value <= 31 and _DAY_SHAPE.fullmatch(text, fig.start, fig.end) is not None
+
+    def _rejected(self, text: str, start: int, end: int, figs: Sequence[_Figure], limit: int) -> bool:
+        """Whether the figure span is a year, date, label, measure or money, not a count."""
+        first, last = figs[0], figs[-1]
+        people_after = self._after_people.match(text, end, limit) is not None
+        if any(self._is_year(f, text) for f in figs) and not people_after:
+            return True
+        before = _previous_word(text, first.start)
+        if self._is_day(first, text) and before.rstrip(".,") in self._months:
+            return True
+        if self._is_day(last, text) and self._after_month.match(text, last.end, limit):
+            return True
+        label = before.lower()
+        if (label in self._labels and not (people_after and label in self._time_labels)) or (
+            before in self._currency or before[-1:] in self._currency
+        ):
+            return True
+        return bool(self._after_unit.match(text, end, limit) or self._after_ordinal.match(text, last.end, limit))
+
+    # ----------------------------------------------------------------------------------------
+    # finding
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
+        """All count mentions within text[start:end], in text order; offsets index `text`."""
+        limit = len(text) if end is None else max(start, min(end, len(text)))
+        mentions: list[NumberMention] = []
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few non-ASCII capitals lower to two characters
+            lowered = text.translate(_ASCII_LOWER)
+        for m in self._pattern.finditer(lowered, start, limit):
+            if m.lastgroup == "skip":
+                continue
+            mentions.extend(self._read_match(m, text, limit))
+        return self._join_bounds(mentions, text)
+
+    def _read_match(self, m: re.Match[str], text: str, limit: int) -> Iterator[NumberMention]:
+        if m.group("vague") is not None:
+            if self._after_unit.match(text, m.end(), limit):
+                return
+            low, high = self.vague[_norm(m.group("vague"))]
+            yield NumberMention(
+                m.start(), m.end(), text[m.start() : m.end()], None, low, high, low is not None, high is not None,
+                None, "vague", m.start(), m.end(),
+            )  # fmt: skip
+            return
+        if m.group("phrase") is not None:
+            if self._after_unit.match(text, m.end(), limit):
+                return
+            v = self.phrases[_norm(m.group("phrase"))]
+            yield NumberMention(m.start(), m.end(), text[m.start() : m.end()], v, v, v, True, True, None, "exact", m.start(), m.end())
+            return
+        if m.group("opener") is not None:
+            yield from self._range(m, text, limit, "ra", "rb", opener=text[m.start("opener") : m.end("opener")])
+            return
+        if m.group("b") is not None:
+            yield from self._range(m, text, limit, "a", "b", opener=None)
+            return
+        yield from self._single(m, text, limit)
+
+    def _single(self, m: re.Match[str], text: str, limit: int) -> Iterator[NumberMention]:
+        figs = self._figures(text, m.start("a"), m.end("a"))
+        if not figs:
+            return
+        if len(figs) > 1:  # words that are several numbers ("one two three"): each on its own
+            for fig in figs:
+                if not self._rejected(text, fig.start, fig.end, [fig], limit):
+                    yield self._exact(text, fig)
+            return
+        fig = figs[0]
+        if self._rejected(text, m.start(), m.end(), [fig], limit):
+            return
+        pre = text[m.start("pre") : m.end("pre")] if m.group("pre") is not None else None
+        post = text[m.start("post") : m.end("post")] if m.group("post") is not None else None
+        names = [self.before[_norm(pre)]] if pre else []
+        if post:
+            names.append(self.after[_norm(post.strip())])
+        if not names:
+            yield self._exact(text, fig)
+            return
+        # A bound beats an approximation ("about 500 or more" is at least 500); else the first.
+        bounds = [n for n in names if self.readings[n].kind in ("lower", "upper")]
+        reading = self.readings[bounds[0] if bounds else names[0]]
+        qualifier = " ... ".join(q for q in (pre, post.strip() if post else None) if q)
+        low, high = self._bound(reading.low, fig.value), self._bound(reading.high, fig.value)
+        yield NumberMention(
+            m.start(), m.end(), text[m.start() : m.end()], _round(fig.value), low, high, reading.low_inclusive,
+            reading.high_inclusive, qualifier, reading.kind, fig.start, fig.end,
+        )  # fmt: skip
+
+    def _range(
+        self, m: re.Match[str], text: str, limit: int, ga: str, gb: str, opener: str | None
+    ) -> Iterator[NumberMention]:
+        figs_a = self._figures(text, m.start(ga), m.end(ga))
+        figs_b = self._figures(text, m.start(gb), m.end(gb))
+        if len(figs_a) != 1 or len(figs_b) != 1:
+            for fig in figs_a + figs_b:
+                if not self._rejected(text, fig.start, fig.end, [fig], limit):
+                    yield self._exact(text, fig)
+            return
+        a, b = figs_a[0], figs_b[0]
+        if self._rejected(text, m.start(), m.end(), [a, b], limit):
+            return
+        low = a.value
+        if a.trail == 1.0 and b.trail > 1.0 and a.value * b.trail <= b.value:
+            low = a.value * b.trail  # "5-10 million", "two to three hundred"
+        if low > b.value:
+            return  # "3-1" is a score or a label, not a range
+        start = m.start() if opener is not None else a.start
+        yield NumberMention(
+            start, m.end(), text[start : m.end()], None, _round(low), _round(b.value), True, True,
+            opener, "range", a.start, b.end,
+        )  # fmt: skip
+
+    @staticmethod
+    def _exact(text: str, fig: _Figure) -> NumberMention:
+        v = _round(fig.value)
+        return NumberMention(fig.start, fig.end, text[fig.start : fig.end], v, v, v, True, True, None, "exact", fig.start, fig.end)
+
+    def _bound(self, expression: str | None, v: float) -> float | None:
+        if expression is None:
+            return None
+        if expression == "v*(1-band)":
+            return _round(v * (1 - self.band))
+        if expression == "v*(1+band)":
+            return _round(v * (1 + self.band))
+        return _round(v)
+
+    def _join_bounds(self, mentions: list[NumberMention], text: str) -> list[NumberMention]:
+        """Merge a lower and an upper bound joined by "and" into one range ("over 10 and under 40")."""
+        if len(mentions) < 2:
+            return mentions
+        out: list[NumberMention] = []
+        for m in mentions:
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and {prev.kind, m.kind} == {"lower", "upper"}
+                and self._joiner.fullmatch(text, prev.end, m.start)
+            ):
+                lo, hi = (prev, m) if prev.kind == "lower" else (m, prev)
+                low, high = lo.low, hi.high
+                assert low is not None and high is not None
+                if low < high or (low == high and lo.low_inclusive and hi.high_inclusive):
+                    out[-1] = NumberMention(
+                        prev.start, m.end, text[prev.start : m.end], None, low, high,
+                        lo.low_inclusive, hi.high_inclusive,
+                        f"{prev.qualifier} ... {m.qualifier}", "range", prev.number_start, m.number_end,
+                    )  # fmt: skip
+                    continue
+            out.append(m)
+        return out
+
+
+def _previous_word(text: str, start: int) -> str:
+    """The word just before `start` ("Flight" in "Flight 370"), opening brackets stripped."""
+    head = text[max(0, start - 24) : start]
+    if not head or (not head[-1].isspace() and head[-1] not in "$€£¥₹"):
+        return head[-1:] if head[-1:] in "$€£¥₹" else ""
+    words = head.split()
+    return words[-1].lstrip("([{\"'“‘") if words else ""
+
+
+def load_number_reader(path: Path) -> NumberReader:
+    """Load `numbers.yaml` from `path` and build a reader (a malformed file raises `RuleError`)."""
+    return NumberReader.from_config(load_yaml_file(path), str(path))
+
+
+__all__ = ["KINDS", "NumberMention", "NumberReader", "load_number_reader"]

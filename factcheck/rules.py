@@ -1,0 +1,239 @@
+"""Rules stage: load and validate the YAML rule files into one `RuleSet` the other stages use."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from .errors import RuleError
+from .numbers import NumberReader
+from .resources import shipped_rules_dir
+from .yamlio import line_of, load_yaml_file
+
+SEVERITIES = ("error", "warning", "info")
+FINDING_KINDS = ("update", "conflict", "stale")
+CASES_SUFFIX = ".cases.yaml"
+# Bounds a single pattern search so a pathological rule cannot hang a run.
+PATTERN_TIMEOUT_SECONDS = 0.25
+
+# Schemas: key -> (expected type(s), required). Kept small and explicit so errors can say
+# what was expected.
+_STR, _BOOL, _NUM = (str,), (bool,), (int, float)
+_LIST, _MAP = (list,), (dict,)
+
+METRIC_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
+    "metric": (_STR, True),
+    "description": (_STR, True),
+    "example": (_STR, True),
+    "accumulates": (_BOOL, False),
+    "tolerance": (_NUM, False),
+    "keywords": (_LIST, True),
+    "patterns": (_LIST, True),
+    "enabled": (_BOOL, False),
+}
+FINDING_RULE_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
+    "code": (_STR, True),
+    "name": (_STR, True),
+    "kind": (_STR, True),
+    "severity": (_STR, True),
+    "description": (_STR, True),
+    "example": (_STR, True),
+    "message": (_STR, True),
+    "enabled": (_BOOL, False),
+}
+FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
+    "grammar.yaml": {"macros": (_MAP, True), "people_nouns": (_LIST, True),
+                     "part_patterns": (_LIST, True)},
+    "dates.yaml": {"months": (_MAP, True), "weekdays": (_MAP, True), "day_parts": (_LIST, True),
+                   "relative_days": (_MAP, True), "state_markers": (_LIST, True),
+                   "weekday_window_days": ((int,), True)},
+    "attribution.yaml": {"speech_verbs": (_LIST, True), "speech_phrases": (_LIST, True),
+                         "verb_auxiliaries": (_LIST, True), "lead_phrases": (_MAP, True),
+                         "possessive_phrases": (_LIST, True), "boundaries": (_LIST, True),
+                         "leading_fillers": (_LIST, True), "source_nouns": (_LIST, True),
+                         "document_nouns": (_LIST, True), "pronouns": (_LIST, True),
+                         "max_source_words": ((int,), True)},
+    "scope.yaml": {"other_period": (_MAP, True), "other_event": (_MAP, True),
+                   "other_years": (_BOOL, True), "noise_lines": (_LIST, True)},
+    "findings.yaml": {"compare": (_MAP, True), "rules": (_LIST, True)},
+}
+REQUIRED_FILES = ("numbers.yaml", *FILE_SCHEMAS)
+
+
+def check_mapping(data: Any, schema: Mapping[str, tuple[tuple[type, ...], bool]], path: Path,
+                  where: str = "") -> Mapping[str, Any]:
+    """Check keys and value types of a rule-file mapping; raise RuleError naming the line."""
+    label = f"{where}: " if where else ""
+    if not isinstance(data, dict):
+        raise RuleError(f"{label}expected a mapping of keys", path, line_of(data))
+    for key, value in data.items():
+        if key not in schema:
+            allowed = ", ".join(schema)
+            raise RuleError(f"{label}unknown key '{key}' (expected one of: {allowed})",
+                            path, line_of(data, key))
+        types, _ = schema[key]
+        if (value is not None and not isinstance(value, types)) or (
+                types == _NUM and isinstance(value, bool)):
+            expected = " or ".join(t.__name__.replace("dict", "mapping").replace("str", "text")
+                                   for t in types)
+            raise RuleError(f"{label}'{key}' must be {expected}, not {type(value).__name__}",
+                            path, line_of(data, key))
+    for key, (_, required) in schema.items():
+        if required and data.get(key) is None:
+            raise RuleError(f"{label}missing required key '{key}'", path, line_of(data))
+    return data
+
+
+def compile_pattern(pattern: Any, path: Path, line: int | None,
+                    flags: int = regex.IGNORECASE) -> regex.Pattern:
+    """Compile a regular expression from a rule file; a bad one is a RuleError at its line."""
+    if not isinstance(pattern, str):
+        raise RuleError(f"a pattern must be text, not {type(pattern).__name__}", path, line)
+    try:
+        return regex.compile(pattern, flags | regex.VERSION0)
+    except regex.error as exc:
+        raise RuleError(f"bad regular expression {pattern!r}: {exc}", path, line) from None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A numeric metric: its words, patterns and how its figures move over time."""
+
+    name: str
+    description: str
+    example: str
+    accumulates: bool
+    tolerance: float
+    keywords: tuple[str, ...]
+    patterns: tuple[str, ...]  # as written in the rule file, before macros are expanded
+    source: str  # the rule file it came from
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class FindingRule:
+    """A finding rule: stable code, readable name, default severity and message template."""
+
+    code: str
+    name: str
+    kind: str
+    severity: str
+    description: str
+    example: str
+    message: str
+    source: str
+    enabled: bool = True
+
+
+@dataclass
+class RuleSet:
+    """Everything the extraction and comparison stages read from `rules/`."""
+
+    dirs: tuple[Path, ...]
+    numbers: NumberReader
+    grammar: Mapping[str, Any]
+    dates: Mapping[str, Any]
+    attribution: Mapping[str, Any]
+    scope: Mapping[str, Any]
+    compare: Mapping[str, Any]
+    metrics: dict[str, Metric]
+    finding_rules: dict[str, FindingRule]
+    files: dict[str, Path] = field(default_factory=dict)
+    version: str = ""  # a hash of every rule file's content: stored claims are keyed by it
+
+    def rule_for_kind(self, kind: str) -> FindingRule | None:
+        for rule in self.finding_rules.values():
+            if rule.kind == kind and rule.enabled:
+                return rule
+        return None
+
+
+def _rule_files(dirs: Sequence[Path]) -> dict[str, Path]:
+    """Rule files by their path inside a rules folder; a later folder overrides an earlier one."""
+    files: dict[str, Path] = {}
+    for directory in dirs:
+        if not directory.is_dir():
+            raise RuleError("rules folder not found", directory)
+        for path in sorted(directory.rglob("*.yaml")):
+            if path.name.endswith(CASES_SUFFIX) or any(p.startswith(".") for p in path.parts):
+                continue
+            files[path.relative_to(directory).as_posix()] = path
+    return files
+
+
+def _load_metric(path: Path) -> Metric:
+    data = check_mapping(load_yaml_file(path), METRIC_SCHEMA, path)
+    for key in ("keywords", "patterns"):
+        items = data[key]
+        if not items:
+            raise RuleError(f"'{key}' must list at least one entry", path, line_of(data, key))
+        for index, item in enumerate(items):
+            if not isinstance(item, str):
+                raise RuleError(f"'{key}' entries must be text", path, line_of(items, index))
+    return Metric(
+        name=data["metric"], description=data["description"], example=data["example"],
+        accumulates=bool(data.get("accumulates", True)), tolerance=float(data.get("tolerance", 0)),
+        keywords=tuple(k.lower() for k in data["keywords"]), patterns=tuple(data["patterns"]),
+        source=str(path), enabled=bool(data.get("enabled", True)),
+    )
+
+
+def _load_finding_rules(data: Mapping[str, Any], path: Path) -> dict[str, FindingRule]:
+    rules: dict[str, FindingRule] = {}
+    for index, item in enumerate(data["rules"]):
+        where = f"rules[{index}]"
+        check_mapping(item, FINDING_RULE_SCHEMA, path, where)
+        line = line_of(data["rules"], index)
+        if item["severity"] not in SEVERITIES:
+            raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}",
+                            path, line_of(item, "severity"))
+        if item["kind"] not in FINDING_KINDS:
+            raise RuleError(f"{where}: kind must be one of {', '.join(FINDING_KINDS)}",
+                            path, line_of(item, "kind"))
+        if not regex.fullmatch(r"FC\d{3}", item["code"]):
+            raise RuleError(f"{where}: code must look like FC101", path, line_of(item, "code"))
+        if item["code"] in rules:
+            raise RuleError(f"duplicate rule code {item['code']}", path, line)
+        rules[item["code"]] = FindingRule(
+            code=item["code"], name=item["name"], kind=item["kind"], severity=item["severity"],
+            description=" ".join(item["description"].split()), example=item["example"],
+            message=item["message"], source=str(path), enabled=bool(item.get("enabled", True)),
+        )
+    return rules
+
+
+def load_rules(dirs: Sequence[str | Path] | None = None) -> RuleSet:
+    """Load rule folders (default: the shipped `rules/`); later folders override earlier ones."""
+    folders = tuple(Path(d) for d in dirs) if dirs else (shipped_rules_dir(),)
+    files = _rule_files(folders)
+    for name in REQUIRED_FILES:
+        if name not in files:
+            raise RuleError(f"rule file {name} is missing", folders[-1])
+    loaded: dict[str, Mapping[str, Any]] = {}
+    for name, schema in FILE_SCHEMAS.items():
+        loaded[name] = check_mapping(load_yaml_file(files[name]), schema, files[name])
+    numbers_path = files["numbers.yaml"]
+    numbers = NumberReader.from_config(load_yaml_file(numbers_path), str(numbers_path))
+
+    metrics: dict[str, Metric] = {}
+    for name, path in files.items():
+        if name.startswith("metrics/"):
+            metric = _load_metric(path)
+            metrics[metric.name] = metric  # a later folder's metric of the same name wins
+    finding_rules = _load_finding_rules(loaded["findings.yaml"], files["findings.yaml"])
+
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].read_bytes() + b"\0")
+    return RuleSet(
+        dirs=folders, numbers=numbers, grammar=loaded["grammar.yaml"], dates=loaded["dates.yaml"],
+        attribution=loaded["attribution.yaml"], scope=loaded["scope.yaml"],
+        compare=loaded["findings.yaml"]["compare"],
+        metrics={k: m for k, m in metrics.items() if m.enabled},
+        finding_rules=finding_rules, files=files, version=digest.hexdigest()[:16],
+    )

@@ -1,0 +1,759 @@
+"""Tests of the documents stage: files, folders, front matter, manifests, corpora and stories."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from factcheck import documents
+from factcheck.documents import Document, iter_documents, load_documents, parse_date, story_of
+from factcheck.errors import FactcheckError, Problem
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The shared evaluation data beside the repository; skip when this checkout has none."""
+    if not SHARED.is_dir():
+        pytest.skip(f"no shared data at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in `tmp_path`, so paths given are short relative names as a user types them."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(root: Path, name: str, content: str | bytes) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_bytes(content.encode("utf-8"))  # no newline translation
+    return path
+
+
+def load(*paths: str | Path, group_by: str | None = None) -> documents.LoadResult:
+    return load_documents(list(paths), group_by=group_by)
+
+
+def one(result: documents.LoadResult) -> Problem:
+    assert len(result.problems) == 1, result.problems
+    return result.problems[0]
+
+
+GOOD = "Officials said 12 people were hurt.\n"
+
+
+# --- shared inputs -------------------------------------------------------------------------
+
+
+def test_seeds_load_with_inline_date_and_no_invented_metadata(shared: Path) -> None:
+    result = load(shared / "seeds")
+    assert result.problems == []
+    by_name = {Path(d.doc).name: d for d in result.documents}
+    assert sorted(by_name) == ["000_ec9eebed83796c36.txt", "004_e2a0f961c55ed4a7.txt"]
+    plain, dated = by_name["000_ec9eebed83796c36.txt"], by_name["004_e2a0f961c55ed4a7.txt"]
+    assert (plain.outlet, plain.published, plain.body_start, plain.story) == (None, None, 0, "")
+    assert dated.published == date(2024, 1, 11)
+    assert dated.outlet is None
+    assert dated.text.startswith(" date 2024-01-11 Iranian")  # nothing stripped
+    assert dated.text[dated.body_start :].startswith("Iranian authorities")
+    gold = yaml.safe_load((shared / "seeds" / "gold.yaml").read_text(encoding="utf-8"))
+    for name, expected in gold["documents"].items():
+        assert by_name[name].outlet == expected["source"]
+        assert by_name[name].published == expected["date"]
+
+
+def test_dev_corpus_matches_its_gold_metadata(shared: Path) -> None:
+    dev = shared / "corpus" / "dev"
+    result = load(dev)
+    assert result.problems == []
+    assert all(Path(d.doc).name.startswith("r") for d in result.documents)  # gold.yaml skipped
+    by_file = {(Path(d.doc).parent.name, Path(d.doc).name): d for d in result.documents}
+    for gold_path in sorted(dev.glob("*/gold.yaml")):
+        gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+        event = gold_path.parent.name
+        for entry in gold["files"]:
+            document = by_file[(event, entry["file"])]
+            assert document.outlet == entry["source"]
+            assert document.published == entry["date"]
+            assert document.url == entry["origin"]
+            assert document.event == document.story == event
+            assert document.text.startswith("---\n")
+            assert document.text[document.body_start :].lstrip()[:1] not in ("", "-")
+    assert len(by_file) == sum(1 for _ in dev.glob("*/r*.md"))
+
+
+def test_dev_corpus_group_by_folder(shared: Path) -> None:
+    dev = shared / "corpus" / "dev"
+    stories = {d.story for d in load(dev, group_by="folder").documents}
+    assert stories == {p.name for p in dev.iterdir() if p.is_dir()}
+
+
+def test_gva_jsonl_loads_fast_and_streams(shared: Path) -> None:
+    corpus = shared / "corpus" / "gva" / "articles.jsonl"
+    if not corpus.is_file():
+        pytest.skip("no GVA corpus")
+    start = time.perf_counter()
+    result = load(corpus, group_by="incident_id")
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0
+    assert result.problems == []
+    assert len(result.documents) == 2645
+    assert len({d.doc for d in result.documents}) == 2645  # shared articles stay distinct
+    first = result.documents[0]
+    assert first.doc.startswith(f"{corpus.as_posix()}#")
+    assert first.record == 1
+    assert first.story == first.metadata["incident_id"]
+    assert first.published is not None and first.title and first.url
+    assert first.text == json.loads(corpus.open(encoding="utf-8").readline())["text"]
+
+
+# --- paths, folders and file types -----------------------------------------------------------
+
+
+def test_missing_path_is_a_usage_error(here: Path) -> None:
+    write(here, "a.txt", GOOD)
+    with pytest.raises(FactcheckError) as caught:
+        load("a.txt", "nope")
+    assert caught.value.message == "no such file or folder"
+    assert caught.value.path == "nope"
+    assert str(caught.value) == "nope: no such file or folder"
+    with pytest.raises(FactcheckError):
+        iter_documents(["nope"])  # raised at once, before anything is read
+
+
+def test_no_reports_is_a_usage_error(here: Path) -> None:
+    write(here, "empty/notes.yaml", "a: 1\n")
+    with pytest.raises(FactcheckError, match="no reports found in empty"):
+        load("empty")
+    write(here, "blank/a.txt", "  \n")
+    with pytest.raises(FactcheckError, match=r"no reports found in blank; skipped blank/a.txt"):
+        load("blank")
+
+
+def test_a_single_path_string_is_accepted(here: Path) -> None:
+    write(here, "a.txt", GOOD)
+    assert [d.doc for d in load_documents("a.txt").documents] == ["a.txt"]  # type: ignore[arg-type]
+
+
+def test_folder_is_read_recursively_in_sorted_order(here: Path) -> None:
+    for name in ["b.md", "a/z.txt", "a/b/c.markdown", "a.txt", "c.MD", "A.txt"]:
+        write(here, f"in/{name}", GOOD)
+    for name in [".hidden.txt", ".git/x.txt", "gold.yaml", "photo.jpg", "README", "a/notes.pdf"]:
+        write(here, f"in/{name}", GOOD)
+    result = load("in")
+    assert result.problems == []
+    assert [d.doc for d in result.documents] == [
+        "in/A.txt",
+        "in/a/b/c.markdown",
+        "in/a/z.txt",
+        "in/a.txt",
+        "in/b.md",
+        "in/c.MD",
+    ]
+    assert all(d.path == d.doc and d.record is None for d in result.documents)
+
+
+def test_paths_keep_their_order_and_names(here: Path) -> None:
+    write(here, "x/b.txt", GOOD)
+    write(here, "a.txt", GOOD)
+    names = [d.doc for d in load("x", "./a.txt", str(here / "a.txt")).documents]
+    assert names == ["x/b.txt", "a.txt", f"{here.as_posix()}/a.txt"]
+
+
+def test_explicit_unsupported_file_is_a_problem(here: Path) -> None:
+    write(here, "a.txt", GOOD)
+    write(here, "notes.pdf", GOOD)
+    result = load("notes.pdf", "a.txt")
+    assert [d.doc for d in result.documents] == ["a.txt"]
+    problem = one(result)
+    assert (problem.path, problem.line) == ("notes.pdf", None)
+    assert problem.message.startswith("unsupported file type .pdf")
+
+
+def test_explicit_hidden_file_is_read(here: Path) -> None:
+    write(here, ".draft.md", GOOD)
+    assert [d.doc for d in load(".draft.md").documents] == [".draft.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_symlink_loop_does_not_hang(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/sub/b.txt", GOOD)
+    (here / "in/sub/loop").symlink_to(here / "in", target_is_directory=True)
+    (here / "in/sub/self").symlink_to(here / "in/sub", target_is_directory=True)
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/a.txt", "in/sub/b.txt"]
+    assert result.problems == []
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_broken_link_in_folder_is_a_problem(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    (here / "in/gone.txt").symlink_to(here / "nowhere.txt")
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/a.txt"]
+    problem = one(result)
+    assert problem.path == "in/gone.txt"
+    assert problem.message.startswith("cannot read:")
+
+
+def test_unreadable_file_is_a_problem(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/b.txt", GOOD)
+    real = documents._read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "a.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(documents, "_read_bytes", refuse)
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/b.txt"]
+    assert str(one(result)) == "in/a.txt: cannot read: Permission denied"
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Ein Bericht: 12 Verletzte.\r\n",
+        codecs.BOM_UTF8 + b"Ein Bericht: 12 Verletzte.\r\n",
+        codecs.BOM_UTF16_LE + "Ein Bericht: 12 Verletzte.\r\n".encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + "Ein Bericht: 12 Verletzte.\r\n".encode("utf-16-be"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16-le", "utf16-be"],
+)
+def test_decoding_drops_only_the_bom(here: Path, data: bytes) -> None:
+    write(here, "a.txt", data)
+    (document,) = load("a.txt").documents
+    assert document.text == "Ein Bericht: 12 Verletzte.\r\n"  # CRLF kept
+
+
+def test_bom_before_front_matter(here: Path) -> None:
+    write(here, "a.md", codecs.BOM_UTF8 + b"---\nsource: X\n---\nBody\n")
+    (document,) = load("a.md").documents
+    assert document.outlet == "X"
+    assert document.text[document.body_start :] == "Body\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"ok\nstill ok\n\xff bad\n", "not UTF-8 text (invalid byte 0xff at line 3)"),
+        (codecs.BOM_UTF8 + b"\xe9t\xe9\n", "not UTF-8 text (invalid byte 0xe9 at line 1)"),
+        ("12 hurt\n".encode("utf-16-le"), "not UTF-8 text (NUL byte at line 1; "),
+    ],
+    ids=["latin1", "bom-then-latin1", "utf16-without-bom"],
+)
+def test_undecodable_file_is_a_problem(here: Path, data: bytes, message: str) -> None:
+    write(here, "in/a.txt", data)
+    write(here, "in/b.txt", GOOD)
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/b.txt"]
+    problem = one(result)
+    assert problem.path == "in/a.txt"
+    assert problem.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", " \n\t\n", "---\nsource: X\ndate: 2024-01-11\n---\n", "---\nsource: X\n---\n\n  \n"],
+    ids=["empty", "blank", "front-matter-only", "front-matter-and-blank-lines"],
+)
+def test_empty_report_is_a_problem(here: Path, content: str) -> None:
+    write(here, "in/a.md", content)
+    write(here, "in/b.md", GOOD)
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/b.md"]
+    assert str(one(result)) == "in/a.md: empty report"
+
+
+# --- front matter ----------------------------------------------------------------------------
+
+
+def test_front_matter_fields_and_metadata(here: Path) -> None:
+    text = (
+        "---\n"
+        "source: Reuters\n"
+        "date: 2024-01-11\n"
+        "title: Blasts in Kerman\n"
+        "origin: https://example.org/a\n"
+        "event: kerman-2024\n"
+        "author: A. Writer\n"
+        "tags: [iran, blast]\n"
+        "---\n"
+        "# Headline\n\nBody 84 dead.\n"
+    )
+    write(here, "a.md", text)
+    result = load("a.md")
+    assert result.problems == []
+    (document,) = result.documents
+    assert document == Document(
+        doc="a.md",
+        text=text,
+        body_start=text.index("# Headline"),
+        outlet="Reuters",
+        published=date(2024, 1, 11),
+        title="Blasts in Kerman",
+        url="https://example.org/a",
+        event="kerman-2024",
+        story="kerman-2024",
+        path="a.md",
+        metadata={"author": "A. Writer", "tags": ["iran", "blast"]},
+    )
+
+
+def test_front_matter_url_wins_over_origin_and_dots_close(here: Path) -> None:
+    write(
+        here, "a.md", "---\r\norigin: https://o\r\nurl: https://u\r\nsource: 7\r\n...\r\nBody\r\n"
+    )
+    (document,) = load("a.md").documents
+    assert document.url == "https://u"
+    assert document.outlet == "7"
+    assert document.metadata == {"origin": "https://o"}
+    assert document.text[document.body_start :] == "Body\r\n"
+
+
+def test_empty_front_matter_and_null_values_state_nothing(here: Path) -> None:
+    write(here, "a.md", "---\n---\nBody\n")
+    write(here, "b.md", "---\nsource:\ndate:\nevent:\n---\nBody\n")
+    result = load("a.md", "b.md")
+    assert result.problems == []
+    for document in result.documents:
+        assert (document.outlet, document.published, document.event) == (None, None, None)
+        assert document.story == ""
+
+
+def test_horizontal_rule_later_is_not_front_matter(here: Path) -> None:
+    write(here, "a.md", "Title\n---\nsource: X\n---\nBody\n")
+    (document,) = load("a.md").documents
+    assert (document.outlet, document.body_start) == (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        ("---\nsource: X\ndate: [2024\n---\nBody\n", 4, "invalid YAML"),
+        ("---\nsource: X\nsource: Y\n---\nBody\n", 3, "invalid YAML: duplicate key 'source'"),
+        ("---\n- a\n- b\n---\nBody\n", 2, "front matter is not a mapping"),
+        ("---\nsource: X\n\nBody without a closing fence\n", 1, "front matter has no closing"),
+    ],
+    ids=["syntax", "duplicate-key", "not-a-mapping", "no-closing-fence"],
+)
+def test_malformed_front_matter_skips_the_report(
+    here: Path, content: str, line: int, message: str
+) -> None:
+    write(here, "in/a.md", content)
+    write(here, "in/b.md", GOOD)
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/b.md"]
+    problem = one(result)
+    assert (problem.path, problem.line) == ("in/a.md", line)
+    assert problem.message.startswith(message)
+
+
+def test_non_text_known_key_is_dropped_with_a_problem(here: Path) -> None:
+    write(here, "a.md", "---\nsource: X\nevent:\n  id: beirut\n---\nBody\n")
+    result = load("a.md")
+    (document,) = result.documents
+    assert document.event is None
+    assert document.metadata == {"event": {"id": "beirut"}}
+    problem = one(result)
+    assert (problem.path, problem.line) == ("a.md", 3)
+    assert problem.message.startswith("'event' should be text, not a mapping")
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-01-11", date(2024, 1, 11)),
+        ("20240111", date(2024, 1, 11)),
+        ("2024-01-11T10:00:00Z", date(2024, 1, 11)),
+        ("2024-01-11T23:30:00-05:00", date(2024, 1, 11)),  # the date as written, not UTC
+        ("January 11, 2024", date(2024, 1, 11)),
+        ("11 Jan 2024", date(2024, 1, 11)),
+        ("Thursday, January 11, 2024 10:00 AM EST", date(2024, 1, 11)),
+        ("2024/01/11", date(2024, 1, 11)),
+        ("01/13/2024", date(2024, 1, 13)),  # only one reading is a date
+        (date(2024, 1, 11), date(2024, 1, 11)),
+        (datetime(2024, 1, 11, 10), date(2024, 1, 11)),
+    ],
+)
+def test_parse_date_accepts(value: object, expected: date) -> None:
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["xyz", "", "01/02/2024", "Jan 2024", "January 11", "10:00", "12", "2024-13-45", 2024, None],
+    ids=repr,
+)
+def test_parse_date_refuses_to_guess(value: object) -> None:
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2024-01-11", date(2024, 1, 11)), ("'January 11, 2024'", date(2024, 1, 11))],
+)
+def test_front_matter_dates(here: Path, value: str, expected: date) -> None:
+    write(here, "a.md", f"---\ndate: {value}\n---\nBody\n")
+    assert load("a.md").documents[0].published == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("xyz", "xyz"), ("2024-13-45", "2024-13-45"), ("01/02/2024", "01/02/2024")]
+)
+def test_bad_date_is_a_problem_and_the_report_is_kept(here: Path, value: str, shown: str) -> None:
+    write(here, "a.md", f"---\nsource: X\ndate: {value}\n---\nBody\n")
+    result = load("a.md")
+    (document,) = result.documents
+    assert (document.outlet, document.published) == ("X", None)
+    assert str(one(result)) == f"a.md:3: date '{shown}' is not a date"
+
+
+# --- inline date -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "body"),
+    [
+        (" date 2024-01-11 Iranian authorities said", "Iranian authorities said"),
+        ("Date: 2024-01-11\n\nBody text", "Body text"),
+        ("\n\nDATE 2024-01-11\tBody", "Body"),
+    ],
+)
+def test_inline_date_prefix(here: Path, content: str, body: str) -> None:
+    write(here, "a.txt", content)
+    (document,) = load("a.txt").documents
+    assert document.published == date(2024, 1, 11)
+    assert document.text == content
+    assert document.text[document.body_start :] == body
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["Officials: date 2024-01-11 was chosen", "dated 2024-01-11 body", "date 2024-01-11T10:00 x"],
+)
+def test_inline_date_only_at_the_very_start(here: Path, content: str) -> None:
+    write(here, "a.txt", content)
+    (document,) = load("a.txt").documents
+    assert (document.published, document.body_start) == (None, 0)
+
+
+def test_inline_date_after_front_matter_and_front_matter_wins(here: Path) -> None:
+    write(here, "a.md", "---\nsource: X\n---\ndate 2024-01-10 Body\n")
+    write(here, "b.md", "---\ndate: 2024-01-12\n---\ndate 2024-01-10 Body\n")
+    first, second = load("a.md", "b.md").documents
+    assert first.published == date(2024, 1, 10)
+    assert second.published == date(2024, 1, 12)
+    assert first.text[first.body_start :] == second.text[second.body_start :] == "Body\n"
+
+
+def test_impossible_inline_date_is_a_problem(here: Path) -> None:
+    write(here, "a.txt", "\ndate 2024-02-30 Body\n")
+    result = load("a.txt")
+    (document,) = result.documents
+    assert document.published is None
+    assert document.text[document.body_start :] == "Body\n"
+    assert str(one(result)) == "a.txt:2: date '2024-02-30' is not a date"
+
+
+# --- manifests -------------------------------------------------------------------------------
+
+
+def test_csv_manifest(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/b.md", "---\nsource: Own Outlet\n---\nBody\n")
+    write(here, "in/sub/c.txt", GOOD)
+    write(here, "in/d.txt", GOOD)
+    write(
+        here,
+        "in/sources.csv",
+        "file,source,date,title,url,event,desk\n"
+        "a.txt,AP,2024-01-11,A title,https://a,kerman,world\n"
+        "b.md,Manifest Outlet,2024-01-12,,,,\n"
+        "sub/c.txt,AFP,,,,,\n"
+        "missing.txt,X,,,,,\n",
+    )
+    result = load("in")
+    docs = {d.doc: d for d in result.documents}
+    assert list(docs) == ["in/a.txt", "in/b.md", "in/d.txt", "in/sub/c.txt"]  # manifest skipped
+    a = docs["in/a.txt"]
+    assert (a.outlet, a.published, a.title, a.url, a.event) == (
+        "AP",
+        date(2024, 1, 11),
+        "A title",
+        "https://a",
+        "kerman",
+    )
+    assert a.metadata == {"desk": "world"}
+    assert (docs["in/b.md"].outlet, docs["in/b.md"].published) == ("Own Outlet", date(2024, 1, 12))
+    assert docs["in/sub/c.txt"].outlet == "AFP"
+    assert docs["in/d.txt"].outlet is None
+    assert str(one(result)) == "in/sources.csv:5: file 'missing.txt' does not exist"
+
+
+def test_manifest_applies_to_a_file_given_explicitly(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/sources.csv", "file,source\na.txt,AP\n")
+    assert load("in/a.txt").documents[0].outlet == "AP"
+
+
+def test_manifest_given_explicitly_is_not_a_report(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/sources.csv", "file,source,text\na.txt,AP,not a report\n")
+    result = load("in/sources.csv", "in/a.txt")
+    assert [d.doc for d in result.documents] == ["in/a.txt"]
+    assert one(result).message.startswith("is a manifest, not a report")
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "a.txt:\n  source: AP\n  date: 2024-01-11\nb.txt: {source: AFP, date: nope}\n",
+        "- file: a.txt\n  source: AP\n  date: 2024-01-11\n"
+        "- {file: b.txt, source: AFP, date: nope}\n",
+    ],
+    ids=["mapping", "list"],
+)
+def test_yaml_manifest(here: Path, manifest: str) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/b.txt", GOOD)
+    write(here, "in/sources.yaml", manifest)
+    result = load("in")
+    a, b = result.documents
+    assert (a.outlet, a.published) == ("AP", date(2024, 1, 11))
+    assert (b.outlet, b.published) == ("AFP", None)
+    assert str(one(result)) == "in/sources.yaml:4: date 'nope' is not a date"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "line", "message"),
+    [
+        ("a.txt: [oops\n", 2, "invalid YAML"),
+        ("just text\n", 1, "a manifest should be"),
+        ("a.txt: AP\n", 1, "entry 'a.txt' should map keys to values"),
+        ("- source: AP\n", 1, "entry has no 'file'"),
+    ],
+)
+def test_malformed_yaml_manifest_is_a_problem(
+    here: Path, manifest: str, line: int, message: str
+) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/sources.yaml", manifest)
+    result = load("in")
+    assert [(d.doc, d.outlet) for d in result.documents] == [("in/a.txt", None)]
+    problem = one(result)
+    assert (problem.path, problem.line) == ("in/sources.yaml", line)
+    assert problem.message.startswith(message)
+
+
+def test_csv_manifest_without_file_column_is_a_problem(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/sources.csv", "name,source\na.txt,AP\n")
+    result = load("in")
+    assert len(result.documents) == 1
+    assert str(one(result)) == "in/sources.csv:1: no 'file' column (columns: name, source)"
+
+
+# --- JSONL corpora ---------------------------------------------------------------------------
+
+
+def test_jsonl_corpus(here: Path) -> None:
+    lines = [
+        {"id": "x1", "text": "First 3 dead.", "source": "AP", "date": "2024-01-11", "lang": "en"},
+        {"doc_id": 42, "text": "Second.", "outlet": "AFP", "event": "kerman", "url": "https://u"},
+        {"text": "Third.", "title": "T", "date": "January 12, 2024"},
+    ]
+    body = "\n".join(json.dumps(line) for line in lines[:2]) + "\n\n" + json.dumps(lines[2]) + "\n"
+    write(here, "c.ndjson", body)
+    result = load("c.ndjson")
+    assert result.problems == []
+    first, second, third = result.documents
+    assert [d.doc for d in result.documents] == ["c.ndjson#x1", "c.ndjson#42", "c.ndjson#4"]
+    assert [d.record for d in result.documents] == [1, 2, 4]
+    assert (first.text, first.outlet, first.published) == ("First 3 dead.", "AP", date(2024, 1, 11))
+    assert first.metadata == {"lang": "en"}
+    assert (second.outlet, second.event, second.url, second.story) == (
+        "AFP",
+        "kerman",
+        "https://u",
+        "kerman",
+    )
+    assert (third.title, third.published, third.outlet) == ("T", date(2024, 1, 12), None)
+    assert all(d.path == "c.ndjson" and d.body_start == 0 for d in result.documents)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "not JSON (Expecting property name enclosed in double quotes)"),
+        ('["a list"]', "not a JSON object"),
+        ('{"title": "no text"}', "record has no 'text'"),
+        ('{"text": 12}', "record has a 'text' that is not a string"),
+        ('{"text": "  "}', "empty report"),
+        (b'{"text": "caf\xe9"}', "not UTF-8 text (invalid byte 0xe9)"),
+    ],
+    ids=["not-json", "not-object", "no-text", "text-not-string", "empty-text", "latin1"],
+)
+def test_bad_jsonl_line_is_a_problem_and_the_rest_goes_on(
+    here: Path, line: str | bytes, message: str
+) -> None:
+    raw = line if isinstance(line, bytes) else line.encode()
+    write(here, "c.jsonl", b'{"text": "one"}\n' + raw + b'\n{"text": "three"}\n')
+    result = load("c.jsonl")
+    assert [d.doc for d in result.documents] == ["c.jsonl#1", "c.jsonl#3"]
+    assert str(one(result)) == f"c.jsonl:2: {message}"
+
+
+def test_jsonl_duplicate_ids_stay_distinct(here: Path) -> None:
+    write(here, "c.jsonl", '{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n')
+    assert [d.doc for d in load("c.jsonl").documents] == ["c.jsonl#a", "c.jsonl#a@2"]
+
+
+def test_jsonl_with_bom_and_crlf(here: Path) -> None:
+    write(here, "c.jsonl", codecs.BOM_UTF8 + b'{"text": "a"}\r\n{"text": "b"}\r\n')
+    assert [d.text for d in load("c.jsonl").documents] == ["a", "b"]
+
+
+def test_iter_documents_streams(here: Path) -> None:
+    write(here, "c.jsonl", '{"text": "one"}\n{"text": "two"}\nbroken\n')
+    problems: list[Problem] = []
+    stream = iter_documents(["c.jsonl"], problems=problems)
+    assert next(stream).text == "one"
+    assert problems == []  # the broken line has not been read yet
+    assert [d.text for d in stream] == ["two"]
+    assert [p.line for p in problems] == [3]
+
+
+def test_manifest_gives_defaults_to_corpus_records(here: Path) -> None:
+    write(here, "in/c.jsonl", '{"text": "a"}\n{"text": "b", "source": "Own"}\n')
+    write(here, "in/sources.csv", "file,source\nc.jsonl,Wire\n")
+    assert [d.outlet for d in load("in").documents] == ["Wire", "Own"]
+
+
+# --- CSV corpora -----------------------------------------------------------------------------
+
+
+def test_csv_corpus(here: Path) -> None:
+    long_text = "word " * 60_000  # beyond the csv module's default field limit
+    write(
+        here,
+        "c.csv",
+        "id,Text,source,date,incident\n"
+        'a1,"Two lines,\nwith a comma",AP,2024-01-11,7\n'
+        "\n"
+        f",{long_text},,,\n"
+        "a3,Short,,bad date,8\n",
+    )
+    result = load("c.csv", group_by="incident")
+    first, second, _ = result.documents
+    assert [d.doc for d in result.documents] == ["c.csv#a1", "c.csv#5", "c.csv#a3"]
+    assert [d.record for d in result.documents] == [2, 5, 6]
+    assert first.text == "Two lines,\nwith a comma"
+    assert (first.outlet, first.published, first.metadata) == (
+        "AP",
+        date(2024, 1, 11),
+        {"incident": "7"},
+    )
+    assert [d.story for d in result.documents] == ["7", "", "8"]
+    assert second.text == long_text and second.outlet is None
+    assert str(one(result)) == "c.csv:6: date 'bad date' is not a date"
+
+
+def test_csv_without_text_column_is_a_problem(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/incidents.csv", "incident_id,killed\n1,2\n")
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/a.txt"]
+    assert str(one(result)) == (
+        "in/incidents.csv:1: no 'text' column (columns: incident_id, killed)"
+    )
+
+
+def test_csv_row_with_wrong_field_count_is_a_problem(here: Path) -> None:
+    write(here, "c.csv", "id,text\n1,one\n2,two,extra\n3,three\n")
+    result = load("c.csv")
+    assert [d.doc for d in result.documents] == ["c.csv#1", "c.csv#3"]
+    assert str(one(result)) == "c.csv:3: row has 3 fields, the header has 2"
+
+
+def test_csv_utf16_with_bom(here: Path) -> None:
+    write(here, "c.csv", codecs.BOM_UTF16_LE + "text,source\nÉté,Le Monde\n".encode("utf-16-le"))
+    (document,) = load("c.csv").documents
+    assert (document.text, document.outlet) == ("Été", "Le Monde")
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+
+def test_default_story_is_one_per_run_unless_an_event_names_it(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/sub/b.md", "---\nevent: kerman\n---\nBody\n")
+    assert [d.story for d in load("in").documents] == ["", "kerman"]
+
+
+def test_group_by_folder(here: Path) -> None:
+    write(here, "in/top.txt", GOOD)
+    write(here, "in/beirut/r1.md", "---\nevent: other\n---\nBody\n")
+    write(here, "in/kabul/deep/r2.txt", GOOD)
+    write(here, "in/kabul/c.jsonl", '{"text": "x"}\n')
+    write(here, "lone/x.txt", GOOD)
+    result = load("in", "lone/x.txt", group_by="folder")
+    assert [(d.doc, d.story) for d in result.documents] == [
+        ("in/beirut/r1.md", "beirut"),
+        ("in/kabul/c.jsonl#1", "in/kabul/c.jsonl"),
+        ("in/kabul/deep/r2.txt", "kabul/deep"),
+        ("in/top.txt", "in"),
+        ("lone/x.txt", "lone"),
+    ]
+
+
+def test_group_by_field(here: Path) -> None:
+    write(here, "a.md", "---\nsource: AP\ndesk: world\ndate: 2024-01-11\n---\nBody\n")
+    write(here, "b.txt", GOOD)
+    assert [d.story for d in load("a.md", "b.txt", group_by="desk").documents] == ["world", ""]
+    assert [d.story for d in load("a.md", "b.txt", group_by="source").documents] == ["AP", ""]
+    assert [d.story for d in load("a.md", group_by="date").documents] == ["2024-01-11"]
+
+
+def test_story_of_is_the_one_rule() -> None:
+    fields = {"event": "e", "outlet": "AP", "metadata": {"n": 3, "tags": ["a"]}}
+    assert story_of(fields, None, "f") == "e"
+    assert story_of({"metadata": {}}, None, "f") == ""
+    assert story_of(fields, "folder", "f") == "f"
+    assert story_of(fields, "outlet", "f") == "AP"
+    assert story_of(fields, "n", "f") == "3"
+    assert story_of(fields, "tags", "f") == ""
+    assert story_of(fields, "absent", "f") == ""
+
+
+def test_problems_come_in_path_order(here: Path) -> None:
+    write(here, "in/a/bad.md", "---\n[\n---\nx\n")
+    write(here, "in/b.txt", "")
+    write(here, "in/c.jsonl", "nope\n")
+    write(here, "in/d.txt", GOOD)
+    result = load("in")
+    assert [p.path for p in result.problems] == ["in/a/bad.md", "in/b.txt", "in/c.jsonl"]

@@ -1,0 +1,54 @@
+"""Runs the declarative cases shipped beside the rule files: text in, claims or findings out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import factcheck
+from factcheck.cases import (
+    load_cases,
+    load_finding_cases,
+    run_case,
+    run_finding_case,
+)
+from factcheck.claims import ClaimReader
+from factcheck.resources import shipped_rules_dir
+
+RULES_DIR = shipped_rules_dir()
+CASES = load_cases(RULES_DIR)
+FINDING_CASES = load_finding_cases(RULES_DIR / "findings.cases.yaml")
+
+
+@pytest.fixture(scope="module")
+def reader(rules: factcheck.RuleSet) -> ClaimReader:
+    return ClaimReader(rules)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_claim_case(case, reader: ClaimReader) -> None:
+    problems = run_case(case, reader)
+    assert not problems, f"{case.file}:{case.line}: " + "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", FINDING_CASES, ids=[c.id for c in FINDING_CASES])
+def test_finding_case(case, rules: factcheck.RuleSet) -> None:
+    problems = run_finding_case(case, rules)
+    assert not problems, f"{case.file}:{case.line}: " + "\n".join(problems)
+
+
+def test_every_metric_has_cases(rules: factcheck.RuleSet) -> None:
+    covered = {Path(c.file).name.removesuffix(".cases.yaml") for c in CASES}
+    for metric in rules.metrics.values():
+        assert Path(metric.source).stem in covered, f"{metric.source} has no cases file"
+        cases_file = f"{Path(metric.source).stem}.cases.yaml"
+        metric_cases = [c for c in CASES if Path(c.file).name == cases_file]
+        assert any(e.get("metric") == metric.name for c in metric_cases for e in c.expected), (
+            f"no case of {metric.source} expects a {metric.name} claim")
+
+
+def test_every_finding_rule_kind_has_a_case(rules: factcheck.RuleSet) -> None:
+    kinds = {e.get("kind") for c in FINDING_CASES for e in c.expected}
+    for rule in rules.finding_rules.values():
+        assert rule.kind in kinds, f"{rule.code} ({rule.kind}) has no findings case"
