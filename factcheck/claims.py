@@ -15,6 +15,7 @@ from .documents import Document
 from .errors import RuleError
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern
+from .yamlio import line_of
 
 CLAIM_COLUMNS = [
     "claim_id", "story", "doc", "outlet", "published", "kind", "metric", "figure", "value",
@@ -118,12 +119,16 @@ class ClaimReader:
         self._macros["N"] = r"⟨(?P<n>\d+)⟩"
         self.metrics = []
         for metric in rules.metrics.values():
-            compiled = [self._compile(p, metric.source) for p in metric.patterns]
+            lines = metric.pattern_lines or (None,) * len(metric.patterns)
+            compiled = [self._compile(p, metric.source, line)
+                        for p, line in zip(metric.patterns, lines, strict=True)]
             keywords = regex.compile(rf"\b(?:{_words_alternation(metric.keywords)})",
                                      regex.IGNORECASE)
             self.metrics.append((metric, keywords, compiled))
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
-        self.part_patterns = [self._compile(p, grammar_path) for p in grammar["part_patterns"]]
+        parts = grammar["part_patterns"]
+        self.part_patterns = [self._compile(p, grammar_path, line_of(parts, i))
+                              for i, p in enumerate(parts)]
         self._setup_attribution(rules.attribution)
         self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
         markers = _words_alternation(self.dates.state_markers)
@@ -133,21 +138,22 @@ class ClaimReader:
                                for p in rules.compare.get("revision_words", [])]
 
     # -- patterns -------------------------------------------------------------------------
-    def _expand(self, pattern: str, source: str, depth: int = 0) -> str:
+    def _expand(self, pattern: str, source: str, line: int | None, depth: int = 0) -> str:
         def substitute(match: regex.Match) -> str:
             name = match.group(1)
             if name not in self._macros:
-                raise RuleError(f"unknown macro {{{name}}} in pattern {pattern!r}", source)
+                raise RuleError(f"unknown macro {{{name}}} in pattern {pattern!r}", source, line)
             if depth > 4:
-                raise RuleError(f"macro {{{name}}} refers to itself", source)
-            return self._expand(self._macros[name], source, depth + 1)
+                raise RuleError(f"macro {{{name}}} refers to itself", source, line)
+            return self._expand(self._macros[name], source, line, depth + 1)
         return _MACRO.sub(substitute, pattern)
 
-    def _compile(self, pattern: str, source: str) -> regex.Pattern:
-        expanded = self._expand(pattern, source)
-        compiled = compile_pattern(expanded, source, None)
+    def _compile(self, pattern: str, source: str, line: int | None = None) -> regex.Pattern:
+        if not isinstance(pattern, str):
+            raise RuleError("a pattern must be text", source, line)
+        compiled = compile_pattern(self._expand(pattern, source, line), source, line)
         if "n" not in compiled.groupindex:
-            raise RuleError(f"pattern {pattern!r} has no {{N}} slot for the figure", source)
+            raise RuleError(f"pattern {pattern!r} has no {{N}} slot for the figure", source, line)
         return compiled
 
     # -- attribution ----------------------------------------------------------------------
@@ -305,12 +311,15 @@ class ClaimReader:
     def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
         flags = regex.IGNORECASE | regex.MULTILINE
         self._other = [
-            (f"{group.replace('_', ' ')}: {name}", compile_pattern(p, path, None, flags))
+            (f"{group.replace('_', ' ')}: {name}",
+             compile_pattern(p, path, line_of(config[group], name), flags))
             for group in ("other_period", "other_event")
             for name, p in config[group].items()
         ]
         self._other_years = bool(config["other_years"])
-        self._noise = [compile_pattern(p, path, None, flags) for p in config["noise_lines"]]
+        noise = config["noise_lines"]
+        self._noise = [compile_pattern(p, path, line_of(noise, i), flags)
+                       for i, p in enumerate(noise)]
 
     def _out_of_scope(self, sentence_text: str, figure_spans: list[tuple[int, int]],
                       years: Sequence[int]) -> str | None:

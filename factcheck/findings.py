@@ -143,12 +143,19 @@ def _overlap(a: Figure, b: Figure) -> bool:
 
 
 def agree(a: Figure, b: Figure, tolerance: float = 0.0, round_reach: bool = True) -> bool:
-    """Whether an editor would read two figures as the same count."""
+    """Whether an editor would read two figures as the same count.
+
+    A qualified figure covers another one it plainly describes ("over 90" and 94), but across
+    two known dates only as a later restatement: "over 280" after 284 repeats it, while 14
+    after "at least 10" is a new count.
+    """
     if a.exact and b.exact:
         return abs((a.low or 0) - (b.low or 0)) <= tolerance
     if a.value is not None and b.value is not None and abs(a.value - b.value) <= tolerance:
         return _overlap(a, b)  # "at least 84" and 84 agree; "more than 25" and 25 do not
     for loose, other in ((a, b), (b, a)):
+        if loose.date and other.date and loose.date < other.date:
+            continue
         point = other.point
         if not loose.exact and point is not None and _inside(
                 point, _reading(loose, round_reach), tolerance):

@@ -61,10 +61,10 @@ _DIGITS = (
     r"|\d{1,3}(?: \d{3})+|\d+)(?!\d)(?:\.\d+)?|\.\d+"
 )
 _DIGITS_RE = re.compile(_DIGITS)
+# Characters a mention can follow. A literal set (no \W) lets the engine skip through words fast.
+_LEADS = r" \t\n\r\f\v\u00a0\u2009\u202f(\[{\"'“‘«—–/:;,*_|<>~=+-"
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _GLUED_M = re.compile(r"\dm\Z")
-_YEAR_SHAPE = re.compile(r"\d{4}")
-_DAY_SHAPE = re.compile(r"\d{1,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +152,7 @@ def _norm(text: str) -> str:
 
 
 def _round(x: float) -> float:
-    return float(round(x, 9))
+    return x if x.is_integer() else round(x, 9)
 
 
 class NumberReader:
@@ -369,7 +369,7 @@ class NumberReader:
         # the engine's work at every other position to one fast literal trie.
         word_starts = [
             *self.before, *self.vague, *self.phrases, *self.openers, *self.not_counts,
-            *self.small_words, *self.aliases, *self.fractions, "http", "www",
+            *self.small_words, *self.aliases, *self.fractions, "http", "https", "www",
             *(f"{a} {w}" for a in self.articles for w in [*scale_words, *self.fractions]),
         ]  # fmt: skip
         symbol_starts = sorted({p[0] for p in self.before if not p[0].isalnum()})
@@ -377,7 +377,7 @@ class NumberReader:
             rf"(?=[\d.{''.join(re.escape(c) for c in symbol_starts)}]"
             rf"|(?<![\w'’-]){_trie(w for w in word_starts if w[0].isalnum())}(?![\w'’]))"
         )
-        self._pattern = re.compile(
+        alternatives = (
             rf"{trigger}(?:(?P<skip>(?<![\w.,])(?i:{blocked})|(?<![\w-]){not_counts}(?![\w-]))"
             rf"|(?<![\w-])(?P<vague>{followed(self.vague, self.vague_follow)})"
             rf"|(?<![\w-])(?P<phrase>{followed(self.phrases, self.phrase_follow)})"
@@ -386,14 +386,19 @@ class NumberReader:
             rf"(?P<a>{num})(?:(?P<sep>{sep})(?P<b>{num}))?"
             rf"(?P<post>(?:[^\S\n]+|(?=[^\w\s])){post}(?![\w]))?)"
         )
+        # Every match after the first starts just after a non-word character; consuming that
+        # character lets the engine skip through words in C instead of trying each position.
+        self._pattern = re.compile(rf"[{_LEADS}](?P<m>{alternatives})")
+        self._head = re.compile(rf"(?P<m>{alternatives})")
         self._digits = re.compile(_DIGITS)
         units_ci = [u for u in self.units if len(u) > 1 and u == u.lower()]
         units_cs = [u for u in self.units if not (len(u) > 1 and u == u.lower())]
         fillers = _trie(self.fillers) if self.fillers else "(?!)"
         unit_end = r"(?:(?<=[^\w\s])|(?![\w]))"
+        line_ws = r"[^\S\n]+"
         self._after_unit = re.compile(
-            rf"[^\S\n]*(?:[-‑–][^\S\n]*)?(?:(?i:of|{fillers})[^\S\n]+)?"
-            rf"(?:(?i:{_trie(units_ci, space=r'[^\S\n]+')})|{_trie(units_cs)}){unit_end}"
+            rf"[^\S\n]*(?:[-‑–][^\S\n]*)?(?:(?i:of|{fillers}){line_ws})?"
+            rf"(?:(?i:{_trie(units_ci, line_ws)})|{_trie(units_cs, line_ws)}){unit_end}"
         )
         self._after_ordinal = re.compile(rf"[-‑](?i:{_trie(self.ordinals)})\b")
         months = _trie(self.months)
@@ -552,33 +557,31 @@ class NumberReader:
     # ----------------------------------------------------------------------------------------
     # context
 
-    def _is_year(self, fig: _Figure, text: str) -> bool:
-        return (
-            fig.plain_digits
-            and _YEAR_SHAPE.fullmatch(text, fig.start, fig.end) is not None
-            and self.year_from <= fig.value <= self.year_to
-        )
+    def _is_year(self, fig: _Figure) -> bool:
+        return fig.plain_digits and fig.end - fig.start == 4 and self.year_from <= fig.value <= self.year_to
 
-    def _is_day(self, fig: _Figure, text: str) -> bool:
-        return fig.plain_digits and 1 <= fig.value <= 31 and _DAY_SHAPE.fullmatch(text, fig.start, fig.end) is not None
+    @staticmethod
+    def _is_day(fig: _Figure) -> bool:
+        return fig.plain_digits and fig.end - fig.start <= 2 and 1 <= fig.value <= 31
 
     def _rejected(self, text: str, start: int, end: int, figs: Sequence[_Figure], limit: int) -> bool:
         """Whether the figure span is a year, date, label, measure or money, not a count."""
         first, last = figs[0], figs[-1]
-        people_after = self._after_people.match(text, end, limit) is not None
-        if any(self._is_year(f, text) for f in figs) and not people_after:
+        if self._after_unit.match(text, end, limit) or self._after_ordinal.match(text, last.end, limit):
+            return True
+        if any(self._is_year(f) for f in figs) and not self._after_people.match(text, end, limit):
             return True
         before = _previous_word(text, first.start)
-        if self._is_day(first, text) and before.rstrip(".,") in self._months:
+        if self._is_day(first) and before.rstrip(".,") in self._months:
             return True
-        if self._is_day(last, text) and self._after_month.match(text, last.end, limit):
+        if self._is_day(last) and self._after_month.match(text, last.end, limit):
+            return True
+        if before in self._currency or before[-1:] in self._currency:
             return True
         label = before.lower()
-        if (label in self._labels and not (people_after and label in self._time_labels)) or (
-            before in self._currency or before[-1:] in self._currency
-        ):
-            return True
-        return bool(self._after_unit.match(text, end, limit) or self._after_ordinal.match(text, last.end, limit))
+        return label in self._labels and not (
+            label in self._time_labels and self._after_people.match(text, end, limit)
+        )
 
     # ----------------------------------------------------------------------------------------
     # finding
@@ -590,27 +593,28 @@ class NumberReader:
         lowered = text.lower()
         if len(lowered) != len(text):  # a few non-ASCII capitals lower to two characters
             lowered = text.translate(_ASCII_LOWER)
-        for m in self._pattern.finditer(lowered, start, limit):
-            if m.lastgroup == "skip":
-                continue
-            mentions.extend(self._read_match(m, text, limit))
+        head = self._head.match(lowered, start, limit)
+        matches = self._pattern.finditer(lowered, head.end("m") if head else start, limit)
+        for m in (head, *matches) if head else matches:
+            if m.group("skip") is None:
+                mentions.extend(self._read_match(m, text, limit))
         return self._join_bounds(mentions, text)
 
     def _read_match(self, m: re.Match[str], text: str, limit: int) -> Iterator[NumberMention]:
         if m.group("vague") is not None:
-            if self._after_unit.match(text, m.end(), limit):
+            if self._after_unit.match(text, m.end("m"), limit):
                 return
             low, high = self.vague[_norm(m.group("vague"))]
             yield NumberMention(
-                m.start(), m.end(), text[m.start() : m.end()], None, low, high, low is not None, high is not None,
-                None, "vague", m.start(), m.end(),
+                m.start("m"), m.end("m"), text[m.start("m") : m.end("m")], None, low, high, low is not None, high is not None,
+                None, "vague", m.start("m"), m.end("m"),
             )  # fmt: skip
             return
         if m.group("phrase") is not None:
-            if self._after_unit.match(text, m.end(), limit):
+            if self._after_unit.match(text, m.end("m"), limit):
                 return
             v = self.phrases[_norm(m.group("phrase"))]
-            yield NumberMention(m.start(), m.end(), text[m.start() : m.end()], v, v, v, True, True, None, "exact", m.start(), m.end())
+            yield NumberMention(m.start("m"), m.end("m"), text[m.start("m") : m.end("m")], v, v, v, True, True, None, "exact", m.start("m"), m.end("m"))
             return
         if m.group("opener") is not None:
             yield from self._range(m, text, limit, "ra", "rb", opener=text[m.start("opener") : m.end("opener")])
@@ -630,7 +634,7 @@ class NumberReader:
                     yield self._exact(text, fig)
             return
         fig = figs[0]
-        if self._rejected(text, m.start(), m.end(), [fig], limit):
+        if self._rejected(text, m.start("m"), m.end("m"), [fig], limit):
             return
         pre = text[m.start("pre") : m.end("pre")] if m.group("pre") is not None else None
         post = text[m.start("post") : m.end("post")] if m.group("post") is not None else None
@@ -646,7 +650,7 @@ class NumberReader:
         qualifier = " ... ".join(q for q in (pre, post.strip() if post else None) if q)
         low, high = self._bound(reading.low, fig.value), self._bound(reading.high, fig.value)
         yield NumberMention(
-            m.start(), m.end(), text[m.start() : m.end()], _round(fig.value), low, high, reading.low_inclusive,
+            m.start("m"), m.end("m"), text[m.start("m") : m.end("m")], _round(fig.value), low, high, reading.low_inclusive,
             reading.high_inclusive, qualifier, reading.kind, fig.start, fig.end,
         )  # fmt: skip
 
@@ -661,16 +665,16 @@ class NumberReader:
                     yield self._exact(text, fig)
             return
         a, b = figs_a[0], figs_b[0]
-        if self._rejected(text, m.start(), m.end(), [a, b], limit):
+        if self._rejected(text, m.start("m"), m.end("m"), [a, b], limit):
             return
         low = a.value
         if a.trail == 1.0 and b.trail > 1.0 and a.value * b.trail <= b.value:
             low = a.value * b.trail  # "5-10 million", "two to three hundred"
         if low > b.value:
             return  # "3-1" is a score or a label, not a range
-        start = m.start() if opener is not None else a.start
+        start = m.start("m") if opener is not None else a.start
         yield NumberMention(
-            start, m.end(), text[start : m.end()], None, _round(low), _round(b.value), True, True,
+            start, m.end("m"), text[start : m.end("m")], None, _round(low), _round(b.value), True, True,
             opener, "range", a.start, b.end,
         )  # fmt: skip
 

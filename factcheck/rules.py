@@ -112,6 +112,7 @@ class Metric:
     keywords: tuple[str, ...]
     patterns: tuple[str, ...]  # as written in the rule file, before macros are expanded
     source: str  # the rule file it came from
+    pattern_lines: tuple[int | None, ...] = ()  # the line of each pattern in `source`
     enabled: bool = True
 
 
@@ -180,6 +181,7 @@ def _load_metric(path: Path) -> Metric:
         accumulates=bool(data.get("accumulates", True)), tolerance=float(data.get("tolerance", 0)),
         keywords=tuple(k.lower() for k in data["keywords"]), patterns=tuple(data["patterns"]),
         source=str(path), enabled=bool(data.get("enabled", True)),
+        pattern_lines=tuple(line_of(data["patterns"], i) for i in range(len(data["patterns"]))),
     )
 
 

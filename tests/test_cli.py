@@ -1,0 +1,132 @@
+"""The command line: reports, formats, outputs and exit codes, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from factcheck.cli import app
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed entry point in a subprocess: real exit codes and stderr."""
+    return subprocess.run([sys.executable, "-m", "factcheck", *args], capture_output=True,
+                          text=True, check=False, env={"NO_COLOR": "1", "PATH": ""})
+
+
+def test_report_on_the_seeds_names_sources_dates_and_positions(seeds_dir: Path) -> None:
+    result = runner.invoke(app, ["report", str(seeds_dir), "--color", "never"])
+    assert result.exit_code == 0, result.output
+    for text in ("killed", "arrested", "2024-01-04", "2024-01-11", "Mahdi Bakhshi",
+                 "000_ec9eebed83796c36.txt:"):
+        assert text in result.output
+
+
+def test_default_paths_are_the_shipped_seeds() -> None:
+    result = runner.invoke(app, ["claims", "--format", "json"])
+    assert result.exit_code == 0
+    docs = {Path(c["doc"]).name for c in json.loads(result.output)["claims"]}
+    assert docs == {"000_ec9eebed83796c36.txt", "004_e2a0f961c55ed4a7.txt"}
+
+
+def test_report_json_has_claims_and_findings(seeds_dir: Path) -> None:
+    result = runner.invoke(app, ["report", str(seeds_dir), "--format", "json"])
+    payload = json.loads(result.output)
+    assert set(payload) == {"claims", "findings"}
+    first = payload["claims"][0]
+    assert list(first)[:3] == ["claim_id", "story", "doc"]
+    assert all(isinstance(f["claim_ids"], list) for f in payload["findings"])
+
+
+def test_out_writes_spreadsheet_csvs(seeds_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["report", str(seeds_dir), "--out", str(out), "--color", "never"])
+    assert result.exit_code == 0
+    claims_csv = (out / "claims.csv").read_bytes()
+    assert claims_csv.startswith(b"\xef\xbb\xbf")
+    claims = pd.read_csv(out / "claims.csv", encoding="utf-8-sig")
+    findings = pd.read_csv(out / "findings.csv", encoding="utf-8-sig")
+    assert {"claim_id", "metric", "value", "low", "high", "attributed_to", "claim_date",
+            "quote", "line", "column"} <= set(claims.columns)
+    assert {"finding_id", "rule", "severity", "kind", "metric", "message",
+            "claim_ids"} <= set(findings.columns)
+    assert len(findings) >= 2
+
+
+def test_claims_csv_to_stdout(seeds_dir: Path) -> None:
+    result = runner.invoke(app, ["claims", str(seeds_dir), "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].startswith("claim_id,story,doc")
+
+
+def test_every_command_has_help() -> None:
+    for command in ([], ["report"], ["claims"]):
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("report", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "nowhere" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("report", str(tmp_path))
+    assert result.returncode == 2 and "no reports found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_option_is_a_usage_error() -> None:
+    assert run("report", "--format", "pdf").returncode == 2
+
+
+def test_malformed_rule_file_names_file_and_line(tmp_path: Path, rules_dir: Path) -> None:
+    import shutil
+
+    broken = tmp_path / "rules"
+    shutil.copytree(rules_dir, broken)
+    metric = broken / "metrics" / "killed.yaml"
+    metric.write_text(metric.read_text() + "colour: red\n")
+    result = run("report", "--rules", str(broken))
+    assert result.returncode == 2
+    assert f"{metric}:" in result.stderr and "colour" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_input_is_skipped_with_one_line_and_exit_3(tmp_path: Path, seeds_dir: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for seed in seeds_dir.iterdir():
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    (corpus / "broken.md").write_text("---\nsource: [unclosed\n---\nText.\n")
+    (corpus / "latin1.txt").write_bytes("Caf\xe9 owners said 3 people were hurt.".encode("latin-1"))
+    out = tmp_path / "out"
+    result = run("report", str(corpus), "--out", str(out))
+    assert result.returncode == 3
+    skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert len(skipped) == 2 and any("broken.md:" in line for line in skipped)
+    assert "Traceback" not in result.stderr
+    assert (out / "claims.csv").is_file() and (out / "findings.csv").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_formats_on_a_corpus(fmt: str, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "a", "source": "Wire", "date": "2023-05-01",
+                    "text": "At least 10 people were killed."}) + "\n"
+        + json.dumps({"id": "b", "source": "Paper", "date": "2023-05-03",
+                      "text": "The death toll has risen to 14."}) + "\n")
+    result = runner.invoke(app, ["report", str(corpus), "--format", fmt, "--color", "never"])
+    assert result.exit_code == 0
+    assert "14" in result.output
