@@ -341,9 +341,12 @@ class NumberReader:
             rf"|(?:[^\S\n]+|[^\S\n]*-[^\S\n]*){scale}{end}(?:{ws}{scale}{end})*"
             rf"|{ws}and{ws}(?:a|one){ws}{fraction}{ws}{scale}{end})?"
         )
-        guard_digits = r"(?<![\w.$€£¥₹#@])(?<![^\W\d_][-‑])"
+        # Not glued to a word, a currency sign or another number ("£2,000" must not yield "000").
+        guard_digits = r"(?<![\w.$€£¥₹#@])(?<!\d,)"
         guard_words = r"(?<![\w'’-])"
-        num = rf"(?:{guard_digits}{digits_num}(?![\w]|\.\d)|{guard_words}(?:{fraction_num}|{words_num}))"
+        tail = rf"(?:{guard_words}(?:{fraction_num}|{words_num}))"
+        num_b = rf"(?:{guard_digits}{digits_num}(?![\w]|\.\d)|{tail})"
+        num = rf"(?:{guard_digits}(?<![^\W\d_][-‑]){digits_num}(?![\w]|\.\d)|{tail})"
         symbol_sep = [s for s in self.range_separators if not s[0].isalnum()]
         word_sep = [s for s in self.range_separators if s[0].isalnum()]
         sep = rf"(?:[^\S\n]*(?:{_trie(symbol_sep)})[^\S\n]*|{ws}{_trie(word_sep)}{ws})"
@@ -381,9 +384,9 @@ class NumberReader:
             rf"{trigger}(?:(?P<skip>(?<![\w.,])(?i:{blocked})|(?<![\w-]){not_counts}(?![\w-]))"
             rf"|(?<![\w-])(?P<vague>{followed(self.vague, self.vague_follow)})"
             rf"|(?<![\w-])(?P<phrase>{followed(self.phrases, self.phrase_follow)})"
-            rf"|(?<!\w)(?P<opener>{_trie(self.openers)}){ws}(?P<ra>{num})(?P<rsep>{opener_sep})(?P<rb>{num})"
+            rf"|(?<!\w)(?P<opener>{_trie(self.openers)}){ws}(?P<ra>{num})(?P<rsep>{opener_sep})(?P<rb>{num_b})"
             rf"|(?:(?P<pre>(?:(?<!\w)(?=\w)|(?=[^\w\s])){pre})(?:{ws}|(?<=[^\w\s])[^\S\n]*))?"
-            rf"(?P<a>{num})(?:(?P<sep>{sep})(?P<b>{num}))?"
+            rf"(?P<a>{num})(?:(?P<sep>{sep})(?P<b>{num_b}))?"
             rf"(?P<post>(?:[^\S\n]+|(?=[^\w\s])){post}(?![\w]))?)"
         )
         # Every match after the first starts just after a non-word character; consuming that

@@ -398,7 +398,9 @@ def _summary_line(claims: list[dict], findings: list[dict], documents: int) -> T
     line.append(f"({in_scope} in scope, {len(claims) - in_scope} out of scope), ")
     line.append(_plural(len(findings), "finding"))
     counts = {s: sum(1 for f in findings if _get(f, "severity") == s) for s in SEVERITY_ORDER}
-    parts = [(f"{n} {s}{'' if n == 1 else 's'}", s) for s, n in counts.items() if n]
+    # "2 errors, 3 warnings, 1 info": info has no plural
+    parts = [(f"{n} {s}{'' if n == 1 or s == 'info' else 's'}", s)
+             for s, n in counts.items() if n]
     if parts:
         line.append(" (")
         for index, (label, severity) in enumerate(parts):
@@ -407,6 +409,12 @@ def _summary_line(claims: list[dict], findings: list[dict], documents: int) -> T
             line.append(label, style=SEVERITY_STYLE[severity])
         line.append(")")
     return line
+
+
+def _why(claim: Mapping) -> str:
+    if _text(claim, "part_of") and _in_scope(claim):
+        return "a part of a total: not compared on its own"
+    return _text(claim, "scope_note") or "no reason given"
 
 
 def _set_aside(claims: Sequence[Mapping], narrow: bool) -> Table | Group:
@@ -419,7 +427,7 @@ def _set_aside(claims: Sequence[Mapping], narrow: bool) -> Table | Group:
             if _text(claim, "part_of"):
                 line.append(f" (part of {_text(claim, 'part_of')})", style="dim")
             line.append(f" {_text(claim, 'metric') or UNKNOWN}: ")
-            line.append(_text(claim, "scope_note") or "no reason given")
+            line.append(_why(claim))
             line.append(f" {_location(claim)}", style="cyan")
             lines.append(line)
         return Group(*lines)
@@ -434,7 +442,7 @@ def _set_aside(claims: Sequence[Mapping], narrow: bool) -> Table | Group:
             Text(_text(claim, "claim_id") or ""),
             _figure_cell(claim),
             Text(_text(claim, "metric") or UNKNOWN),
-            Text(_text(claim, "scope_note") or "no reason given"),
+            Text(_why(claim)),
             Text(_location(claim)),
         )
     return table
@@ -484,10 +492,12 @@ def print_report(
             claims_view = _finding_claims(finding, by_id, narrow)
             console.print(Padding(claims_view, (0, 0, 0, indent), expand=False))
 
-    set_aside = [claim for claim in claim_rows if not _in_scope(claim)]
+    set_aside = [claim for claim in claim_rows
+                 if not _in_scope(claim) or _text(claim, "part_of")]
     if set_aside:
         console.print()
-        title = f"Set aside: {_plural(len(set_aside), 'claim')} out of scope"
+        title = (f"Set aside: {_plural(len(set_aside), 'claim')} not compared "
+                 "(out of scope, or part of a total)")
         console.print(Rule(Text(title, style="bold"), align="left"))
         console.print(_set_aside(set_aside, narrow))
 

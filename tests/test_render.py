@@ -428,7 +428,7 @@ error  FC102 figure-conflict  (conflict)  [f2]
                                                           provinces
                                                           seeds/004_e2a0f961c55ed4a7.txt:5
 
-Set aside: 2 claims out of scope ───────────────────────────────────────────────────────────────────
+Set aside: 2 claims not compared (out of scope, or part of a total) ────────────────────────────────
 id    figure       metric     why                         file:line
 ───────────────────────────────────────────────────────────────────────────────────────────
 c2    two          arrested   a part of the total c1      seeds/000_ec9eebed83796c36.txt:7
@@ -461,7 +461,7 @@ def test_report_content(sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     assert "unknown" in text  # c5: no source, no date
     assert "Al Jazeera" in text and "Kerman Prosecutor" in text
     assert "≠ differs" in text and "↓ later" in text
-    assert "Set aside: 2 claims out of scope" in text
+    assert "Set aside: 2 claims not compared" in text
     assert "arrests before the attack" in text and f"{DOC_A}:17" in text
     assert "part of c1" in text
     assert text.rstrip().endswith("bad.txt: binary")
