@@ -161,9 +161,10 @@ def _rule_files(dirs: Sequence[Path]) -> dict[str, Path]:
         if not directory.is_dir():
             raise RuleError("rules folder not found", directory)
         for path in sorted(directory.rglob("*.yaml")):
-            if path.name.endswith(CASES_SUFFIX) or any(p.startswith(".") for p in path.parts):
+            relative = path.relative_to(directory)
+            if path.name.endswith(CASES_SUFFIX) or any(p.startswith(".") for p in relative.parts):
                 continue
-            files[path.relative_to(directory).as_posix()] = path
+            files[relative.as_posix()] = path
     return files
 
 

@@ -77,3 +77,10 @@ def test_unknown_macro_is_an_error(rules_copy: Path) -> None:
     path.write_text(path.read_text() + "  - '{N} {VICTIMS} died'\n")
     with pytest.raises(RuleError, match="unknown macro"):
         factcheck.analyse(None, [rules_copy])
+
+
+def test_rules_load_from_inside_a_hidden_folder(tmp_path: Path, rules_dir: Path) -> None:
+    # An installed wheel lives under .venv/…; only hidden names inside the rules folder count.
+    target = tmp_path / ".venv" / "rules"
+    shutil.copytree(rules_dir, target)
+    assert "killed" in factcheck.load_rules([target]).metrics
