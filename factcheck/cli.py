@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -78,9 +79,13 @@ def _run(paths: list[Path] | None, rules: list[Path] | None, group_by: str | Non
     return analyse([str(p) for p in paths] if paths else None, rules or None, group_by)
 
 
-def _finish(analysis: Analysis, out: Path | None) -> None:
+def _write(analysis: Analysis, out: Path | None) -> None:
+    # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
     if out is not None:
         render.write_outputs(out, analysis.claims, analysis.findings)
+
+
+def _finish(analysis: Analysis) -> None:
     for problem in analysis.problems:
         typer.echo(f"factcheck: skipped {problem}", err=True)
     if analysis.problems:
@@ -102,6 +107,7 @@ def report(
     --format json prints {"claims": [...], "findings": [...]}; --format csv prints the findings.
     """
     analysis = _run(paths, rules, group_by)
+    _write(analysis, out)
     if format is Format.json:
         typer.echo(render.to_json(analysis.claims, analysis.findings))
     elif format is Format.csv:
@@ -111,7 +117,7 @@ def report(
         render.print_report(console, analysis.claims, analysis.findings,
                             documents=len(analysis.documents),
                             problems=[str(p) for p in analysis.problems])
-    _finish(analysis, out)
+    _finish(analysis)
 
 
 @app.command()
@@ -125,13 +131,14 @@ def claims(
 ) -> None:
     """List every claim found: metric, figure and interval, source, date, scope and position."""
     analysis = _run(paths, rules, group_by)
+    _write(analysis, out)
     if format is Format.json:
         typer.echo(render.to_json(analysis.claims))
     elif format is Format.csv:
         sys.stdout.write(render.to_csv_text(analysis.claims))
     else:
         render.print_claims(render.make_console(color.value), analysis.claims)
-    _finish(analysis, out)
+    _finish(analysis)
 
 
 def main() -> None:
@@ -143,6 +150,10 @@ def main() -> None:
         sys.exit(error.exit_code)
     except typer.Exit as done:
         sys.exit(done.exit_code)
+    except BrokenPipeError:
+        # the reader of our output went away (`factcheck report | head`): stop quietly
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush
+        sys.exit(ExitCode.OK)
     except typer.Abort:
         typer.echo("factcheck: aborted", err=True)
         sys.exit(130)
