@@ -34,7 +34,7 @@ PEERS = ("recognizers-text", "quantulum3")
 # Why whole groups of peer lines are not measured.
 SKIP_REASONS = {
     "negative": "negative numbers: a count is never negative, and a leading '-' reads as a dash",
-    "half_open_twin": "standard-mode half-open [X,Y) range whose closed experimental twin is measured",
+    "half_open_twin": "half-open [X,Y) standard range; its closed experimental twin is measured",
     "no_span": "the converter could not place the peer's span in the text",
 }
 # Why some lines expect nothing from us (the bench's own definitions, independent of the lexicon).
@@ -45,7 +45,7 @@ NONE_REASONS = {
     "year_like": "years are not counts",
     "money": "money (currency symbol or word next to the figure) is not a count",
     "measure": "a duration or measure (unit word after the figure) is not a count",
-    "code": "part of a date, IP address, phone number or code (5/17/2018, 192.168.1.2, SCP-173)",
+    "code": "inside a date, IP address, phone number or code (5/17/2018, SCP-173)",
 }
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|US\$|\bRs\.?)\s*\Z")
 _CURRENCY_AFTER = re.compile(r"\s*(?:dollars?|euros?|yuan|pounds?|rupees?|yen)\b", re.I)
@@ -87,7 +87,9 @@ def _code_context(text: str, start: int, end: int) -> bool:
 def classify(lines: list[dict]) -> list[Case]:
     """Decide, for each peer line, what our reader is expected to do."""
     experimental = {
-        (x["text"], x["span"]) for x in lines if x.get("variant") == "experimental" and x["kind"] == "range"
+        (x["text"], x["span"])
+        for x in lines
+        if x.get("variant") == "experimental" and x["kind"] == "range"
     }
     cases = []
     for line in lines:
@@ -159,11 +161,15 @@ def judge(reader: NumberReader, case: Case) -> tuple[bool, bool, list[NumberMent
 def _describe(m: NumberMention) -> str:
     low = "-inf" if m.low is None else f"{m.low:g}"
     high = "inf" if m.high is None else f"{m.high:g}"
-    bracket = ("[" if m.low_inclusive else "(") + f"{low},{high}" + ("]" if m.high_inclusive else ")")
+    bracket = (
+        ("[" if m.low_inclusive else "(") + f"{low},{high}" + ("]" if m.high_inclusive else ")")
+    )
     return f"{m.text!r} {m.kind} value={m.value} {bracket}"
 
 
-def report(reader: NumberReader, peer: str, lines: list[dict], show_failures: bool) -> tuple[int, int]:
+def report(
+    reader: NumberReader, peer: str, lines: list[dict], show_failures: bool
+) -> tuple[int, int]:
     cases = classify(lines)
     rows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     skipped: Counter[str] = Counter()
@@ -180,22 +186,30 @@ def report(reader: NumberReader, peer: str, lines: list[dict], show_failures: bo
         row[2] += exact
         if not passed:
             got = "; ".join(_describe(m) for m in found) or "nothing"
-            failures.append(f"  [{key[0]}/{key[1]}] {case.line['text'][:90]!r} span={case.line['span']!r} "
-                            f"expect={case.line['expect']} got {got}")
+            failures.append(
+                f"  [{key[0]}/{key[1]}] {case.line['text'][:90]!r} span={case.line['span']!r} "
+                f"expect={case.line['expect']} got {got}"
+            )
     total = sum(r[0] for r in rows.values())
     passed = sum(r[1] for r in rows.values())
-    print(f"\n{peer}: {len(lines)} lines, {total} measured, {passed} passed ({passed / max(total, 1):.1%})")
-    print(f"  {'kind':<16} {'expectation':<62} {'passed/relevant':>15} {'span exact':>10}")
+    print(
+        f"\n{peer}: {len(lines)} lines, {total} measured, "
+        f"{passed} passed ({passed / max(total, 1):.1%})"
+    )
+    print(f"  {'kind':<16} {'expectation':<82} {'passed/relevant':>15} {'span exact':>10}")
     for (kind, expectation), (n, ok, exact) in sorted(rows.items()):
         reason = expectation
         if expectation.startswith("none: "):
             reason = "nothing: " + NONE_REASONS[expectation[6:]]
-        print(f"  {kind:<16} {reason[:62]:<62} {f'{ok}/{n}':>15} {exact:>10}")
+        print(f"  {kind:<16} {reason:<82} {f'{ok}/{n}':>15} {exact:>10}")
     for reason, n in sorted(skipped.items()):
         print(f"  skipped {n:>3} lines: {SKIP_REASONS[reason]}")
     closed = sum(1 for c in cases if c.closed)
     if closed:
-        print(f"  note: {closed} standard-mode half-open ranges with no closed twin are compared as closed")
+        print(
+            f"  note: {closed} standard-mode half-open ranges with no closed twin "
+            "are compared as closed"
+        )
     if show_failures and failures:
         print("  failures:")
         print("\n".join(failures))
@@ -214,8 +228,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--failures", action="store_true", help="list every failed case")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if not args.peer_specs.is_dir():
-        print(f"peer specs not found at {args.peer_specs}; nothing to measure "
-              "(they live in ../shared/peer-specs beside the repository)")
+        print(
+            f"peer specs not found at {args.peer_specs}; nothing to measure "
+            "(they live in ../shared/peer-specs beside the repository)"
+        )
         return 0
     reader = load_number_reader(args.rules)
     grand_total = grand_passed = 0
@@ -227,7 +243,10 @@ def main(argv: Iterable[str] | None = None) -> int:
         total, passed = report(reader, peer, _read_jsonl(path), args.failures)
         grand_total += total
         grand_passed += passed
-    print(f"\nall peers: {grand_passed}/{grand_total} passed ({grand_passed / max(grand_total, 1):.1%})")
+    print(
+        f"\nall peers: {grand_passed}/{grand_total} passed "
+        f"({grand_passed / max(grand_total, 1):.1%})"
+    )
     return 0
 
 

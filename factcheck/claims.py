@@ -24,9 +24,6 @@ CLAIM_COLUMNS = [
 ]
 SLOT = "⟨{}⟩"  # a figure's place in a masked sentence; patterns see {N} as this slot
 _MACRO = regex.compile(r"(?<!\\[pP])\{([A-Z]+)\}")  # not \p{L}
-# Words left at the end of a source phrase once a date inside it is taken out.
-_TRAILING_WORDS = {"on", "in", "at", "late", "early", "last", "this", "morning", "afternoon",
-                   "evening", "night", "(", ")"}
 _YEAR = regex.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|,\d)")
 
 
@@ -96,9 +93,16 @@ class StoryContext:
     years: list[int] = field(default_factory=list)
 
 
+_POSSESSIVE_END = regex.compile(r"(?:[’']s)?[,.;:]*$")
+_SOURCE_END = regex.compile(r"[,.;:“”\"]|\bthat\b")
+_SOURCE_START = regex.compile(r"[,;:“”\"]|\s[—–-]+\s")
+_POSTED_SOURCE_END = regex.compile(r"[,.;:“”\"(]|\bthat\b|$")
+_HEADLINE_SOURCE = regex.compile(r"\s*#*\s*(?P<src>[^:]{2,40}):\s")
+
+
 def _bare(word: str) -> str:
     """A word without its possessive and punctuation, lower case: "Ministry's," → "ministry"."""
-    return regex.sub(r"(?:[’']s)?[,.;:]*$", "", word.lower())
+    return _POSSESSIVE_END.sub("", word.lower())
 
 
 def _words_alternation(words: Iterable[str]) -> str:
@@ -126,6 +130,8 @@ class ClaimReader:
                                      regex.IGNORECASE)
             self.metrics.append((metric, keywords, compiled))
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
+        self._breakdown_window = int(grammar["breakdown_window_sentences"])
+        self._max_quote = int(grammar["max_quote_characters"])
         parts = grammar["part_patterns"]
         self.part_patterns = [self._compile(p, grammar_path, line_of(parts, i))
                               for i, p in enumerate(parts)]
@@ -173,7 +179,11 @@ class ClaimReader:
             rf"\b(?:{_words_alternation(config['boundaries'])})\b", regex.IGNORECASE)
         self._fillers = {w.lower() for w in config["leading_fillers"]}
         self._aux_words = {w.lower() for w in config["verb_auxiliaries"]} | {
-            "been", "be", "being", "is", "was", "were", "are", "it"}
+            w.lower() for w in config["not_source_endings"]}
+        self._person_pronouns = {w.lower() for w in config["person_pronouns"]}
+        self._determiners = {w.lower() for w in config["determiners"]}
+        self._not_names = {w.lower() for w in config["not_names"]}
+        self._trailing = {w.lower() for w in config["trailing_words"]}
         self._source_nouns = {w.lower() for w in config["source_nouns"]}
         self._document_nouns = {w.lower() for w in config["document_nouns"]}
         self._pronouns = {w.lower() for w in config["pronouns"]}
@@ -187,7 +197,7 @@ class ClaimReader:
             words = words[1:]
         if not words or len(words) > self._max_words:
             return None
-        while words and words[-1].lower() in _TRAILING_WORDS:
+        while words and words[-1].lower().strip("()") in self._trailing:
             words = words[:-1]
         if not words or words[-1].lower() in self._aux_words:
             return None
@@ -196,7 +206,7 @@ class ClaimReader:
         if len(words) == 1 and lowered[0] in self._pronouns:
             return text
         capitalised = any(w[:1].isupper() for w in words[1:]) or (
-            words[0][:1].isupper() and words[0].lower() not in {"the", "a", "an", "as", "in"})
+            words[0][:1].isupper() and words[0].lower() not in self._not_names)
         if capitalised or any(w in self._source_nouns for w in lowered):
             return text
         return None
@@ -215,7 +225,7 @@ class ClaimReader:
         frames: list[Frame] = []
         for match in self._lead.finditer(plain):
             rest = plain[match.end():]
-            cut = regex.search(r"[,.;:“”\"]|\bthat\b", rest)
+            cut = _SOURCE_END.search(rest)
             source = self._clean_source(rest[: cut.start() if cut else len(rest)])
             if source:
                 frames.append(Frame(start + match.start(), start + match.end() + len(source),
@@ -227,7 +237,7 @@ class ClaimReader:
         previous_end = 0
         for match in self._verb.finditer(plain):
             before = plain[previous_end: match.start()]
-            cuts = [m.end() for m in regex.finditer(r"[,;:“”\"]|\s[—–-]+\s", before)]
+            cuts = [m.end() for m in _SOURCE_START.finditer(before)]
             cuts += [m.end() for m in self._boundary_word.finditer(before)]
             head = before[max(cuts) if cuts else 0:]
             source = self._clean_source(head) if head.strip() else None
@@ -235,17 +245,17 @@ class ClaimReader:
             if source is None and not head.strip() and cuts:
                 # ", read the statement." / ", says Interior Ministry": the source follows the verb
                 after = plain[match.end():]
-                stop = regex.search(r"[,.;:“”\"(]|\bthat\b|$", after)
+                stop = _POSTED_SOURCE_END.search(after)
                 source = self._clean_source(after[: stop.start()])
                 kind = "post"
             previous_end = match.end()
             if not source:
                 continue
             frame = Frame(start + match.start() - len(head), start + match.end(), source, kind)
-            frame.date_mention = self._frame_date(frame, match, dates, text)
+            frame.date_mention = self._frame_date(frame, dates, text)
             frames.append(frame)
         if sentence.headline:
-            colon = regex.match(r"\s*#*\s*(?P<src>[^:]{2,40}):\s", plain)
+            colon = _HEADLINE_SOURCE.match(plain)
             if colon and (source := self._clean_source(colon.group("src"))):
                 frames.append(Frame(start, start + colon.end(), source))
         for frame in frames:
@@ -254,8 +264,7 @@ class ClaimReader:
         frames.sort(key=lambda f: f.start)
         return frames
 
-    @staticmethod
-    def _frame_date(frame: Frame, verb: regex.Match, dates: list[DateMention],
+    def _frame_date(self, frame: Frame, dates: list[DateMention],
                     text: str) -> DateMention | None:
         verb_end = frame.end
         for mention in dates:
@@ -263,8 +272,7 @@ class ClaimReader:
             if frame.start <= mention.start < verb_end:
                 return mention
             gap = text[verb_end: mention.start]
-            if 0 <= mention.start - verb_end <= 16 and regex.fullmatch(
-                    r"\s*(?:(?:on|late|early|last|this|in the|on the)\s+)*", gap):
+            if 0 <= mention.start - verb_end <= 16 and self.dates.lead.fullmatch(gap):
                 return mention
         return None
 
@@ -277,12 +285,13 @@ class ClaimReader:
         if len(words) == 1 and lowered[0] in self._pronouns:
             for earlier in reversed(history):
                 person = earlier.source.split()
-                if lowered[0] in {"he", "she"} and sum(w[:1].isupper() for w in person) < 2:
+                if lowered[0] in self._person_pronouns and sum(
+                        w[:1].isupper() for w in person) < 2:
                     continue
                 return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
                              frame.date_mention)
             return frame
-        definite = lowered[0] in {"the", "its", "their"} and not any(
+        definite = lowered[0] in self._determiners and not any(
             w[:1].isupper() for w in words[1:])
         head = lowered[-1]
         if definite and head in self._document_nouns:
@@ -347,9 +356,7 @@ class ClaimReader:
             if not block:
                 return
             first, last = block[0][0], block[-1][1]
-            chunk = text[first:last].replace("\n", " ")
-            _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
-            for a, b in offsets:
+            for a, b in _sentence_spans(text[first:last].replace("\n", " ")):
                 result.append(Sentence(first + a, first + b, paragraph))
             block.clear()
             paragraph += 1
@@ -398,10 +405,13 @@ class ClaimReader:
                 in_sentence.append(mentions[probe])
                 probe += 1
             sentence_text = text[sentence.start: sentence.end]
-            dates = self.dates.find(text, sentence.start, sentence.end)
             frames = []
-            if self._verb.search(sentence_text) or self._lead.search(sentence_text) or \
-                    sentence.headline:
+            has_frame = bool(self._verb.search(sentence_text) or self._lead.search(sentence_text)
+                             or sentence.headline)
+            # Dates matter only where a source or a figure may take one.
+            dates = self.dates.find(text, sentence.start, sentence.end) \
+                if has_frame or in_sentence else []
+            if has_frame:
                 frames = [self._resolve(f, history, history_text)
                           for f in self._frames(text, sentence, dates, document.published, years)]
             for frame in frames:
@@ -472,7 +482,7 @@ class ClaimReader:
         text = document.text
         start = min(to_original(match.start()), mention.start)
         end = max(to_original(match.end()), mention.end)
-        start, end = _clause(text, start, end, *sentence_span)
+        start, end = _clause(text, start, end, *sentence_span, self._max_quote)
         quote = text[start:end].strip(" \t\n,;:.“”\"")
         quote_start = text.find(quote, start) if quote else start
         subject = None
@@ -512,8 +522,7 @@ class ClaimReader:
             else:
                 claim.claim_date = published
 
-    @staticmethod
-    def _link_parts(claims: list[Claim]) -> None:
+    def _link_parts(self, claims: list[Claim]) -> None:
         """A run of claims right after a total, same metric and source, that adds up to it."""
         for index, total in enumerate(claims):
             if total.value is None or total.low != total.high or total.total is not None:
@@ -522,7 +531,8 @@ class ClaimReader:
             for later in claims[index + 1:]:
                 if later.metric != total.metric:
                     continue
-                if later.sentence - total.sentence > 5 or later.value is None \
+                if later.sentence - total.sentence > self._breakdown_window \
+                        or later.value is None \
                         or later.low != later.high or later.value >= total.value \
                         or later.attributed_to not in (None, total.attributed_to):
                     break
@@ -533,18 +543,33 @@ class ClaimReader:
                     break
 
 
+def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
+    """Sentence offsets in a paragraph. blingfire's own offsets are computed in slow Python,
+    so locate its sentences in the text instead; fall back to them if one cannot be found."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in blingfire.text_to_sentences(chunk).split("\n"):
+        if not sentence.strip():
+            continue
+        index = chunk.find(sentence, cursor)
+        if index < 0:
+            return [tuple(o) for o in blingfire.text_to_sentences_and_offsets(chunk)[1]]
+        spans.append((index, index + len(sentence)))
+        cursor = index + len(sentence)
+    return spans
+
+
 _CLAUSE_BREAK = regex.compile(r"[;:()“”\"]|,\s|\s[—–-]\s")
-MAX_QUOTE = 180
 
 
-def _clause(text: str, start: int, end: int, sentence_start: int, sentence_end: int
-            ) -> tuple[int, int]:
+def _clause(text: str, start: int, end: int, sentence_start: int, sentence_end: int,
+            longest: int) -> tuple[int, int]:
     """Widen a matched span to the clause around it, unless that clause runs too long."""
     before = [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence_start, start)]
     after = _CLAUSE_BREAK.search(text, end, sentence_end)
     clause_start = before[-1] if before else sentence_start
     clause_end = after.start() if after else sentence_end
-    if clause_end - clause_start > MAX_QUOTE:
+    if clause_end - clause_start > longest:
         return start, end
     return clause_start, clause_end
 

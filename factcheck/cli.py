@@ -21,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
 )
 
 
@@ -167,5 +168,10 @@ def main() -> None:
         if exit_code is not None and show is not None:
             show()
             sys.exit(exit_code)
-        raise
+        if os.environ.get("FACTCHECK_DEBUG"):
+            raise
+        # A bug of ours, not the user's input: one line, and the way to see more.
+        typer.echo(f"factcheck: internal error: {type(error).__name__}: {error} "
+                   "(set FACTCHECK_DEBUG=1 for the traceback)", err=True)
+        sys.exit(ExitCode.INTERNAL)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)

@@ -42,6 +42,8 @@ class DateReader:
                 self._weekdays[str(word).lower()] = number
         self._relative = {str(k).lower(): int(v) for k, v in config["relative_days"].items()}
         self.window = int(config["weekday_window_days"])
+        self.future_days = int(config["future_days"])
+        self.years_after_stated = int(config["years_after_stated"])
         month = rf"(?:{_alternation(self._months)})\.?"
         weekday = rf"(?:{_alternation(self._weekdays)})\.?"
         part = rf"(?:\s+(?:{_alternation(config['day_parts'])}))*"
@@ -60,6 +62,8 @@ class DateReader:
             regex.IGNORECASE | regex.VERBOSE,
         )
         self.state_markers = tuple(config["state_markers"])
+        self.lead = regex.compile(
+            rf"\s*(?:(?:{_alternation(config['lead_words'])})\s+)*", regex.IGNORECASE)
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
         """Every date expression in text[start:end], in order."""
@@ -109,7 +113,7 @@ class DateReader:
             # when that would put them well after publication ("December 30" in a 2 January report).
             year = published.year
             guess = _safe_date(year, mention.month, mention.day or 1)
-            if guess and guess > published + timedelta(days=31):
+            if guess and guess > published + timedelta(days=self.future_days):
                 year -= 1
             candidates = [year]
         else:
@@ -149,7 +153,8 @@ def infer_years(reader: DateReader, texts: Iterable[str]) -> list[int]:
         return []
     # Weekday and date repeat every few years, so look no further than the next match after the
     # latest year the text itself states.
-    candidates = sorted(stated) + list(range(max(stated) + 1, max(stated) + 7))
+    latest = max(stated)
+    candidates = sorted(stated) + list(range(latest + 1, latest + reader.years_after_stated + 1))
     agreeing = [
         year for year in candidates
         if all((d := _safe_date(year, m.month, m.day or 1)) and d.weekday() == m.weekday

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     FINDINGS = 1  # findings at or above the failing level (`check`)
     USAGE = 2  # usage or configuration error: bad option, missing path, malformed rule file
     INPUT_SKIPPED = 3  # the run finished, but some input could not be read and was skipped
+    INTERNAL = 70  # a bug in factcheck itself (EX_SOFTWARE)
 
 
 def _location(path: str | Path | None, line: int | None) -> str:

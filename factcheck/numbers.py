@@ -27,7 +27,8 @@ class NumberMention:
     start: int  # span in the text, qualifier words included
     end: int
     text: str  # the words as written, e.g. "at least forty-eight"
-    value: float | None  # the figure as stated (84 for "at least 84"); None for ranges and vague words
+    # the figure as stated (84 for "at least 84"); None for ranges and vague words
+    value: float | None
     low: float | None  # interval; None means unbounded on that side
     high: float | None
     low_inclusive: bool
@@ -42,17 +43,35 @@ class NumberMention:
         if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
             return False
         return not (
-            self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive))
+            self.high is not None
+            and (x > self.high or (x == self.high and not self.high_inclusive))
         )
 
 
 KINDS = ("exact", "lower", "upper", "approx", "range", "vague")
 _BOUND_EXPRESSIONS = ("v", "v*(1-band)", "v*(1+band)", None)
 _REQUIRED_KEYS = (
-    "band", "readings", "qualifiers", "ranges", "vague", "words", "multipliers", "fractions",
-    "abbreviations", "suffixes", "years", "people_nouns", "units", "currency_before",
-    "labels_before", "months", "ordinals", "not_counts", "blocked",
-)  # fmt: skip
+    "band",
+    "readings",
+    "qualifiers",
+    "ranges",
+    "vague",
+    "words",
+    "multipliers",
+    "fractions",
+    "abbreviations",
+    "suffixes",
+    "years",
+    "people_nouns",
+    "units",
+    "currency_before",
+    "labels_before",
+    "labels_then_people",
+    "months",
+    "ordinals",
+    "not_counts",
+    "blocked",
+)
 _WS = re.compile(r"\s+")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:\.(?=\w))?|\d[\d.,\u00a0\u2009\u202f ]*\d|\d|\.\d+")
 # A digit token as written: thousands by commas (also Indian 12,34,567), by spaces, or none.
@@ -60,7 +79,6 @@ _DIGITS = (
     r"(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d\d)+,\d{3}|\d{1,3}(?:[\u00a0\u2009\u202f]\d{3})+"
     r"|\d{1,3}(?: \d{3})+|\d+)(?!\d)(?:\.\d+)?|\.\d+"
 )
-_DIGITS_RE = re.compile(_DIGITS)
 # Characters a mention can follow. A literal set (no \W) lets the engine skip through words fast.
 _LEADS = r" \t\n\r\f\v\u00a0\u2009\u202f(\[{\"'“‘«—–/:;,*_|<>~=+-"
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
@@ -116,8 +134,7 @@ def _trie(phrases: Iterable[str], space: str = r"\s+") -> str:
     return emit(root) if root else "(?!)"
 
 
-def _words_list(config: Mapping[str, Any], key: str, path: str, container: Any = None) -> list[str]:
-    parent = config if container is None else container
+def _words_list(parent: Mapping[str, Any], key: str, path: str) -> list[str]:
     items = parent.get(key)
     if not isinstance(items, list) or not all(isinstance(x, str | int | float) for x in items):
         raise RuleError(f"`{key}` must be a list of words", path, line_of(parent, key))
@@ -188,14 +205,18 @@ class NumberReader:
             )
         band = config["band"]
         if isinstance(band, bool) or not isinstance(band, int | float) or not 0 <= band < 1:
-            raise RuleError(f"`band` must be a number in [0, 1), got {band!r}", path, line_of(config, "band"))
+            raise RuleError(
+                f"`band` must be a number in [0, 1), got {band!r}", path, line_of(config, "band")
+            )
         self.band = float(band)
 
         readings = _mapping(config, "readings", path)
         self.readings: dict[str, _Reading] = {}
         for name, spec in readings.items():
             if not isinstance(spec, Mapping):
-                raise RuleError(f"reading `{name}` must be a mapping", path, line_of(readings, name))
+                raise RuleError(
+                    f"reading `{name}` must be a mapping", path, line_of(readings, name)
+                )
             kind = spec.get("kind")
             if kind not in ("exact", "lower", "upper", "approx"):
                 raise RuleError(
@@ -213,7 +234,11 @@ class NumberReader:
                     )
             for flag in ("low_inclusive", "high_inclusive"):
                 if not isinstance(spec.get(flag, False), bool):
-                    raise RuleError(f"reading `{name}`: `{flag}` must be true or false", path, line_of(spec, flag))
+                    raise RuleError(
+                        f"reading `{name}`: `{flag}` must be true or false",
+                        path,
+                        line_of(spec, flag),
+                    )
             self.readings[name] = _Reading(
                 kind,
                 spec.get("low"),
@@ -228,7 +253,8 @@ class NumberReader:
         for name, spec in qualifiers.items():
             if name not in self.readings:
                 raise RuleError(
-                    f"qualifier group `{name}` names no reading (readings: {', '.join(self.readings)})",
+                    f"qualifier group `{name}` names no reading "
+                    f"(readings: {', '.join(self.readings)})",
                     path,
                     line_of(qualifiers, name),
                 )
@@ -245,7 +271,9 @@ class NumberReader:
 
         ranges = _mapping(config, "ranges", path)
         openers = _mapping(ranges, "openers", path)
-        self.openers = {_norm(k): [_norm(s) for s in _words_list(openers, k, path)] for k in openers}
+        self.openers = {
+            _norm(k): [_norm(s) for s in _words_list(openers, k, path)] for k in openers
+        }
         self.range_separators = [_norm(s) for s in _words_list(ranges, "separators", path)]
         self.range_joiners = [_norm(s) for s in _words_list(ranges, "joiners", path)]
 
@@ -254,11 +282,15 @@ class NumberReader:
         vague = _mapping(config, "vague", path)
         for phrase, spec in vague.items():
             if not isinstance(spec, Mapping) or "low" not in spec:
-                raise RuleError(f"vague `{phrase}` needs at least `low`", path, line_of(vague, phrase))
+                raise RuleError(
+                    f"vague `{phrase}` needs at least `low`", path, line_of(vague, phrase)
+                )
             low = _number(spec, "low", path, positive=False)
             high = _number(spec, "high", path) if spec.get("high") is not None else None
             if high is not None and high < low:
-                raise RuleError(f"vague `{phrase}`: `high` is below `low`", path, line_of(spec, "high"))
+                raise RuleError(
+                    f"vague `{phrase}`: `high` is below `low`", path, line_of(spec, "high")
+                )
             self.vague[_norm(phrase)] = (low, high)
             if spec.get("followed_by"):
                 self.vague_follow[_norm(phrase)] = _norm(str(spec["followed_by"]))
@@ -270,13 +302,17 @@ class NumberReader:
             raise RuleError("`phrases` must be a mapping", path, line_of(config, "phrases"))
         for phrase, spec in phrases.items():
             if not isinstance(spec, Mapping):
-                raise RuleError(f"phrase `{phrase}` must be a mapping", path, line_of(phrases, phrase))
+                raise RuleError(
+                    f"phrase `{phrase}` must be a mapping", path, line_of(phrases, phrase)
+                )
             self.phrases[_norm(phrase)] = _number(spec, "value", path, positive=False)
             if spec.get("followed_by"):
                 self.phrase_follow[_norm(phrase)] = _norm(str(spec["followed_by"]))
 
         words = _mapping(config, "words", path)
-        self.small_words = [_norm(w) for w in _words_list(words, "units", path) + _words_list(words, "tens", path)]
+        self.small_words = [
+            _norm(w) for w in _words_list(words, "units", path) + _words_list(words, "tens", path)
+        ]
         self.scales = _number_map(words, "scales", path)
         aliases = _mapping(words, "aliases", path)
         self.aliases = {_norm(k): _norm(str(v)) for k, v in aliases.items()}
@@ -286,7 +322,9 @@ class NumberReader:
         self.abbreviations = _number_map(config, "abbreviations", path)
         self.suffixes = {str(k): v for k, v in _number_map(config, "suffixes", path).items()}
         self.suffix_m = (
-            _number(config, "suffix_m_before_people", path) if "suffix_m_before_people" in config else None
+            _number(config, "suffix_m_before_people", path)
+            if "suffix_m_before_people" in config
+            else None
         )
         years = _mapping(config, "years", path)
         self.year_from = _number(years, "from", path)
@@ -294,9 +332,12 @@ class NumberReader:
         self.people_nouns = _words_list(config, "people_nouns", path)
         units = _mapping(config, "units", path)
         self.fillers = _words_list(units, "fillers", path) if "fillers" in units else []
-        self.units = [u for group in units if group != "fillers" for u in _words_list(units, group, path)]
+        self.units = [
+            u for group in units if group != "fillers" for u in _words_list(units, group, path)
+        ]
         self.currency_before = _words_list(config, "currency_before", path)
         self.labels_before = _words_list(config, "labels_before", path)
+        self.labels_then_people = _words_list(config, "labels_then_people", path)
         self.months = _words_list(config, "months", path)
         self.ordinals = _words_list(config, "ordinals", path)
         self.not_counts = _words_list(config, "not_counts", path)
@@ -306,7 +347,9 @@ class NumberReader:
             try:
                 re.compile(str(pattern))
             except re.error as exc:
-                raise RuleError(f"blocked `{name}`: bad regular expression: {exc}", path, line_of(blocked, name)) from None
+                raise RuleError(
+                    f"blocked `{name}`: bad regular expression: {exc}", path, line_of(blocked, name)
+                ) from None
             self.blocked.append(str(pattern))
 
     # ----------------------------------------------------------------------------------------
@@ -332,7 +375,9 @@ class NumberReader:
         abbrev = _trie(self.abbreviations)
         # The main pattern runs over the lower-cased text (literal tries are much faster without
         # IGNORECASE); scales whose case matters ("10M" vs "700m") are checked on the original.
-        suffix = "|".join(re.escape(s) for s in sorted({x.lower() for x in self.suffixes}, key=len, reverse=True))
+        suffix = "|".join(
+            re.escape(s) for s in sorted({x.lower() for x in self.suffixes}, key=len, reverse=True)
+        )
         if self.suffix_m:
             suffix = f"{suffix}|m" if suffix else "m"
         people = _trie(self.people_nouns)
@@ -409,10 +454,12 @@ class NumberReader:
         self._months = set(self.months)
         self._labels = {w.lower() for w in self.labels_before}
         self._currency = set(self.currency_before)
-        self._time_labels = {"day", "week", "month", "year"}
+        self._people_labels = {w.lower() for w in self.labels_then_people}
         self._after_people = re.compile(rf"[^\S\n]+(?i:{people})\b")
         joiners = "|".join(
-            rf"[^\S\n]+{re.escape(j)}[^\S\n]+" if j[0].isalnum() else rf"[^\S\n]*{re.escape(j)}[^\S\n]*"
+            rf"[^\S\n]+{re.escape(j)}[^\S\n]+"
+            if j[0].isalnum()
+            else rf"[^\S\n]*{re.escape(j)}[^\S\n]*"
             for j in self.range_joiners
         )
         self._joiner = re.compile(f"(?i:{joiners or '(?!)'})")
@@ -434,14 +481,18 @@ class NumberReader:
             plain = raw.isdigit() and not rest.strip()
             tokens = self._token.findall(rest)
             return self._apply_scales(base, tokens, plain)
-        tokens = [self.aliases.get(t, t) for t in (tok.lower() for tok in self._token.findall(text))]
+        tokens = [
+            self.aliases.get(t, t) for t in (tok.lower() for tok in self._token.findall(text))
+        ]
         if not tokens:
             return None
         if any(t in self.fractions for t in tokens):
             return self._fraction(tokens)
         return self._words_value(tokens)
 
-    def _apply_scales(self, base: float, tokens: list[str], plain: bool) -> tuple[float, float, bool] | None:
+    def _apply_scales(
+        self, base: float, tokens: list[str], plain: bool
+    ) -> tuple[float, float, bool] | None:
         value, trail = base, 1.0
         i = 0
         while i < len(tokens):
@@ -561,16 +612,24 @@ class NumberReader:
     # context
 
     def _is_year(self, fig: _Figure) -> bool:
-        return fig.plain_digits and fig.end - fig.start == 4 and self.year_from <= fig.value <= self.year_to
+        return (
+            fig.plain_digits
+            and fig.end - fig.start == 4
+            and self.year_from <= fig.value <= self.year_to
+        )
 
     @staticmethod
     def _is_day(fig: _Figure) -> bool:
         return fig.plain_digits and fig.end - fig.start <= 2 and 1 <= fig.value <= 31
 
-    def _rejected(self, text: str, start: int, end: int, figs: Sequence[_Figure], limit: int) -> bool:
+    def _rejected(
+        self, text: str, start: int, end: int, figs: Sequence[_Figure], limit: int
+    ) -> bool:
         """Whether the figure span is a year, date, label, measure or money, not a count."""
         first, last = figs[0], figs[-1]
-        if self._after_unit.match(text, end, limit) or self._after_ordinal.match(text, last.end, limit):
+        if self._after_unit.match(text, end, limit) or self._after_ordinal.match(
+            text, last.end, limit
+        ):
             return True
         if any(self._is_year(f) for f in figs) and not self._after_people.match(text, end, limit):
             return True
@@ -583,7 +642,7 @@ class NumberReader:
             return True
         label = before.lower()
         return label in self._labels and not (
-            label in self._time_labels and self._after_people.match(text, end, limit)
+            label in self._people_labels and self._after_people.match(text, end, limit)
         )
 
     # ----------------------------------------------------------------------------------------
@@ -609,18 +668,43 @@ class NumberReader:
                 return
             low, high = self.vague[_norm(m.group("vague"))]
             yield NumberMention(
-                m.start("m"), m.end("m"), text[m.start("m") : m.end("m")], None, low, high, low is not None, high is not None,
-                None, "vague", m.start("m"), m.end("m"),
-            )  # fmt: skip
+                m.start("m"),
+                m.end("m"),
+                text[m.start("m") : m.end("m")],
+                None,
+                low,
+                high,
+                low is not None,
+                high is not None,
+                None,
+                "vague",
+                m.start("m"),
+                m.end("m"),
+            )
             return
         if m.group("phrase") is not None:
             if self._after_unit.match(text, m.end("m"), limit):
                 return
             v = self.phrases[_norm(m.group("phrase"))]
-            yield NumberMention(m.start("m"), m.end("m"), text[m.start("m") : m.end("m")], v, v, v, True, True, None, "exact", m.start("m"), m.end("m"))
+            yield NumberMention(
+                m.start("m"),
+                m.end("m"),
+                text[m.start("m") : m.end("m")],
+                v,
+                v,
+                v,
+                True,
+                True,
+                None,
+                "exact",
+                m.start("m"),
+                m.end("m"),
+            )
             return
         if m.group("opener") is not None:
-            yield from self._range(m, text, limit, "ra", "rb", opener=text[m.start("opener") : m.end("opener")])
+            yield from self._range(
+                m, text, limit, "ra", "rb", opener=text[m.start("opener") : m.end("opener")]
+            )
             return
         if m.group("b") is not None:
             yield from self._range(m, text, limit, "a", "b", opener=None)
@@ -653,15 +737,27 @@ class NumberReader:
         qualifier = " ... ".join(q for q in (pre, post.strip() if post else None) if q)
         low, high = self._bound(reading.low, fig.value), self._bound(reading.high, fig.value)
         yield NumberMention(
-            m.start("m"), m.end("m"), text[m.start("m") : m.end("m")], _round(fig.value), low, high, reading.low_inclusive,
-            reading.high_inclusive, qualifier, reading.kind, fig.start, fig.end,
-        )  # fmt: skip
+            m.start("m"),
+            m.end("m"),
+            text[m.start("m") : m.end("m")],
+            _round(fig.value),
+            low,
+            high,
+            reading.low_inclusive,
+            reading.high_inclusive,
+            qualifier,
+            reading.kind,
+            fig.start,
+            fig.end,
+        )
 
     def _range(
         self, m: re.Match[str], text: str, limit: int, ga: str, gb: str, opener: str | None
     ) -> Iterator[NumberMention]:
         figs_a = self._figures(text, m.start(ga), m.end(ga))
         figs_b = self._figures(text, m.start(gb), m.end(gb))
+        if opener is not None and _norm(m.group("rsep")) not in self.openers[_norm(opener)]:
+            opener = None  # "between 30 to 40": read the figures as a bare range
         if len(figs_a) != 1 or len(figs_b) != 1:
             for fig in figs_a + figs_b:
                 if not self._rejected(text, fig.start, fig.end, [fig], limit):
@@ -677,14 +773,37 @@ class NumberReader:
             return  # "3-1" is a score or a label, not a range
         start = m.start("m") if opener is not None else a.start
         yield NumberMention(
-            start, m.end("m"), text[start : m.end("m")], None, _round(low), _round(b.value), True, True,
-            opener, "range", a.start, b.end,
-        )  # fmt: skip
+            start,
+            m.end("m"),
+            text[start : m.end("m")],
+            None,
+            _round(low),
+            _round(b.value),
+            True,
+            True,
+            opener,
+            "range",
+            a.start,
+            b.end,
+        )
 
     @staticmethod
     def _exact(text: str, fig: _Figure) -> NumberMention:
         v = _round(fig.value)
-        return NumberMention(fig.start, fig.end, text[fig.start : fig.end], v, v, v, True, True, None, "exact", fig.start, fig.end)
+        return NumberMention(
+            fig.start,
+            fig.end,
+            text[fig.start : fig.end],
+            v,
+            v,
+            v,
+            True,
+            True,
+            None,
+            "exact",
+            fig.start,
+            fig.end,
+        )
 
     def _bound(self, expression: str | None, v: float) -> float | None:
         if expression is None:
@@ -696,7 +815,7 @@ class NumberReader:
         return _round(v)
 
     def _join_bounds(self, mentions: list[NumberMention], text: str) -> list[NumberMention]:
-        """Merge a lower and an upper bound joined by "and" into one range ("over 10 and under 40")."""
+        """Merge a lower and an upper bound joined by "and" into a range ("over 10, under 40")."""
         if len(mentions) < 2:
             return mentions
         out: list[NumberMention] = []
@@ -712,10 +831,19 @@ class NumberReader:
                 assert low is not None and high is not None
                 if low < high or (low == high and lo.low_inclusive and hi.high_inclusive):
                     out[-1] = NumberMention(
-                        prev.start, m.end, text[prev.start : m.end], None, low, high,
-                        lo.low_inclusive, hi.high_inclusive,
-                        f"{prev.qualifier} ... {m.qualifier}", "range", prev.number_start, m.number_end,
-                    )  # fmt: skip
+                        prev.start,
+                        m.end,
+                        text[prev.start : m.end],
+                        None,
+                        low,
+                        high,
+                        lo.low_inclusive,
+                        hi.high_inclusive,
+                        f"{prev.qualifier} ... {m.qualifier}",
+                        "range",
+                        prev.number_start,
+                        m.number_end,
+                    )
                     continue
             out.append(m)
         return out
@@ -724,8 +852,8 @@ class NumberReader:
 def _previous_word(text: str, start: int) -> str:
     """The word just before `start` ("Flight" in "Flight 370"), opening brackets stripped."""
     head = text[max(0, start - 24) : start]
-    if not head or (not head[-1].isspace() and head[-1] not in "$€£¥₹"):
-        return head[-1:] if head[-1:] in "$€£¥₹" else ""
+    if not head[-1:].isspace():  # glued to what precedes it: the digit guards handled that
+        return ""
     words = head.split()
     return words[-1].lstrip("([{\"'“‘") if words else ""
 

@@ -26,14 +26,21 @@ PATTERN_TIMEOUT_SECONDS = 0.25
 _STR, _BOOL, _NUM = (str,), (bool,), (int, float)
 _LIST, _MAP = (list,), (dict,)
 
+
+class _TextList(tuple):
+    """Schema type of a list whose entries must all be text (words, patterns)."""
+
+
+_TEXTS = _TextList((list,))
+
 METRIC_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "metric": (_STR, True),
     "description": (_STR, True),
     "example": (_STR, True),
     "accumulates": (_BOOL, False),
     "tolerance": (_NUM, False),
-    "keywords": (_LIST, True),
-    "patterns": (_LIST, True),
+    "keywords": (_TEXTS, True),
+    "patterns": (_TEXTS, True),
     "enabled": (_BOOL, False),
 }
 FINDING_RULE_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
@@ -47,19 +54,25 @@ FINDING_RULE_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "enabled": (_BOOL, False),
 }
 FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
-    "grammar.yaml": {"macros": (_MAP, True), "people_nouns": (_LIST, True),
-                     "part_patterns": (_LIST, True)},
-    "dates.yaml": {"months": (_MAP, True), "weekdays": (_MAP, True), "day_parts": (_LIST, True),
-                   "relative_days": (_MAP, True), "state_markers": (_LIST, True),
-                   "weekday_window_days": ((int,), True)},
-    "attribution.yaml": {"speech_verbs": (_LIST, True), "speech_phrases": (_LIST, True),
-                         "verb_auxiliaries": (_LIST, True), "lead_phrases": (_MAP, True),
-                         "possessive_phrases": (_LIST, True), "boundaries": (_LIST, True),
-                         "leading_fillers": (_LIST, True), "source_nouns": (_LIST, True),
-                         "document_nouns": (_LIST, True), "pronouns": (_LIST, True),
-                         "max_source_words": ((int,), True)},
+    "grammar.yaml": {"macros": (_MAP, True), "people_nouns": (_TEXTS, True),
+                     "part_patterns": (_TEXTS, True),
+                     "breakdown_window_sentences": ((int,), True),
+                     "max_quote_characters": ((int,), True)},
+    "dates.yaml": {"months": (_MAP, True), "weekdays": (_MAP, True), "day_parts": (_TEXTS, True),
+                   "relative_days": (_MAP, True), "state_markers": (_TEXTS, True),
+                   "lead_words": (_TEXTS, True),
+                   "weekday_window_days": ((int,), True), "future_days": ((int,), True),
+                   "years_after_stated": ((int,), True)},
+    "attribution.yaml": {"speech_verbs": (_TEXTS, True), "speech_phrases": (_TEXTS, True),
+                         "verb_auxiliaries": (_TEXTS, True), "lead_phrases": (_MAP, True),
+                         "possessive_phrases": (_TEXTS, True), "boundaries": (_TEXTS, True),
+                         "leading_fillers": (_TEXTS, True), "source_nouns": (_TEXTS, True),
+                         "document_nouns": (_TEXTS, True), "pronouns": (_TEXTS, True),
+                         "person_pronouns": (_TEXTS, True), "determiners": (_TEXTS, True),
+                         "not_names": (_TEXTS, True), "not_source_endings": (_TEXTS, True),
+                         "trailing_words": (_TEXTS, True), "max_source_words": ((int,), True)},
     "scope.yaml": {"other_period": (_MAP, True), "other_event": (_MAP, True),
-                   "other_years": (_BOOL, True), "noise_lines": (_LIST, True)},
+                   "other_years": (_BOOL, True), "noise_lines": (_TEXTS, True)},
     "findings.yaml": {"compare": (_MAP, True), "rules": (_LIST, True)},
 }
 REQUIRED_FILES = ("numbers.yaml", *FILE_SCHEMAS)
@@ -86,6 +99,14 @@ def check_mapping(data: Any, schema: Mapping[str, tuple[tuple[type, ...], bool]]
     for key, (_, required) in schema.items():
         if required and data.get(key) is None:
             raise RuleError(f"{label}missing required key '{key}'", path, line_of(data))
+    for key, value in data.items():
+        if isinstance(schema[key][0], _TextList) and isinstance(value, list):
+            for index, item in enumerate(value):
+                if not isinstance(item, str):
+                    # YAML reads on, off, yes and no as true/false unless they are quoted
+                    raise RuleError(f"{label}'{key}' entries must be text, not "
+                                    f"{type(item).__name__} {item!r} (quote it: '{item}')",
+                                    path, line_of(value, index))
     return data
 
 
