@@ -188,6 +188,7 @@ class ClaimReader:
         self._document_nouns = {w.lower() for w in config["document_nouns"]}
         self._pronouns = {w.lower() for w in config["pronouns"]}
         self._max_words = int(config["max_source_words"])
+        self._max_posted_words = int(config["max_posted_source_words"])
 
     def _clean_source(self, text: str) -> str | None:
         """The source phrase, trimmed, or None when the words do not name anyone."""
@@ -240,15 +241,26 @@ class ClaimReader:
             cuts = [m.end() for m in _SOURCE_START.finditer(before)]
             cuts += [m.end() for m in self._boundary_word.finditer(before)]
             head = before[max(cuts) if cuts else 0:]
-            source = self._clean_source(head) if head.strip() else None
-            kind = "plain"
-            if source is None and not head.strip() and cuts:
-                # ", read the statement." / ", says Interior Ministry": the source follows the verb
+            previous_end = match.end()
+            if head.strip():
+                source, kind = self._clean_source(head), "plain"
+            elif before.rstrip().endswith(","):
+                # "Olga Chemodanova, the ministry's spokeswoman, said": the subject stands in
+                # the comma-separated phrases before the verb
+                source, kind = self._apposition(before), "plain"
+                head = before[before.rstrip().rstrip(",").rfind(",") + 1:] if source else head
+            else:
+                source, kind = None, "plain"
+            if source is None and cuts and not head.strip():
+                # ", read the statement." / ", says Interior Ministry": the source follows
+                # the verb, and is all that is left of the clause
                 after = plain[match.end():]
                 stop = _POSTED_SOURCE_END.search(after)
-                source = self._clean_source(after[: stop.start()])
-                kind = "post"
-            previous_end = match.end()
+                if stop.group(0) not in ("", ".", ",", ";", ":"):
+                    continue
+                phrase = after[: stop.start()]
+                if len(phrase.split()) <= self._max_posted_words:
+                    source, kind = self._clean_source(phrase), "post"
             if not source:
                 continue
             frame = Frame(start + match.start() - len(head), start + match.end(), source, kind)
@@ -256,7 +268,10 @@ class ClaimReader:
             frames.append(frame)
         if sentence.headline:
             colon = _HEADLINE_SOURCE.match(plain)
-            if colon and (source := self._clean_source(colon.group("src"))):
+            # Headlines are in title case, so a capital proves nothing: the phrase before the
+            # colon must name a kind of source ("Health minister: 2500 hurt").
+            if colon and (source := self._clean_source(colon.group("src"))) and any(
+                    _bare(w) in self._source_nouns for w in source.split()):
                 frames.append(Frame(start, start + colon.end(), source))
         for frame in frames:
             if frame.date_mention is not None:
@@ -264,10 +279,24 @@ class ClaimReader:
         frames.sort(key=lambda f: f.start)
         return frames
 
+    def _apposition(self, before: str) -> str | None:
+        """The subject of "Name, the title, said", or of "…, the title, said"."""
+        phrases = [p.strip() for p in before.rstrip().rstrip(",").split(",")]
+        last = self._clean_source(phrases[-1]) if phrases else None
+        if last is None:
+            return None
+        if len(phrases) > 1 and _bare(last.split()[0]) in self._determiners:
+            name = self._clean_source(phrases[-2])
+            if name and all(w[:1].isupper() for w in name.split()):
+                return f"{name}, {last}"
+        return last
+
     def _frame_date(self, frame: Frame, dates: list[DateMention],
                     text: str) -> DateMention | None:
         verb_end = frame.end
         for mention in dates:
+            if text.startswith(("'s", "’s"), mention.end):
+                continue  # "Sunday's detentions": the day of the events, not of the statement
             # a date inside the source phrase, or right after the verb: "reported on January 7"
             if frame.start <= mention.start < verb_end:
                 return mention
@@ -283,6 +312,7 @@ class ClaimReader:
         if not history:
             return frame
         if len(words) == 1 and lowered[0] in self._pronouns:
+            frame = Frame(frame.start, frame.end, "", frame.kind, frame.date, frame.date_mention)
             for earlier in reversed(history):
                 person = earlier.source.split()
                 if lowered[0] in self._person_pronouns and sum(
@@ -512,7 +542,7 @@ class ClaimReader:
             chosen = cited[-1] if cited else before[-1] if before else (
                 after[0] if after else carried)
             if chosen is not None:
-                claim.attributed_to = chosen.source
+                claim.attributed_to = chosen.source or None  # "" is a pronoun with no antecedent
             dated = [f for f in ([chosen] if chosen else []) + before[::-1] + after
                      if f is not None and f.date is not None]
             if dated:
