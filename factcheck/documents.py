@@ -15,7 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from dateutil import parser as dateparser
 
 from . import yamlio
@@ -313,31 +312,13 @@ def _read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-class _TextDateLoader(yamlio._LineLoader):
-    """The line-numbering loader, but timestamps stay text (so `2024-13-45` is a bad date)."""
-
-
-_TextDateLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str
-)
-
-
 def _load_yaml(text: str, name: str, first_line: int) -> Any:
-    """Parse YAML from a file; syntax errors become `_Skip` with the file line."""
+    """Parse YAML from a file, dates as text (`parse_date` reads them); errors become `_Skip`."""
     try:
-        return yamlio.parse_yaml(text, name, first_line=first_line, error=InputError)
+        return yamlio.parse_yaml(text, name, first_line=first_line, error=InputError,
+                                 dates_as_text=True)
     except InputError as exc:
         raise _Skip(exc.message, exc.line) from None
-    except ValueError:
-        pass
-    # PyYAML raises ValueError for a timestamp-shaped but impossible date: read dates as text.
-    padded = "\n" * (first_line - 1) + text  # so that marks are file lines
-    try:
-        return yaml.load(padded, Loader=_TextDateLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise _Skip(f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
 
 
 def _front_matter(text: str, name: str) -> tuple[Mapping[str, Any] | None, int]:

@@ -66,19 +66,33 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def parse_yaml(text: str, path: str | Path, first_line: int = 1, error: type = RuleError) -> Any:
+class _TextDateLoader(_LineLoader):
+    """The line-numbering loader, but timestamps stay text for the caller to parse."""
+
+
+_TextDateLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
+
+
+def parse_yaml(text: str, path: str | Path, first_line: int = 1, error: type = RuleError,
+               dates_as_text: bool = False) -> Any:
     """Parse YAML text safely; syntax errors become `error(path, line)`.
 
     `first_line` is the file line where `text` starts (front matter sits below a `---`).
+    With `dates_as_text`, `date: 2024-13-45` stays text instead of failing the whole parse.
     """
+    # Both loaders are SafeLoader subclasses: no Python objects are ever constructed.
+    loader = _TextDateLoader if dates_as_text else _LineLoader
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise error(f"invalid YAML: {problem}", path, line) from None
     except yaml.YAMLError as exc:
+        raise error(f"invalid YAML: {exc}", path) from None
+    except ValueError as exc:  # PyYAML's timestamp constructor on an impossible date
         raise error(f"invalid YAML: {exc}", path) from None
     if first_line != 1:
         _shift_lines(data, first_line - 1)
