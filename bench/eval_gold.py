@@ -23,6 +23,7 @@ def main() -> int:
     rules = factcheck.load_rules()
     folders = [SHARED / "seeds", *sorted((SHARED / "corpus" / "dev").glob("*/"))]
     totals = {"gold": 0, "found": 0, "matched": 0}
+    dev = {"gold": 0, "found": 0, "matched": 0}
     print(f"{'gold file':45} {'recall':>7} {'prec.':>7} {'attrib':>7} {'date':>7}"
           "  missed / spurious")
     for folder in folders:
@@ -35,6 +36,10 @@ def main() -> int:
         totals["gold"] += result.gold_total
         totals["found"] += result.found_total
         totals["matched"] += len(result.matches)
+        if "corpus/dev" in folder.as_posix():
+            dev["gold"] += result.gold_total
+            dev["found"] += result.found_total
+            dev["matched"] += len(result.matches)
         name = folder.relative_to(SHARED).as_posix()
         print(f"{name:45} {result.recall:7.2f} {result.precision:7.2f} "
               f"{result.accuracy('attributed_to'):7.2f} {result.accuracy('claim_date'):7.2f}"
@@ -53,9 +58,11 @@ def main() -> int:
                     print(f"    {m.gold.id}: attributed {m.claim['attributed_to']!r} "
                           f"(gold {m.gold.attributed_to!r}), date {m.claim['claim_date']} "
                           f"(gold {m.gold.claim_date})")
-    recall = totals["matched"] / totals["gold"] if totals["gold"] else 1.0
-    precision = totals["matched"] / totals["found"] if totals["found"] else 1.0
-    print(f"{'all':45} {recall:7.2f} {precision:7.2f}")
+    for label, counts in (("dev (all events)", dev), ("all", totals)):
+        recall = counts["matched"] / counts["gold"] if counts["gold"] else 1.0
+        precision = counts["matched"] / counts["found"] if counts["found"] else 1.0
+        print(f"{label:45} {recall:7.2f} {precision:7.2f}"
+              f"  ({counts['matched']} of {counts['gold']} gold claims; {counts['found']} found)")
     return 0
 
 
