@@ -395,7 +395,7 @@ def _summary_line(claims: list[dict], findings: list[dict], documents: int) -> T
     line = Text()
     line.append("factcheck", style="bold")
     line.append(f": {_plural(documents, 'report')}, {_plural(len(claims), 'claim')} ")
-    line.append(f"({in_scope} in scope, {len(claims) - in_scope} out of scope), ")
+    line.append(f"({len(claims) - in_scope} out of scope), ")
     line.append(_plural(len(findings), "finding"))
     counts = {s: sum(1 for f in findings if _get(f, "severity") == s) for s in SEVERITY_ORDER}
     # "2 errors, 3 warnings, 1 info": info has no plural

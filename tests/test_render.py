@@ -400,7 +400,7 @@ def test_console_settings() -> None:
 # --------------------------------------------------------------------------- terminal report
 
 REPORT_SNAPSHOT = """\
-factcheck: 2 reports, 8 claims (6 in scope, 2 out of scope), 2 findings (1 error, 1 info)
+factcheck: 2 reports, 8 claims (2 out of scope), 2 findings (1 error, 1 info)
 
 killed ─────────────────────────────────────────────────────────────────────────────────────────────
 info  FC101 figure-updated  (update)  [f1]
@@ -485,7 +485,7 @@ def test_report_without_findings(sample: tuple[pd.DataFrame, pd.DataFrame]) -> N
     assert "0 findings" in text
     assert "No disagreements found between 3 reports" in text
     empty = render_text(print_report, claims_frame(), findings_frame())
-    assert "0 claims (0 in scope, 0 out of scope)" in empty
+    assert "0 claims (0 out of scope)" in empty
     assert "No disagreements found between 0 reports" in empty
 
 
