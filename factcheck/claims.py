@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -10,11 +10,12 @@ from typing import Any
 import blingfire
 import regex
 
+from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document
 from .errors import RuleError
 from .numbers import NumberMention
-from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern
+from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
 from .yamlio import line_of
 
 CLAIM_COLUMNS = [
@@ -74,40 +75,12 @@ class Sentence:
     headline: bool = False
 
 
-@dataclass(slots=True)
-class Frame:
-    """An attribution: who said it, and when, as found in one sentence."""
-
-    start: int
-    end: int
-    source: str
-    kind: str = "plain"  # plain | cited | post (source named after the verb)
-    date: date | None = None
-    date_mention: DateMention | None = None
-
-
 @dataclass
 class StoryContext:
     """What the other reports of the story fix: the years an undated report belongs to."""
 
     years: list[int] = field(default_factory=list)
 
-
-_POSSESSIVE_END = regex.compile(r"(?:[’']s)?[,.;:]*$")
-_SOURCE_END = regex.compile(r"[,.;:“”\"]|\bthat\b")
-_SOURCE_START = regex.compile(r"[,;:“”\"]|\s[—–-]+\s")
-_POSTED_SOURCE_END = regex.compile(r"[,.;:“”\"(]|\bthat\b|$")
-_HEADLINE_SOURCE = regex.compile(r"\s*#*\s*(?P<src>[^:]{2,40}):\s")
-
-
-def _bare(word: str) -> str:
-    """A word without its possessive and punctuation, lower case: "Ministry's," → "ministry"."""
-    return _POSSESSIVE_END.sub("", word.lower())
-
-
-def _words_alternation(words: Iterable[str]) -> str:
-    return "|".join(regex.escape(str(w)).replace(r"\ ", r"\s+")
-                    for w in sorted(set(words), key=len, reverse=True))
 
 
 class ClaimReader:
@@ -119,14 +92,14 @@ class ClaimReader:
         self.dates = DateReader(rules.dates)
         grammar = rules.grammar
         self._macros = {name: str(body) for name, body in grammar["macros"].items()}
-        self._macros["PEOPLE"] = _words_alternation(grammar["people_nouns"])
+        self._macros["PEOPLE"] = words_alternation(grammar["people_nouns"])
         self._macros["N"] = r"⟨(?P<n>\d+)⟩"
         self.metrics = []
         for metric in rules.metrics.values():
             lines = metric.pattern_lines or (None,) * len(metric.patterns)
             compiled = [self._compile(p, metric.source, line)
                         for p, line in zip(metric.patterns, lines, strict=True)]
-            keywords = regex.compile(rf"\b(?:{_words_alternation(metric.keywords)})",
+            keywords = regex.compile(rf"\b(?:{words_alternation(metric.keywords)})",
                                      regex.IGNORECASE)
             self.metrics.append((metric, keywords, compiled))
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
@@ -135,9 +108,9 @@ class ClaimReader:
         parts = grammar["part_patterns"]
         self.part_patterns = [self._compile(p, grammar_path, line_of(parts, i))
                               for i, p in enumerate(parts)]
-        self._setup_attribution(rules.attribution)
+        self.attribution = AttributionReader(rules.attribution, self.dates)
         self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
-        markers = _words_alternation(self.dates.state_markers)
+        markers = words_alternation(self.dates.state_markers)
         self._state_marker = regex.compile(rf"\b(?:{markers})\s+(?:late\s+|early\s+)?$",
                                            regex.IGNORECASE)
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
@@ -163,189 +136,6 @@ class ClaimReader:
         return compiled
 
     # -- attribution ----------------------------------------------------------------------
-    def _setup_attribution(self, config: Mapping[str, Any]) -> None:
-        aux = _words_alternation(config["verb_auxiliaries"])
-        verbs = _words_alternation(config["speech_verbs"])
-        phrases = "|".join(config["speech_phrases"])
-        self._verb = regex.compile(
-            rf"\b(?:(?:{aux})\s+)*(?P<verb>{phrases}|{verbs})\b", regex.IGNORECASE)
-        self._lead = regex.compile(
-            rf"\b(?P<lead>{_words_alternation(config['lead_phrases'])})\s+", regex.IGNORECASE)
-        self._lead_kind = {k.lower(): v for k, v in config["lead_phrases"].items()}
-        self._possessive = regex.compile(
-            rf"\bby\s+(?P<src>[^,.;]{{2,60}}?)[’']s\s+(?:{_words_alternation(config['possessive_phrases'])})\b",
-            regex.IGNORECASE)
-        self._boundary_word = regex.compile(
-            rf"\b(?:{_words_alternation(config['boundaries'])})\b", regex.IGNORECASE)
-        self._fillers = {w.lower() for w in config["leading_fillers"]}
-        self._aux_words = {w.lower() for w in config["verb_auxiliaries"]} | {
-            w.lower() for w in config["not_source_endings"]}
-        self._person_pronouns = {w.lower() for w in config["person_pronouns"]}
-        self._determiners = {w.lower() for w in config["determiners"]}
-        self._not_names = {w.lower() for w in config["not_names"]}
-        self._trailing = {w.lower() for w in config["trailing_words"]}
-        self._source_nouns = {w.lower() for w in config["source_nouns"]}
-        self._document_nouns = {w.lower() for w in config["document_nouns"]}
-        self._pronouns = {w.lower() for w in config["pronouns"]}
-        self._max_words = int(config["max_source_words"])
-        self._max_posted_words = int(config["max_posted_source_words"])
-
-    def _clean_source(self, text: str) -> str | None:
-        """The source phrase, trimmed, or None when the words do not name anyone."""
-        text = text.strip(" \t\n,;:—–-\"“”'‘’()")
-        words = text.split()
-        while words and words[0].lower().strip(",") in self._fillers:
-            words = words[1:]
-        if not words or len(words) > self._max_words:
-            return None
-        while words and words[-1].lower().strip("()") in self._trailing:
-            words = words[:-1]
-        if not words or words[-1].lower() in self._aux_words:
-            return None
-        text = " ".join(words).strip(" ,;:")
-        lowered = [_bare(w) for w in words]
-        if len(words) == 1 and lowered[0] in self._pronouns:
-            return text
-        capitalised = any(w[:1].isupper() for w in words[1:]) or (
-            words[0][:1].isupper() and words[0].lower() not in self._not_names)
-        if capitalised or any(w in self._source_nouns for w in lowered):
-            return text
-        return None
-
-    def _frames(self, text: str, sentence: Sentence, dates: list[DateMention],
-                published: date | None, years: Sequence[int]) -> list[Frame]:
-        """Attribution frames of one sentence, in text order."""
-        start, end = sentence.start, sentence.end
-        # Dates inside a source phrase ("the ministry Friday (January 5) evening released") are
-        # the frame's date, not part of the source: blank them out before reading the source.
-        blanked = list(text[start:end])
-        for mention in dates:
-            for i in range(mention.start - start, mention.end - start):
-                blanked[i] = " "
-        plain = "".join(blanked)
-        frames: list[Frame] = []
-        for match in self._lead.finditer(plain):
-            rest = plain[match.end():]
-            cut = _SOURCE_END.search(rest)
-            source = self._clean_source(rest[: cut.start() if cut else len(rest)])
-            if source:
-                frames.append(Frame(start + match.start(), start + match.end() + len(source),
-                                    source, self._lead_kind[match.group("lead").lower()]))
-        for match in self._possessive.finditer(plain):
-            source = self._clean_source(match.group("src"))
-            if source:
-                frames.append(Frame(start + match.start(), start + match.end(), source))
-        previous_end = 0
-        for match in self._verb.finditer(plain):
-            before = plain[previous_end: match.start()]
-            cuts = [m.end() for m in _SOURCE_START.finditer(before)]
-            cuts += [m.end() for m in self._boundary_word.finditer(before)]
-            head = before[max(cuts) if cuts else 0:]
-            previous_end = match.end()
-            if head.strip():
-                source, kind = self._clean_source(head), "plain"
-            elif before.rstrip().endswith(","):
-                # "Olga Chemodanova, the ministry's spokeswoman, said": the subject stands in
-                # the comma-separated phrases before the verb
-                source, kind = self._apposition(before), "plain"
-                head = before[before.rstrip().rstrip(",").rfind(",") + 1:] if source else head
-            else:
-                source, kind = None, "plain"
-            if source is None and cuts and not head.strip():
-                # ", read the statement." / ", says Interior Ministry": the source follows
-                # the verb, and is all that is left of the clause
-                after = plain[match.end():]
-                stop = _POSTED_SOURCE_END.search(after)
-                if stop.group(0) not in ("", ".", ",", ";", ":"):
-                    continue
-                phrase = after[: stop.start()]
-                if len(phrase.split()) <= self._max_posted_words:
-                    source, kind = self._clean_source(phrase), "post"
-            if not source:
-                continue
-            frame = Frame(start + match.start() - len(head), start + match.end(), source, kind)
-            frame.date_mention = self._frame_date(frame, dates, text)
-            frames.append(frame)
-        if sentence.headline:
-            colon = _HEADLINE_SOURCE.match(plain)
-            # Headlines are in title case, so a capital proves nothing: the phrase before the
-            # colon must name a kind of source ("Health minister: 2500 hurt").
-            if colon and (source := self._clean_source(colon.group("src"))) and any(
-                    _bare(w) in self._source_nouns for w in source.split()):
-                frames.append(Frame(start, start + colon.end(), source))
-        for frame in frames:
-            if frame.date_mention is not None:
-                frame.date = self.dates.resolve(frame.date_mention, published, years)
-        frames.sort(key=lambda f: f.start)
-        return frames
-
-    def _apposition(self, before: str) -> str | None:
-        """The subject of "Name, the title, said", or of "…, the title, said"."""
-        phrases = [p.strip() for p in before.rstrip().rstrip(",").split(",")]
-        last = self._clean_source(phrases[-1]) if phrases else None
-        if last is None:
-            return None
-        if len(phrases) > 1 and _bare(last.split()[0]) in self._determiners:
-            name = self._clean_source(phrases[-2])
-            if name and all(w[:1].isupper() for w in name.split()):
-                return f"{name}, {last}"
-        return last
-
-    def _frame_date(self, frame: Frame, dates: list[DateMention],
-                    text: str) -> DateMention | None:
-        verb_end = frame.end
-        for mention in dates:
-            if text.startswith(("'s", "’s"), mention.end):
-                continue  # "Sunday's detentions": the day of the events, not of the statement
-            # a date inside the source phrase, or right after the verb: "reported on January 7"
-            if frame.start <= mention.start < verb_end:
-                return mention
-            gap = text[verb_end: mention.start]
-            if 0 <= mention.start - verb_end <= 16 and self.dates.lead.fullmatch(gap):
-                return mention
-        return None
-
-    def _resolve(self, frame: Frame, history: list[Frame], sentences_text: list[str]) -> Frame:
-        """Resolve "the ministry", "the statement", "he", "Bakhshi" to an earlier full source."""
-        words = frame.source.split()
-        lowered = [_bare(w) for w in words]
-        if not history:
-            return frame
-        if len(words) == 1 and lowered[0] in self._pronouns:
-            frame = Frame(frame.start, frame.end, "", frame.kind, frame.date, frame.date_mention)
-            for earlier in reversed(history):
-                person = earlier.source.split()
-                if lowered[0] in self._person_pronouns and sum(
-                        w[:1].isupper() for w in person) < 2:
-                    continue
-                return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
-                             frame.date_mention)
-            return frame
-        definite = lowered[0] in self._determiners and not any(
-            w[:1].isupper() for w in words[1:])
-        head = lowered[-1]
-        if definite and head in self._document_nouns:
-            for earlier, sentence_text in zip(reversed(history), reversed(sentences_text),
-                                              strict=True):
-                if head in sentence_text.lower():
-                    return Frame(frame.start, frame.end, earlier.source, frame.kind,
-                                 frame.date or earlier.date, frame.date_mention)
-            return frame
-        if definite and head in self._source_nouns:
-            for earlier in reversed(history):
-                if regex.search(rf"\b{regex.escape(head)}\b", earlier.source, regex.IGNORECASE) \
-                        and earlier.source.lower() != frame.source.lower():
-                    return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
-                                 frame.date_mention)
-            return frame
-        if len(words) == 1 and words[0][:1].isupper():
-            for earlier in reversed(history):
-                names = earlier.source.split()
-                if len(names) > 1 and names[-1].strip(",.") == words[0]:
-                    return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
-                                 frame.date_mention)
-        return frame
-
     # -- scope ----------------------------------------------------------------------------
     def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
         flags = regex.IGNORECASE | regex.MULTILINE
@@ -436,14 +226,16 @@ class ClaimReader:
                 probe += 1
             sentence_text = text[sentence.start: sentence.end]
             frames = []
-            has_frame = bool(self._verb.search(sentence_text) or self._lead.search(sentence_text)
+            has_frame = bool(self.attribution.has_frame(sentence_text)
                              or sentence.headline)
             # Dates matter only where a source or a figure may take one.
             dates = self.dates.find(text, sentence.start, sentence.end) \
                 if has_frame or in_sentence else []
             if has_frame:
-                frames = [self._resolve(f, history, history_text)
-                          for f in self._frames(text, sentence, dates, document.published, years)]
+                found_frames = self.attribution.frames(text, sentence, dates,
+                                                       document.published, years)
+                frames = [self.attribution.resolve(f, history, history_text)
+                          for f in found_frames]
             for frame in frames:
                 key = frame.source.lower()
                 if frame.date is None and key in source_dates:

@@ -9,9 +9,7 @@ from typing import Any
 
 import regex
 
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+from .rules import words_alternation
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +42,9 @@ class DateReader:
         self.window = int(config["weekday_window_days"])
         self.future_days = int(config["future_days"])
         self.years_after_stated = int(config["years_after_stated"])
-        month = rf"(?:{_alternation(self._months)})\.?"
-        weekday = rf"(?:{_alternation(self._weekdays)})\.?"
-        part = rf"(?:\s+(?:{_alternation(config['day_parts'])}))*"
+        month = rf"(?:{words_alternation(self._months)})\.?"
+        weekday = rf"(?:{words_alternation(self._weekdays)})\.?"
+        part = rf"(?:\s+(?:{words_alternation(config['day_parts'])}))*"
         day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
         year = r"(?P<year>(?:19|20)\d\d)"
         self._pattern = regex.compile(
@@ -57,13 +55,13 @@ class DateReader:
                 |(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{month})(?:\s*,?\s*(?P<year2>(?:19|20)\d\d))?)
               \)?
             | (?P<wdonly>{weekday})(?!\s*\(?\s*(?:{month}|[0-3]?\d\b))
-            | (?P<rel>{_alternation(self._relative)})
+            | (?P<rel>{words_alternation(self._relative)})
             )(?!\w)""",
             regex.IGNORECASE | regex.VERBOSE,
         )
         self.state_markers = tuple(config["state_markers"])
         self.lead = regex.compile(
-            rf"\s*(?:(?:{_alternation(config['lead_words'])})\s+)*", regex.IGNORECASE)
+            rf"\s*(?:(?:{words_alternation(config['lead_words'])})\s+)*", regex.IGNORECASE)
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
         """Every date expression in text[start:end], in order."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                          "leading_fillers": (_TEXTS, True), "source_nouns": (_TEXTS, True),
                          "document_nouns": (_TEXTS, True), "pronouns": (_TEXTS, True),
                          "person_pronouns": (_TEXTS, True), "determiners": (_TEXTS, True),
+                         "organisation_words": (_TEXTS, True),
                          "not_names": (_TEXTS, True), "not_source_endings": (_TEXTS, True),
                          "trailing_words": (_TEXTS, True), "max_source_words": ((int,), True),
                          "max_posted_source_words": ((int,), True)},
@@ -109,6 +110,12 @@ def check_mapping(data: Any, schema: Mapping[str, tuple[tuple[type, ...], bool]]
                                     f"{type(item).__name__} {item!r} (quote it: '{item}')",
                                     path, line_of(value, index))
     return data
+
+
+def words_alternation(words: Iterable[str]) -> str:
+    """A regex alternation of rule-file words, longest first, any run of spaces matching."""
+    return "|".join(regex.escape(str(w)).replace(r"\ ", r"\s+")
+                    for w in sorted(set(words), key=len, reverse=True))
 
 
 def compile_pattern(pattern: Any, path: Path, line: int | None,

@@ -1,0 +1,240 @@
+"""Attribution: who a report says a figure comes from, and when they said it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+import regex
+
+from .dates import DateMention, DateReader
+from .rules import words_alternation
+
+
+class Sentence(Protocol):
+    start: int
+    end: int
+    headline: bool
+
+
+@dataclass(slots=True)
+class Frame:
+    """An attribution: who said it, and when, as found in one sentence."""
+
+    start: int
+    end: int
+    source: str
+    kind: str = "plain"  # plain | cited | post (source named after the verb)
+    date: date | None = None
+    date_mention: DateMention | None = None
+
+
+_POSSESSIVE_END = regex.compile(r"(?:[’']s)?[,.;:]*$")
+_SOURCE_END = regex.compile(r"[,.;:“”\"]|\bthat\b")
+_SOURCE_START = regex.compile(r"[,;:“”\"]|\s[—–-]+\s")
+_POSTED_SOURCE_END = regex.compile(r"[,.;:“”\"(]|\bthat\b|$")
+_HEADLINE_SOURCE = regex.compile(r"\s*#*\s*(?P<src>[^:]{2,40}):\s")
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive and punctuation, lower case: "Ministry's," → "ministry"."""
+    return _POSSESSIVE_END.sub("", word.lower())
+
+
+class AttributionReader:
+    """Finds attribution frames in sentences and resolves "the ministry" to an earlier source."""
+
+    def __init__(self, config: Mapping[str, Any], dates: DateReader):
+        self.dates = dates
+        aux = words_alternation(config["verb_auxiliaries"])
+        verbs = words_alternation(config["speech_verbs"])
+        phrases = "|".join(config["speech_phrases"])
+        self._verb = regex.compile(
+            rf"\b(?:(?:{aux})\s+)*(?P<verb>{phrases}|{verbs})\b", regex.IGNORECASE)
+        self._lead = regex.compile(
+            rf"\b(?P<lead>{words_alternation(config['lead_phrases'])})\s+", regex.IGNORECASE)
+        self._lead_kind = {k.lower(): v for k, v in config["lead_phrases"].items()}
+        self._possessive = regex.compile(
+            rf"\bby\s+(?P<src>[^,.;]{{2,60}}?)[’']s\s+(?:{words_alternation(config['possessive_phrases'])})\b",
+            regex.IGNORECASE)
+        self._boundary_word = regex.compile(
+            rf"\b(?:{words_alternation(config['boundaries'])})\b", regex.IGNORECASE)
+        self._fillers = {w.lower() for w in config["leading_fillers"]}
+        self._aux_words = {w.lower() for w in config["verb_auxiliaries"]} | {
+            w.lower() for w in config["not_source_endings"]}
+        self._person_pronouns = {w.lower() for w in config["person_pronouns"]}
+        self._organisation = regex.compile(
+            rf"\b(?:{words_alternation(config['organisation_words'])})\b", regex.IGNORECASE)
+        self._determiners = {w.lower() for w in config["determiners"]}
+        self._not_names = {w.lower() for w in config["not_names"]}
+        self._trailing = {w.lower() for w in config["trailing_words"]}
+        self._source_nouns = {w.lower() for w in config["source_nouns"]}
+        self._document_nouns = {w.lower() for w in config["document_nouns"]}
+        self._pronouns = {w.lower() for w in config["pronouns"]}
+        self._max_words = int(config["max_source_words"])
+        self._max_posted_words = int(config["max_posted_source_words"])
+
+    def clean_source(self, text: str) -> str | None:
+        """The source phrase, trimmed, or None when the words do not name anyone."""
+        text = text.strip(" \t\n,;:—–-\"“”'‘’()")
+        words = text.split()
+        while words and words[0].lower().strip(",") in self._fillers:
+            words = words[1:]
+        if not words or len(words) > self._max_words:
+            return None
+        while words and words[-1].lower().strip("()") in self._trailing:
+            words = words[:-1]
+        if not words or words[-1].lower() in self._aux_words:
+            return None
+        text = " ".join(words).strip(" ,;:")
+        lowered = [_bare(w) for w in words]
+        if len(words) == 1 and lowered[0] in self._pronouns:
+            return text
+        capitalised = any(w[:1].isupper() for w in words[1:]) or (
+            words[0][:1].isupper() and words[0].lower() not in self._not_names)
+        if capitalised or any(w in self._source_nouns for w in lowered):
+            return text
+        return None
+
+    def frames(self, text: str, sentence: Sentence, dates: list[DateMention],
+                published: date | None, years: Sequence[int]) -> list[Frame]:
+        """Attribution frames of one sentence, in text order."""
+        start, end = sentence.start, sentence.end
+        # Dates inside a source phrase ("the ministry Friday (January 5) evening released") are
+        # the frame's date, not part of the source: blank them out before reading the source.
+        blanked = list(text[start:end])
+        for mention in dates:
+            for i in range(mention.start - start, mention.end - start):
+                blanked[i] = " "
+        plain = "".join(blanked)
+        frames: list[Frame] = []
+        for match in self._lead.finditer(plain):
+            rest = plain[match.end():]
+            cut = _SOURCE_END.search(rest)
+            source = self.clean_source(rest[: cut.start() if cut else len(rest)])
+            if source:
+                frames.append(Frame(start + match.start(), start + match.end() + len(source),
+                                    source, self._lead_kind[match.group("lead").lower()]))
+        for match in self._possessive.finditer(plain):
+            source = self.clean_source(match.group("src"))
+            if source:
+                frames.append(Frame(start + match.start(), start + match.end(), source))
+        previous_end = 0
+        for match in self._verb.finditer(plain):
+            before = plain[previous_end: match.start()]
+            cuts = [m.end() for m in _SOURCE_START.finditer(before)]
+            cuts += [m.end() for m in self._boundary_word.finditer(before)]
+            head = before[max(cuts) if cuts else 0:]
+            previous_end = match.end()
+            if head.strip():
+                source, kind = self.clean_source(head), "plain"
+            elif before.rstrip().endswith(","):
+                # "Olga Chemodanova, the ministry's spokeswoman, said": the subject stands in
+                # the comma-separated phrases before the verb
+                source, kind = self._apposition(before), "plain"
+                head = before[before.rstrip().rstrip(",").rfind(",") + 1:] if source else head
+            else:
+                source, kind = None, "plain"
+            if source is None and cuts and not head.strip():
+                # ", read the statement." / ", says Interior Ministry": the source follows
+                # the verb, and is all that is left of the clause
+                after = plain[match.end():]
+                stop = _POSTED_SOURCE_END.search(after)
+                if stop.group(0) not in ("", ".", ",", ";", ":"):
+                    continue
+                phrase = after[: stop.start()]
+                if len(phrase.split()) <= self._max_posted_words:
+                    source, kind = self.clean_source(phrase), "post"
+            if not source:
+                continue
+            frame = Frame(start + match.start() - len(head), start + match.end(), source, kind)
+            frame.date_mention = self._frame_date(frame, dates, text)
+            frames.append(frame)
+        if sentence.headline:
+            colon = _HEADLINE_SOURCE.match(plain)
+            # Headlines are in title case, so a capital proves nothing: the phrase before the
+            # colon must name a kind of source ("Health minister: 2500 hurt").
+            if colon and (source := self.clean_source(colon.group("src"))) and any(
+                    _bare(w) in self._source_nouns for w in source.split()):
+                frames.append(Frame(start, start + colon.end(), source))
+        for frame in frames:
+            if frame.date_mention is not None:
+                frame.date = self.dates.resolve(frame.date_mention, published, years)
+        frames.sort(key=lambda f: f.start)
+        return frames
+
+    def _apposition(self, before: str) -> str | None:
+        """The subject of "Name, the title, said", or of "…, the title, said"."""
+        phrases = [p.strip() for p in before.rstrip().rstrip(",").split(",")]
+        last = self.clean_source(phrases[-1]) if phrases else None
+        if last is None:
+            return None
+        if len(phrases) > 1 and _bare(last.split()[0]) in self._determiners:
+            name = self.clean_source(phrases[-2])
+            if name and all(w[:1].isupper() for w in name.split()):
+                return f"{name}, {last}"
+        return last
+
+    def _frame_date(self, frame: Frame, dates: list[DateMention],
+                    text: str) -> DateMention | None:
+        verb_end = frame.end
+        for mention in dates:
+            if text.startswith(("'s", "’s"), mention.end):
+                continue  # "Sunday's detentions": the day of the events, not of the statement
+            # a date inside the source phrase, or right after the verb: "reported on January 7"
+            if frame.start <= mention.start < verb_end:
+                return mention
+            gap = text[verb_end: mention.start]
+            if 0 <= mention.start - verb_end <= 16 and self.dates.lead.fullmatch(gap):
+                return mention
+        return None
+
+    def resolve(self, frame: Frame, history: list[Frame], sentences_text: list[str]) -> Frame:
+        """Resolve "the ministry", "the statement", "he", "Bakhshi" to an earlier full source."""
+        words = frame.source.split()
+        lowered = [_bare(w) for w in words]
+        if not history:
+            return frame
+        if len(words) == 1 and lowered[0] in self._pronouns:
+            frame = Frame(frame.start, frame.end, "", frame.kind, frame.date, frame.date_mention)
+            for earlier in reversed(history):
+                if lowered[0] in self._person_pronouns and not self._is_person(earlier.source):
+                    continue
+                return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
+                             frame.date_mention)
+            return frame
+        definite = lowered[0] in self._determiners and not any(
+            w[:1].isupper() for w in words[1:])
+        head = lowered[-1]
+        if definite and head in self._document_nouns:
+            for earlier, sentence_text in zip(reversed(history), reversed(sentences_text),
+                                              strict=True):
+                if head in sentence_text.lower():
+                    return Frame(frame.start, frame.end, earlier.source, frame.kind,
+                                 frame.date or earlier.date, frame.date_mention)
+            return frame
+        if definite and head in self._source_nouns:
+            for earlier in reversed(history):
+                if regex.search(rf"\b{regex.escape(head)}\b", earlier.source, regex.IGNORECASE) \
+                        and earlier.source.lower() != frame.source.lower():
+                    return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
+                                 frame.date_mention)
+            return frame
+        if len(words) == 1 and words[0][:1].isupper():
+            for earlier in reversed(history):
+                names = earlier.source.split()
+                if len(names) > 1 and names[-1].strip(",.") == words[0]:
+                    return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
+                                 frame.date_mention)
+        return frame
+
+    def _is_person(self, source: str) -> bool:
+        """A full name ("Kerman Prosecutor Mahdi Bakhshi"), not an organisation."""
+        names = [w for w in source.split() if w[:1].isupper()]
+        return len(names) >= 2 and not self._organisation.search(source)
+
+    def has_frame(self, sentence_text: str) -> bool:
+        """Whether a sentence may attribute anything (a cheap test before `frames`)."""
+        return bool(self._verb.search(sentence_text) or self._lead.search(sentence_text))
