@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -128,15 +128,14 @@ class AttributionReader:
             cuts += [m.end() for m in self._boundary_word.finditer(before)]
             head = before[max(cuts) if cuts else 0:]
             previous_end = match.end()
+            source, kind = None, "plain"
             if head.strip():
-                source, kind = self.clean_source(head), "plain"
+                source = self.clean_source(head)
             elif before.rstrip().endswith(","):
                 # "Olga Chemodanova, the ministry's spokeswoman, said": the subject stands in
                 # the comma-separated phrases before the verb
-                source, kind = self._apposition(before), "plain"
+                source = self._apposition(before)
                 head = before[before.rstrip().rstrip(",").rfind(",") + 1:] if source else head
-            else:
-                source, kind = None, "plain"
             if source is None and cuts and not head.strip():
                 # ", read the statement." / ", says Interior Ministry": the source follows
                 # the verb, and is all that is left of the clause
@@ -186,8 +185,8 @@ class AttributionReader:
             # a date inside the source phrase, or right after the verb: "reported on January 7"
             if frame.start <= mention.start < verb_end:
                 return mention
-            gap = text[verb_end: mention.start]
-            if 0 <= mention.start - verb_end <= 16 and self.dates.lead.fullmatch(gap):
+            if mention.start >= verb_end and self.dates.lead.fullmatch(
+                    text, verb_end, mention.start):
                 return mention
         return None
 
@@ -198,12 +197,11 @@ class AttributionReader:
         if not history:
             return frame
         if len(words) == 1 and lowered[0] in self._pronouns:
-            frame = Frame(frame.start, frame.end, "", frame.kind, frame.date, frame.date_mention)
+            frame = replace(frame, source="")
             for earlier in reversed(history):
                 if lowered[0] in self._person_pronouns and not self._is_person(earlier.source):
                     continue
-                return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
-                             frame.date_mention)
+                return replace(frame, source=earlier.source)
             return frame
         definite = lowered[0] in self._determiners and not any(
             w[:1].isupper() for w in words[1:])
@@ -212,22 +210,19 @@ class AttributionReader:
             for earlier, sentence_text in zip(reversed(history), reversed(sentences_text),
                                               strict=True):
                 if head in sentence_text.lower():
-                    return Frame(frame.start, frame.end, earlier.source, frame.kind,
-                                 frame.date or earlier.date, frame.date_mention)
+                    return replace(frame, source=earlier.source, date=frame.date or earlier.date)
             return frame
         if definite and head in self._source_nouns:
             for earlier in reversed(history):
                 if regex.search(rf"\b{regex.escape(head)}\b", earlier.source, regex.IGNORECASE) \
                         and earlier.source.lower() != frame.source.lower():
-                    return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
-                                 frame.date_mention)
+                    return replace(frame, source=earlier.source)
             return frame
         if len(words) == 1 and words[0][:1].isupper():
             for earlier in reversed(history):
                 names = earlier.source.split()
                 if len(names) > 1 and names[-1].strip(",.") == words[0]:
-                    return Frame(frame.start, frame.end, earlier.source, frame.kind, frame.date,
-                                 frame.date_mention)
+                    return replace(frame, source=earlier.source)
         return frame
 
     def _is_person(self, source: str) -> bool:

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .api import claims_frame, find_discrepancies, read_claims
 from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
 from .documents import Document, parse_date
 from .errors import RuleError
@@ -154,8 +155,6 @@ def load_finding_cases(path: Path) -> list[FindingCase]:
 
 def run_finding_case(case: FindingCase, rules: RuleSet) -> list[str]:
     """What is wrong with the findings for a case's reports; empty when the case passes."""
-    from .api import claims_frame, find_discrepancies, read_claims
-
     documents = [
         Document(doc=f"report{n}", text=str(r["text"]), outlet=r.get("source"),
                  published=parse_date(r["date"]) if r.get("date") else None)

@@ -110,9 +110,6 @@ class ClaimReader:
                               for i, p in enumerate(parts)]
         self.attribution = AttributionReader(rules.attribution, self.dates)
         self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
-        markers = words_alternation(self.dates.state_markers)
-        self._state_marker = regex.compile(rf"\b(?:{markers})\s+(?:late\s+|early\s+)?$",
-                                           regex.IGNORECASE)
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
                                for p in rules.compare.get("revision_words", [])]
 
@@ -135,7 +132,6 @@ class ClaimReader:
             raise RuleError(f"pattern {pattern!r} has no {{N}} slot for the figure", source, line)
         return compiled
 
-    # -- attribution ----------------------------------------------------------------------
     # -- scope ----------------------------------------------------------------------------
     def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
         flags = regex.IGNORECASE | regex.MULTILINE
@@ -267,8 +263,8 @@ class ClaimReader:
             return []
         metrics = [(m, pats) for m, keywords, pats in self.metrics
                    if keywords.search(sentence_text)]
-        if not metrics and not self.part_patterns:
-            return []
+        if not metrics:
+            return []  # a part needs a total, and a total needs a metric
         masked, to_original = _mask(sentence_text, sentence.start, mentions)
         span = (sentence.start, sentence.end)
         best: dict[int, tuple[int, int, str, regex.Match]] = {}
@@ -305,8 +301,7 @@ class ClaimReader:
         start = min(to_original(match.start()), mention.start)
         end = max(to_original(match.end()), mention.end)
         start, end = _clause(text, start, end, *sentence_span, self._max_quote)
-        quote = text[start:end].strip(" \t\n,;:.“”\"")
-        quote_start = text.find(quote, start) if quote else start
+        quote = text[start:end].strip(_QUOTE_TRIM)
         subject = None
         if "who" in match.groupdict() and match.group("who"):
             subject = " ".join(match.group("who").split())
@@ -318,15 +313,14 @@ class ClaimReader:
             value=mention.value, low=mention.low, high=mention.high,
             low_inclusive=mention.low_inclusive, high_inclusive=mention.high_inclusive,
             qualifier=mention.qualifier, subject=subject,
-            quote=text[quote_start: quote_start + len(quote)], line=line, column=column,
+            quote=quote, line=line, column=column,
             start=mention.start, end=mention.end, sentence=index,
         )
 
     def _attribute(self, claims: list[Claim], frames: list[Frame], carried: Frame | None,
                    dates: list[DateMention], published: date | None, years: Sequence[int],
                    text: str, sentence: Sentence) -> None:
-        state = [d for d in dates
-                 if self._state_marker.search(text[max(sentence.start, d.start - 12): d.start])]
+        state = [d for d in dates if self.dates.pinned(text, d, sentence.start)]
         for claim in claims:
             before = [f for f in frames if f.end <= claim.start or f.start <= claim.start < f.end]
             after = [f for f in frames if f.start >= claim.end]
@@ -381,6 +375,7 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
     return spans
 
 
+_QUOTE_TRIM = " \t\n,;:.“”\""
 _CLAUSE_BREAK = regex.compile(r"[;:()“”\"]|,\s|\s[—–-]\s")
 
 

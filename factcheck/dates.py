@@ -59,7 +59,9 @@ class DateReader:
             )(?!\w)""",
             regex.IGNORECASE | regex.VERBOSE,
         )
-        self.state_markers = tuple(config["state_markers"])
+        markers = words_alternation(config["state_markers"])
+        parts = words_alternation(config["day_parts"])
+        self._pin = regex.compile(rf"\b(?:{markers})\s+(?:(?:{parts})\s+)*$", regex.IGNORECASE)
         self.lead = regex.compile(
             rf"\s*(?:(?:{words_alternation(config['lead_words'])})\s+)*", regex.IGNORECASE)
 
@@ -105,7 +107,6 @@ class DateReader:
             return published - timedelta(days=back) if back <= self.window else None
         if mention.year is not None:
             return _safe_date(mention.year, mention.month, mention.day or 1)
-        candidates: list[int] = []
         if published is not None:
             # A day and month without a year take the publication year, or the year before
             # when that would put them well after publication ("December 30" in a 2 January report).
@@ -116,15 +117,17 @@ class DateReader:
             candidates = [year]
         else:
             candidates = sorted(set(story_years), reverse=True)
+            if mention.weekday is None and len(candidates) > 1:
+                return None  # several story years and no weekday to choose between them
         for year in candidates:
             resolved = _safe_date(year, mention.month, mention.day or 1)
-            if resolved is None:
-                continue
-            if mention.weekday is None or resolved.weekday() == mention.weekday:
-                if mention.weekday is None and published is None and len(candidates) > 1:
-                    return None  # several story years and nothing to choose between them
+            if resolved and (mention.weekday is None or resolved.weekday() == mention.weekday):
                 return resolved
         return None
+
+    def pinned(self, text: str, mention: DateMention, floor: int = 0) -> bool:
+        """Whether a date pins a figure to its moment: "by late Friday", "as of Monday"."""
+        return bool(self._pin.search(text, max(floor, mention.start - 40), mention.start))
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -294,7 +294,4 @@ def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Fi
     findings: list[Finding] = []
     for (story, metric, scope), figures in groups.items():
         findings.extend(compare_group(figures, rules.metrics[metric], rules, story, scope))
-    return [
-        Finding(**{**f.__dict__, "finding_id": f"f{number}"})
-        for number, f in enumerate(findings, start=1)
-    ]
+    return [replace(f, finding_id=f"f{number}") for number, f in enumerate(findings, start=1)]

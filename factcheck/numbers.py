@@ -667,39 +667,13 @@ class NumberReader:
             if self._after_unit.match(text, m.end("m"), limit):
                 return
             low, high = self.vague[_norm(m.group("vague"))]
-            yield NumberMention(
-                m.start("m"),
-                m.end("m"),
-                text[m.start("m") : m.end("m")],
-                None,
-                low,
-                high,
-                low is not None,
-                high is not None,
-                None,
-                "vague",
-                m.start("m"),
-                m.end("m"),
-            )
+            yield _whole_span(m, text, None, low, high, "vague")
             return
         if m.group("phrase") is not None:
             if self._after_unit.match(text, m.end("m"), limit):
                 return
             v = self.phrases[_norm(m.group("phrase"))]
-            yield NumberMention(
-                m.start("m"),
-                m.end("m"),
-                text[m.start("m") : m.end("m")],
-                v,
-                v,
-                v,
-                True,
-                True,
-                None,
-                "exact",
-                m.start("m"),
-                m.end("m"),
-            )
+            yield _whole_span(m, text, v, v, v, "exact")
             return
         if m.group("opener") is not None:
             yield from self._range(
@@ -864,3 +838,15 @@ def load_number_reader(path: Path) -> NumberReader:
 
 
 __all__ = ["KINDS", "NumberMention", "NumberReader", "load_number_reader"]
+
+
+def _whole_span(
+    m: re.Match[str], text: str, value: float | None, low: float | None, high: float | None,
+    kind: str,
+) -> NumberMention:
+    """A mention whose figure is the whole matched span, with no qualifier ("dozens")."""
+    start, end = m.start("m"), m.end("m")
+    return NumberMention(
+        start, end, text[start:end], value, low, high, low is not None, high is not None,
+        None, kind, start, end,
+    )
