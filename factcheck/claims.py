@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,10 +21,11 @@ from .yamlio import line_of
 CLAIM_COLUMNS = [
     "claim_id", "story", "doc", "outlet", "published", "kind", "metric", "figure", "value",
     "low", "high", "low_inclusive", "high_inclusive", "qualifier", "subject", "scope", "part_of",
-    "attributed_to", "claim_date", "in_scope", "scope_note", "revision", "quote", "line", "column",
+    "attributed_to", "claim_date", "in_scope", "scope_note", "revision", "superseded", "quote",
+    "line", "column",
 ]
 SLOT = "⟨{}⟩"  # a figure's place in a masked sentence; patterns see {N} as this slot
-_MACRO = regex.compile(r"(?<!\\[pP])\{([A-Z]+)\}")  # not \p{L}
+_MACRO = regex.compile(r"(?<!\\[pP])\{([A-Z_]+)\}")  # not \p{L}
 _YEAR = regex.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|,\d)")
 
 
@@ -61,6 +62,7 @@ class Claim:
     end: int = 0
     sentence: int = 0
     revision: bool = False  # the sentence says the figure is a revision ("lowered to 96")
+    superseded: bool = False  # the report gives it as history ("up from 84 on Thursday")
     total: Claim | None = None  # the claim this one is a part of; its id goes in `part_of`
 
     def row(self) -> dict[str, Any]:
@@ -93,21 +95,35 @@ class ClaimReader:
         grammar = rules.grammar
         self._macros = {name: str(body) for name, body in grammar["macros"].items()}
         self._macros["PEOPLE"] = words_alternation(grammar["people_nouns"])
-        self._macros["N"] = r"⟨(?P<n>\d+)⟩"
+        self._macros["PERSON"] = words_alternation(grammar["person_nouns"])
+        # A figure right after "N of" is the whole the count is taken from ("633 of 32,000")
+        self._macros["N"] = r"(?<!⟩\s{1,3}of\s{1,3})⟨(?P<n>\d+)⟩"
         self.metrics = []
+        self._mentions: dict[tuple[str, str], bool] = {}
         for metric in rules.metrics.values():
             lines = metric.pattern_lines or (None,) * len(metric.patterns)
-            compiled = [self._compile(p, metric.source, line)
+            compiled = [(self._compile(p, metric.source, line), None)
                         for p, line in zip(metric.patterns, lines, strict=True)]
+            if metric.conditional_patterns:
+                unless = compile_pattern(
+                    self._expand(metric.unless_report_mentions or "", metric.source,
+                                 metric.unless_line), metric.source, metric.unless_line)
+                lines = metric.conditional_lines or (None,) * len(metric.conditional_patterns)
+                compiled += [(self._compile(p, metric.source, line), unless)
+                             for p, line in zip(metric.conditional_patterns, lines, strict=True)]
             keywords = regex.compile(rf"\b(?:{words_alternation(metric.keywords)})",
                                      regex.IGNORECASE)
             self.metrics.append((metric, keywords, compiled))
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
         self._max_quote = int(grammar["max_quote_characters"])
-        parts = grammar["part_patterns"]
-        self.part_patterns = [self._compile(p, grammar_path, line_of(parts, i))
-                              for i, p in enumerate(parts)]
+        self.part_patterns = self._compile_list(grammar, "part_patterns", grammar_path)
+        self.history_patterns = self._compile_list(grammar, "history_patterns", grammar_path)
+        self.scope_patterns = self._compile_list(grammar, "scope_patterns", grammar_path, False)
+        self.enumerated_scope_patterns = self._compile_list(
+            grammar, "enumerated_scope_patterns", grammar_path)
+        self.implicit_figures = self._implicit_figures(grammar["implicit_figures"],
+                                                       grammar_path)
         self.attribution = AttributionReader(rules.attribution, self.dates)
         self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
@@ -131,6 +147,69 @@ class ClaimReader:
         if "n" not in compiled.groupindex:
             raise RuleError(f"pattern {pattern!r} has no {{N}} slot for the figure", source, line)
         return compiled
+
+    def _compile_list(self, config: Mapping[str, Any], key: str, source: str,
+                      figure: bool = True) -> list[regex.Pattern]:
+        """The patterns of one list of grammar.yaml; `figure` patterns must have a {N} slot."""
+        patterns = config[key]
+        if figure:
+            return [self._compile(p, source, line_of(patterns, i))
+                    for i, p in enumerate(patterns)]
+        return [compile_pattern(self._expand(p, source, line_of(patterns, i)), source,
+                                line_of(patterns, i)) for i, p in enumerate(patterns)]
+
+    def _implicit_figures(self, items: Sequence[Any],
+                          source: str) -> list[tuple[float, regex.Pattern]]:
+        result = []
+        for index, item in enumerate(items):
+            line = line_of(items, index)
+            if not isinstance(item, Mapping) or set(item) != {"value", "pattern"}:
+                raise RuleError("an implicit figure needs exactly 'value' (a number) and "
+                                "'pattern' (text)", source, line)
+            value = item["value"]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise RuleError(f"implicit figure value {value!r}: expected a number >= 0",
+                                source, line)
+            pattern = item["pattern"]
+            if not isinstance(pattern, str):
+                raise RuleError("an implicit figure's pattern must be text", source, line)
+            result.append((float(value), compile_pattern(
+                self._expand(pattern, source, line), source, line, regex.IGNORECASE)))
+        return result
+
+    def _with_implicit(self, sentence_text: str, offset: int,
+                       mentions: list[NumberMention]) -> list[NumberMention]:
+        """Written figures plus people counted without a numeral ("a man", "no one")."""
+        found: list[NumberMention] = []
+        for value, pattern in self.implicit_figures:
+            for match in pattern.finditer(sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
+                start, end = offset + match.start(), offset + match.end()
+                if any(f.start < end and start < f.end for f in found):
+                    continue
+                # A written figure at the phrase's start ("one man") is the figure; one
+                # inside it is an age or a label ("a 13-year-old boy").
+                if any(m.start == start or (m.start < start < m.end) or
+                       (m.start < end < m.end) for m in mentions):
+                    continue
+                found.append(NumberMention(
+                    start=start, end=end, text=match.group(0), value=value, low=value,
+                    high=value, low_inclusive=True, high_inclusive=True, qualifier=None,
+                    kind="implicit", number_start=start, number_end=end))
+        if not found:
+            return mentions
+        kept = [m for m in mentions if not any(f.start <= m.start and m.end <= f.end
+                                               for f in found)]
+        return sorted([*kept, *found], key=lambda m: m.start)
+
+    def _report_mentions(self, document: Document, pattern: regex.Pattern) -> bool:
+        """Whether the report's body matches a pattern; asked once per report and pattern."""
+        key = (document.doc, pattern.pattern)
+        if key not in self._mentions:
+            if len(self._mentions) > 4096:
+                self._mentions.clear()
+            self._mentions[key] = bool(pattern.search(
+                document.text, document.body_start, timeout=PATTERN_TIMEOUT_SECONDS * 4))
+        return self._mentions[key]
 
     # -- scope ----------------------------------------------------------------------------
     def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
@@ -259,17 +338,20 @@ class ClaimReader:
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
                    mentions: list[NumberMention], index: int) -> list[Claim]:
-        if not mentions:
-            return []
         metrics = [(m, pats) for m, keywords, pats in self.metrics
                    if keywords.search(sentence_text)]
         if not metrics:
             return []  # a part needs a total, and a total needs a metric
+        mentions = self._with_implicit(sentence_text, sentence.start, mentions)
+        if not mentions:
+            return []
         masked, to_original = _mask(sentence_text, sentence.start, mentions)
         span = (sentence.start, sentence.end)
         best: dict[int, tuple[int, int, str, regex.Match]] = {}
         for order, (metric, patterns) in enumerate(metrics):
-            for pattern in patterns:
+            for pattern, unless in patterns:
+                if unless is not None and self._report_mentions(document, unless):
+                    continue
                 for match in pattern.finditer(masked, overlapped=True,
                                               timeout=PATTERN_TIMEOUT_SECONDS):
                     slot = int(match.group("n"))
@@ -281,18 +363,69 @@ class ClaimReader:
             _, _, metric_name, match = best[slot]
             claims_by_slot[slot] = self._claim(document, mentions[slot], metric_name, match,
                                                to_original, index, span)
+
+        def borrowed(slot: int, match: regex.Match, before_only: bool = False) -> Claim | None:
+            """A claim for a figure that takes its metric from the nearest claim of the
+            sentence (or, with none, from the one metric the sentence speaks of)."""
+            others = [s for s in claims_by_slot if s < slot or not before_only]
+            if others:
+                metric = claims_by_slot[min(others, key=lambda s: abs(s - slot))].metric
+            elif len(metrics) == 1 and not before_only:
+                metric = metrics[0][0].name
+            else:
+                return None
+            return self._claim(document, mentions[slot], metric, match, to_original, index,
+                               span)
+
         for pattern in self.part_patterns:
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 totals = [s for s in claims_by_slot if s < slot]
                 if slot in claims_by_slot or not totals:
                     continue
-                total = claims_by_slot[max(totals)]
-                part = self._claim(document, mentions[slot], total.metric, match, to_original,
-                                   index, span)
-                part.total = total
-                claims_by_slot[slot] = part
+                part = borrowed(slot, match, before_only=True)
+                if part is not None:
+                    part.total = claims_by_slot[max(totals)]
+                    claims_by_slot[slot] = part
+        for pattern in self.history_patterns:
+            for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
+                slot = int(match.group("n"))
+                claim = claims_by_slot.get(slot) or borrowed(slot, match)
+                if claim is not None and claims_by_slot.keys() - {slot}:
+                    claim.superseded = True  # history needs a current figure beside it
+                    claims_by_slot[slot] = claim
+        self._scope(masked, claims_by_slot, borrowed)
         return [claims_by_slot[s] for s in sorted(claims_by_slot)]
+
+    def _scope(self, masked: str, claims_by_slot: dict[int, Claim],
+               borrowed: Callable[[int, regex.Match], Claim | None]) -> None:
+        """Set the sub-place a figure covers; a scoped figure may bring in a new claim."""
+        sentence_scope = None
+        for pattern in self.scope_patterns:
+            for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
+                scope = " ".join(match.group("scope").split())
+                if "n" not in pattern.groupindex:
+                    sentence_scope = sentence_scope or scope
+                    continue
+                slot = int(match.group("n"))
+                claim = claims_by_slot.get(slot) or borrowed(slot, match)
+                if claim is not None:
+                    claim.scope = scope
+                    claims_by_slot[slot] = claim
+        for pattern in self.enumerated_scope_patterns:
+            matches = list(pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS))
+            if len(matches) < 2:
+                continue
+            for match in matches:
+                slot = int(match.group("n"))
+                claim = claims_by_slot.get(slot) or borrowed(slot, match)
+                if claim is not None and claim.scope is None:
+                    claim.scope = " ".join(match.group("scope").split())
+                    claims_by_slot[slot] = claim
+        if sentence_scope:
+            for claim in claims_by_slot.values():
+                if claim.scope is None:
+                    claim.scope = sentence_scope
 
     def _claim(self, document: Document, mention: NumberMention, metric: str,
                match: regex.Match, to_original: Any, index: int,

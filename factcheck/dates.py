@@ -126,7 +126,11 @@ class DateReader:
         return None
 
     def pinned(self, text: str, mention: DateMention, floor: int = 0) -> bool:
-        """Whether a date pins a figure to its moment: "by late Friday", "as of Monday"."""
+        """Whether a date pins a figure to its moment: "by late Friday", "as of Monday".
+
+        A possessive date names the event, not the moment ("killed by yesterday's blast")."""
+        if text.startswith(("'s", "’s"), mention.end):
+            return False
         return bool(self._pin.search(text, max(floor, mention.start - 40), mention.start))
 
 

@@ -479,6 +479,12 @@ class _Loader:
         stated = _read_metadata(rest, name, lambda _key: line, self.problems)
         inline, body_start = _inline_date(text, 0, name, self.problems)
         fields = _merge(base, inline, stated)
+        title = fields.get("title")
+        if isinstance(title, str) and title.strip() and not text[body_start:].lstrip().startswith(
+                title.strip()):
+            # A record's title is its headline: read it as the text's first line.
+            headline = f"# {' '.join(title.split())}\n\n"
+            text = text[:body_start] + headline + text[body_start:]
         # Some corpora file one article under several incidents: keep each `doc` distinct.
         doc = f"{name}#{record_id}" if record_id not in ids else f"{name}#{record_id}@{line}"
         ids.add(record_id)

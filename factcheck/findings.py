@@ -288,6 +288,8 @@ def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Fi
             continue
         if not _missing(row.get("part_of")) or row.get("metric") not in rules.metrics:
             continue
+        if row.get("superseded") is True:
+            continue  # history the report itself gives, superseded by its current figure
         scope = None if _missing(row.get("scope")) else row.get("scope")
         key = (str(row.get("story") or ""), str(row["metric"]), scope)
         groups.setdefault(key, []).append(_figure(row, order))

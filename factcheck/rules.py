@@ -41,6 +41,8 @@ METRIC_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "tolerance": (_NUM, False),
     "keywords": (_TEXTS, True),
     "patterns": (_TEXTS, True),
+    "conditional_patterns": (_TEXTS, False),
+    "unless_report_mentions": (_STR, False),
     "enabled": (_BOOL, False),
 }
 FINDING_RULE_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
@@ -55,7 +57,10 @@ FINDING_RULE_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
 }
 FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "grammar.yaml": {"macros": (_MAP, True), "people_nouns": (_TEXTS, True),
-                     "part_patterns": (_TEXTS, True),
+                     "person_nouns": (_TEXTS, True), "implicit_figures": (_LIST, True),
+                     "part_patterns": (_TEXTS, True), "history_patterns": (_TEXTS, True),
+                     "scope_patterns": (_TEXTS, True),
+                     "enumerated_scope_patterns": (_TEXTS, True),
                      "breakdown_window_sentences": ((int,), True),
                      "max_quote_characters": ((int,), True)},
     "dates.yaml": {"months": (_MAP, True), "weekdays": (_MAP, True), "day_parts": (_TEXTS, True),
@@ -143,6 +148,11 @@ class Metric:
     source: str  # the rule file it came from
     pattern_lines: tuple[int | None, ...] = ()  # the line of each pattern in `source`
     enabled: bool = True
+    # Patterns that count only in a report that never matches `unless_report_mentions`.
+    conditional_patterns: tuple[str, ...] = ()
+    conditional_lines: tuple[int | None, ...] = ()
+    unless_report_mentions: str | None = None
+    unless_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -199,19 +209,29 @@ def _rule_files(dirs: Sequence[Path]) -> dict[str, Path]:
 
 def _load_metric(path: Path) -> Metric:
     data = check_mapping(load_yaml_file(path), METRIC_SCHEMA, path)
-    for key in ("keywords", "patterns"):
+    for key in ("keywords", "patterns", "conditional_patterns"):
+        if key not in data:
+            continue
         items = data[key]
-        if not items:
+        if not items and key != "conditional_patterns":
             raise RuleError(f"'{key}' must list at least one entry", path, line_of(data, key))
         for index, item in enumerate(items):
             if not isinstance(item, str):
                 raise RuleError(f"'{key}' entries must be text", path, line_of(items, index))
+    conditional = data.get("conditional_patterns") or []
+    if conditional and not data.get("unless_report_mentions"):
+        raise RuleError("'conditional_patterns' need 'unless_report_mentions' (a pattern)", path,
+                        line_of(data, "conditional_patterns"))
     return Metric(
         name=data["metric"], description=data["description"], example=data["example"],
         accumulates=bool(data.get("accumulates", True)), tolerance=float(data.get("tolerance", 0)),
         keywords=tuple(k.lower() for k in data["keywords"]), patterns=tuple(data["patterns"]),
         source=str(path), enabled=bool(data.get("enabled", True)),
         pattern_lines=tuple(line_of(data["patterns"], i) for i in range(len(data["patterns"]))),
+        conditional_patterns=tuple(conditional),
+        conditional_lines=tuple(line_of(conditional, i) for i in range(len(conditional))),
+        unless_report_mentions=data.get("unless_report_mentions"),
+        unless_line=line_of(data, "unless_report_mentions"),
     )
 
 

@@ -118,7 +118,9 @@ def test_gva_jsonl_loads_fast_and_streams(shared: Path) -> None:
     assert first.record == 1
     assert first.story == first.metadata["incident_id"]
     assert first.published is not None and first.title and first.url
-    assert first.text == json.loads(corpus.open(encoding="utf-8").readline())["text"]
+    record = json.loads(corpus.open(encoding="utf-8").readline())
+    # The record's title is read as its headline, then its text as stored.
+    assert first.text == f"# {record['title']}\n\n{record['text']}"
 
 
 # --- paths, folders and file types -----------------------------------------------------------
