@@ -5,9 +5,13 @@ prints, per peer and per case kind, how many relevant cases the reader passes. A
 
 - a count: `find` must return a mention overlapping the peer's span with the same reading
   (the same `value` for a number, the same bounds and inclusive flags for an interval);
-- a non-count by design (percentages, measures, money, years, dates, phone numbers): `find`
-  must return nothing overlapping the span, because factcheck counts only counts;
+- a non-count by design (percentages, measures, money, years, dates, phone numbers, labels):
+  `find` must return nothing overlapping the span, because factcheck counts only counts;
 - skipped, with the reason printed.
+
+Which of the three a case is depends only on the case (its kind, tags and the text around its
+span), never on what the reader returns. `measure` is the importable core (tests/test_peer_specs.py
+asserts floors with it); `main` prints its tables.
 
 Usage: python bench/peer_specs.py [--peer-specs DIR] [--rules rules/numbers.yaml] [--failures]
 """
@@ -19,9 +23,9 @@ import json
 import math
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,6 +50,11 @@ NONE_REASONS = {
     "money": "money (currency symbol or word next to the figure) is not a count",
     "measure": "a duration or measure (unit word after the figure) is not a count",
     "code": "inside a date, IP address, phone number or code (5/17/2018, SCP-173)",
+    "label": "a label naming an item, not a count (No. 5, nrs. 22,24, version two)",
+}
+# Why some lines the peer files under a non-count kind are measured as counts.
+COUNT_REASONS = {
+    "percent_base": "the figure after 'percent of' is the base of a percentage, a count",
 }
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹]|US\$|\bRs\.?)\s*\Z")
 _CURRENCY_AFTER = re.compile(r"\s*(?:dollars?|euros?|yuan|pounds?|rupees?|yen)\b", re.I)
@@ -55,6 +64,13 @@ _UNIT_AFTER = re.compile(
     re.I,
 )
 _CODE_TOKEN = re.compile(r"[\w+]*\d[\w+]*(?:[./:\-][\w+]+){2,}|[A-Za-z]+-\d+|\+\d[\d/-]+")
+# A label word right before the figure (or before the list it heads: "nrs. 22,24,26"). Like a code,
+# the figure names an item; the peer reads it as a plain number because it reads every number.
+_LABEL_BEFORE = re.compile(r"\b(?:(?:nos?|nrs?|nums?)\.|versions?)\s*(?:\d+\s*,\s*)*\Z", re.I)
+# Recognizers-Text reads "percent of 10" and "per cent of twenty-two" as 10% and 22%. In English
+# the percent word before "of" names a share of what follows, so the figure is a count (the
+# base); the class is defined by the span opening with the percent word.
+_PERCENT_FIRST = re.compile(r"(?:per\s*cents?|percents?|pct)\s+of\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -63,7 +79,7 @@ class Case:
 
     line: dict
     verdict: str  # count | none | skip
-    reason: str = ""
+    reason: str = ""  # key of SKIP_REASONS, NONE_REASONS or COUNT_REASONS ("" for a plain count)
     closed: bool = False  # a half-open standard range compared as closed
 
 
@@ -99,6 +115,8 @@ def classify(lines: list[dict]) -> list[Case]:
             cases.append(Case(line, "skip", "negative"))
         elif span is None:
             cases.append(Case(line, "skip", "no_span"))
+        elif kind == "percent" and _PERCENT_FIRST.match(line["span"]):
+            cases.append(Case(line, "count", "percent_base"))
         elif kind == "percent":
             cases.append(Case(line, "none", "percent"))
         elif kind == "quantity":
@@ -109,6 +127,8 @@ def classify(lines: list[dict]) -> list[Case]:
             cases.append(Case(line, "none", "year_like"))
         elif _code_context(text, *span):
             cases.append(Case(line, "none", "code"))
+        elif _LABEL_BEFORE.search(text, 0, span[0]):
+            cases.append(Case(line, "none", "label"))
         elif _CURRENCY_BEFORE.search(text[: span[0]]) or _CURRENCY_AFTER.match(text, span[1]):
             cases.append(Case(line, "none", "money"))
         elif _UNIT_AFTER.match(text, span[1]):
@@ -167,53 +187,89 @@ def _describe(m: NumberMention) -> str:
     return f"{m.text!r} {m.kind} value={m.value} {bracket}"
 
 
-def report(
-    reader: NumberReader, peer: str, lines: list[dict], show_failures: bool
-) -> tuple[int, int]:
+@dataclass
+class PeerResult:
+    """How the reader did on one peer's lines."""
+
+    peer: str
+    lines: int
+    # (kind, expectation) -> [measured, passed, span exact]; expectation is "count",
+    # "count: <reason>" or "none: <reason>"
+    rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    skipped: Counter[str] = field(default_factory=Counter)
+    closed: int = 0  # half-open standard ranges with no closed twin, compared as closed
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def measured(self) -> int:
+        return sum(row[0] for row in self.rows.values())
+
+    @property
+    def passed(self) -> int:
+        return sum(row[1] for row in self.rows.values())
+
+    @property
+    def rate(self) -> float:
+        return self.passed / max(self.measured, 1)
+
+
+def measure(reader: NumberReader, peer: str, lines: list[dict]) -> PeerResult:
+    """Classify and judge every line of one peer; nothing is printed."""
     cases = classify(lines)
-    rows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    skipped: Counter[str] = Counter()
-    failures: list[str] = []
+    result = PeerResult(peer, len(lines), closed=sum(1 for c in cases if c.closed))
     for case in cases:
         if case.verdict == "skip":
-            skipped[case.reason] += 1
+            result.skipped[case.reason] += 1
             continue
-        key = (case.line["kind"], "count" if case.verdict == "count" else f"none: {case.reason}")
+        expectation = f"{case.verdict}: {case.reason}" if case.reason else case.verdict
+        key = (case.line["kind"], expectation)
         passed, exact, found = judge(reader, case)
-        row = rows[key]
+        row = result.rows.setdefault(key, [0, 0, 0])
         row[0] += 1
         row[1] += passed
         row[2] += exact
         if not passed:
             got = "; ".join(_describe(m) for m in found) or "nothing"
-            failures.append(
+            result.failures.append(
                 f"  [{key[0]}/{key[1]}] {case.line['text'][:90]!r} span={case.line['span']!r} "
                 f"expect={case.line['expect']} got {got}"
             )
-    total = sum(r[0] for r in rows.values())
-    passed = sum(r[1] for r in rows.values())
+    return result
+
+
+def measure_peers(reader: NumberReader, peer_specs: Path) -> dict[str, PeerResult]:
+    """Measure every peer whose JSONL is in `peer_specs` (a missing file is left out)."""
+    results = {}
+    for peer in PEERS:
+        path = peer_specs / f"{peer}.jsonl"
+        if path.is_file():
+            results[peer] = measure(reader, peer, _read_jsonl(path))
+    return results
+
+
+def report(result: PeerResult, show_failures: bool) -> None:
     print(
-        f"\n{peer}: {len(lines)} lines, {total} measured, "
-        f"{passed} passed ({passed / max(total, 1):.1%})"
+        f"\n{result.peer}: {result.lines} lines, {result.measured} measured, "
+        f"{result.passed} passed ({result.rate:.1%})"
     )
     print(f"  {'kind':<16} {'expectation':<82} {'passed/relevant':>15} {'span exact':>10}")
-    for (kind, expectation), (n, ok, exact) in sorted(rows.items()):
-        reason = expectation
-        if expectation.startswith("none: "):
-            reason = "nothing: " + NONE_REASONS[expectation[6:]]
-        print(f"  {kind:<16} {reason:<82} {f'{ok}/{n}':>15} {exact:>10}")
-    for reason, n in sorted(skipped.items()):
+    for (kind, expectation), (n, ok, exact) in sorted(result.rows.items()):
+        verdict, _, reason = expectation.partition(": ")
+        if verdict == "none":
+            expectation = "nothing: " + NONE_REASONS[reason]
+        elif reason:
+            expectation = "count: " + COUNT_REASONS[reason]
+        print(f"  {kind:<16} {expectation:<82} {f'{ok}/{n}':>15} {exact:>10}")
+    for reason, n in sorted(result.skipped.items()):
         print(f"  skipped {n:>3} lines: {SKIP_REASONS[reason]}")
-    closed = sum(1 for c in cases if c.closed)
-    if closed:
+    if result.closed:
         print(
-            f"  note: {closed} standard-mode half-open ranges with no closed twin "
+            f"  note: {result.closed} standard-mode half-open ranges with no closed twin "
             "are compared as closed"
         )
-    if show_failures and failures:
+    if show_failures and result.failures:
         print("  failures:")
-        print("\n".join(failures))
-    return total, passed
+        print("\n".join(result.failures))
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -234,15 +290,14 @@ def main(argv: Iterable[str] | None = None) -> int:
         )
         return 0
     reader = load_number_reader(args.rules)
-    grand_total = grand_passed = 0
+    results = measure_peers(reader, args.peer_specs)
     for peer in PEERS:
-        path = args.peer_specs / f"{peer}.jsonl"
-        if not path.is_file():
-            print(f"\n{peer}: {path} not found, skipped")
-            continue
-        total, passed = report(reader, peer, _read_jsonl(path), args.failures)
-        grand_total += total
-        grand_passed += passed
+        if peer in results:
+            report(results[peer], args.failures)
+        else:
+            print(f"\n{peer}: {args.peer_specs / f'{peer}.jsonl'} not found, skipped")
+    grand_total = sum(r.measured for r in results.values())
+    grand_passed = sum(r.passed for r in results.values())
     print(
         f"\nall peers: {grand_passed}/{grand_total} passed "
         f"({grand_passed / max(grand_total, 1):.1%})"

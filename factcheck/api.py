@@ -12,6 +12,7 @@ from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
 from .dates import DateReader, infer_years
 from .documents import Document, load_documents
 from .errors import Problem
+from .evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
 from .findings import FINDING_COLUMNS, compare_claims
 from .resources import shipped_seeds_dir
 from .rules import RuleSet, load_rules
@@ -97,3 +98,32 @@ def analyse(paths: Sequence[str | Path] | None = None,
     documents, problems = _documents(paths, group_by)
     claims = claims_frame(read_claims(documents, ruleset))
     return Analysis(documents, claims, find_discrepancies(claims, ruleset), problems)
+
+
+def evaluate(paths: Sequence[str | Path],
+             rules: RuleSet | Sequence[str | Path] | None = None) -> Evaluation:
+    """Measure extraction and comparison against gold annotations: `factcheck eval`.
+
+    `paths` are gold.yaml files or folders holding one beside the reports; a folder without one
+    stands for every subfolder that has one. Each gold folder is read and compared on its own,
+    as a newsroom would run one story: its reports (the files beside the gold file), their
+    claims and findings are scored against the gold (see `factcheck.evaluate`).
+    """
+    ruleset = _rules(rules)
+    golds = []
+    problems: list[Problem] = []
+    for gold_path in find_gold_files(paths):
+        gold = load_gold(gold_path)  # a broken gold file stops the run before any extraction
+        loaded = load_documents([gold.folder])
+        problems.extend(loaded.problems)
+        folder = gold.folder.resolve()
+        # Only the reports beside the gold file: a subfolder is another gold folder's business.
+        documents = [d for d in loaded.documents
+                     if Path(d.path or d.doc).parent.resolve() == folder]
+        claims = claims_frame(read_claims(documents, ruleset))
+        findings = find_discrepancies(claims, ruleset)
+        # A gold folder is named by its folder; a gold file with another name by itself.
+        named = gold_path.parent if gold_path.name == "gold.yaml" else gold_path
+        name = named.as_posix()
+        golds.append(evaluate_gold(name, gold, documents, claims, findings, ruleset))
+    return Evaluation(golds, problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -96,8 +97,10 @@ class ClaimReader:
         self._macros = {name: str(body) for name, body in grammar["macros"].items()}
         self._macros["PEOPLE"] = words_alternation(grammar["people_nouns"])
         self._macros["PERSON"] = words_alternation(grammar["person_nouns"])
-        # A figure right after "N of" is the whole the count is taken from ("633 of 32,000")
-        self._macros["N"] = r"(?<!⟩\s{1,3}of\s{1,3})⟨(?P<n>\d+)⟩"
+        # A figure right after "N of (the)" is the whole the count is taken from ("633 of
+        # 32,000 protesters", "two of the four victims")
+        self._macros["N"] = (r"(?<!(?:⟩|\bnone)\s{1,3}of\s{1,3}(?:the\s{1,3}|those\s{1,3})?"
+                             r"(?:other\s{1,3})?)⟨(?P<n>\d+)⟩")
         self.metrics = []
         self._mentions: dict[tuple[str, str], bool] = {}
         for metric in rules.metrics.values():
@@ -111,14 +114,16 @@ class ClaimReader:
                 lines = metric.conditional_lines or (None,) * len(metric.conditional_patterns)
                 compiled += [(self._compile(p, metric.source, line), unless)
                              for p, line in zip(metric.conditional_patterns, lines, strict=True)]
-            keywords = regex.compile(rf"\b(?:{words_alternation(metric.keywords)})",
-                                     regex.IGNORECASE)
-            self.metrics.append((metric, keywords, compiled))
+            self.metrics.append((metric, compiled))
+        # Each metric's keywords are found in one scan of a report, not one per sentence.
+        self._keywords = [regex.compile(rf"\b(?:{words_alternation(m.keywords)})",
+                                        regex.IGNORECASE) for m, _ in self.metrics]
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
         self._max_quote = int(grammar["max_quote_characters"])
         self.part_patterns = self._compile_list(grammar, "part_patterns", grammar_path)
-        self.history_patterns = self._compile_list(grammar, "history_patterns", grammar_path)
+        self.history_patterns = self._compile_list(grammar, "history_patterns", grammar_path,
+                                                   False)
         self.scope_patterns = self._compile_list(grammar, "scope_patterns", grammar_path, False)
         self.enumerated_scope_patterns = self._compile_list(
             grammar, "enumerated_scope_patterns", grammar_path)
@@ -201,6 +206,10 @@ class ClaimReader:
                                                for f in found)]
         return sorted([*kept, *found], key=lambda m: m.start)
 
+    def _keyword_positions(self, text: str, start: int) -> list[list[int]]:
+        """For each metric, the offsets of its keywords in the text, in text order."""
+        return [[m.start() for m in pattern.finditer(text, start)] for pattern in self._keywords]
+
     def _report_mentions(self, document: Document, pattern: regex.Pattern) -> bool:
         """Whether the report's body matches a pattern; asked once per report and pattern."""
         key = (document.doc, pattern.pattern)
@@ -282,6 +291,7 @@ class ClaimReader:
         years = context.years or ([document.published.year] if document.published else [])
         mentions = self.numbers.find(text, document.body_start)
         sentences = self.sentences(text, document.body_start)
+        keywords = self._keyword_positions(text, document.body_start)
         claims: list[Claim] = []
         history: list[Frame] = []
         history_text: list[str] = []
@@ -317,7 +327,8 @@ class ClaimReader:
                     frame.date = source_dates[key]
                 elif frame.date is not None:
                     source_dates[key] = frame.date  # the latest date this source was cited with
-            found = self._claims_in(document, sentence, sentence_text, in_sentence, index)
+            found = self._claims_in(document, sentence, sentence_text, in_sentence, index,
+                                    keywords)
             if found:
                 self._attribute(found, frames, carried, dates, document.published, years, text,
                                 sentence)
@@ -337,9 +348,11 @@ class ClaimReader:
         return claims
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
-                   mentions: list[NumberMention], index: int) -> list[Claim]:
-        metrics = [(m, pats) for m, keywords, pats in self.metrics
-                   if keywords.search(sentence_text)]
+                   mentions: list[NumberMention], index: int,
+                   keywords: list[list[int]]) -> list[Claim]:
+        metrics = [self.metrics[i] for i, starts in enumerate(keywords)
+                   if (at := bisect_left(starts, sentence.start)) < len(starts)
+                   and starts[at] < sentence.end]
         if not metrics:
             return []  # a part needs a total, and a total needs a metric
         mentions = self._with_implicit(sentence_text, sentence.start, mentions)
@@ -387,13 +400,24 @@ class ClaimReader:
                 if part is not None:
                     part.total = claims_by_slot[max(totals)]
                     claims_by_slot[slot] = part
+        history_figure = False
         for pattern in self.history_patterns:
+            if "n" not in pattern.groupindex:
+                continue
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
                 if claim is not None and claims_by_slot.keys() - {slot}:
                     claim.superseded = True  # history needs a current figure beside it
                     claims_by_slot[slot] = claim
+                    history_figure = True
+        # A sentence that only says its figures were the first word ("police had initially
+        # said seven") is history as a whole, unless a figure-level pattern told which is.
+        if not history_figure and any(
+                p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS)
+                for p in self.history_patterns if "n" not in p.groupindex):
+            for claim in claims_by_slot.values():
+                claim.superseded = True
         self._scope(masked, claims_by_slot, borrowed)
         return [claims_by_slot[s] for s in sorted(claims_by_slot)]
 

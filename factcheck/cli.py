@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from . import __version__, render
-from .api import Analysis, analyse
+from .api import Analysis, analyse, evaluate
 from .errors import ExitCode, FactcheckError
 
 app = typer.Typer(
@@ -29,6 +29,11 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+class EvalFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 class Color(StrEnum):
@@ -140,6 +145,39 @@ def claims(
     else:
         render.print_claims(render.make_console(color.value), analysis.claims)
     _finish(analysis)
+
+
+@app.command("eval")
+def eval_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="gold.yaml files, or folders with a gold.yaml beside the reports; "
+                            "a folder without one stands for each subfolder that has one.",
+                       show_default=False),
+    ],
+    rules: RulesOption = None,
+    format: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        EvalFormat.table),
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="List every missed, spurious, out-of-scope, misread, "
+        "mis-attributed or mis-dated claim and every missed pair, one line each.")] = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Measure extraction against gold annotations: recall and precision (per metric), how
+    figures, sources and dates were read, out-of-scope figures taken, and discrepancy pairs found.
+
+    --format json prints every figure per gold file and in total, with the details.
+    """
+    evaluation = evaluate([str(p) for p in paths], rules or None)
+    if format is EvalFormat.json:
+        typer.echo(render.evaluation_to_json(evaluation.to_dict(details=True)))
+    else:
+        render.print_evaluation(render.make_console(color.value),
+                                evaluation.to_dict(details=verbose), verbose=verbose)
+    for problem in evaluation.problems:
+        typer.echo(f"factcheck: skipped {problem}", err=True)
+    if evaluation.problems:
+        raise typer.Exit(ExitCode.INPUT_SKIPPED)
 
 
 def main() -> None:

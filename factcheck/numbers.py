@@ -72,6 +72,10 @@ _REQUIRED_KEYS = (
     "not_counts",
     "blocked",
 )
+# Keys a config may leave out; each defaults to "no such convention".
+_OPTIONAL_KEYS = ("phrases", "suffix_m_before_people", "suffix_units", "inclusive_after")
+# What an after-qualifier maps to when it only makes the bound before the figure inclusive.
+_INCLUSIVE = "<inclusive>"
 _WS = re.compile(r"\s+")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:\.(?=\w))?|\d[\d.,\u00a0\u2009\u202f ]*\d|\d|\.\d+")
 # A digit token as written: thousands by commas (also Indian 12,34,567), by spaces, or none.
@@ -83,6 +87,15 @@ _DIGITS = (
 _LEADS = r" \t\n\r\f\v\u00a0\u2009\u202f(\[{\"'“‘«—–/:;,*_|<>~=+-"
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _GLUED_M = re.compile(r"\dm\Z")
+_GLUED_SUFFIX = re.compile(r"(?<=\d)[^\W\d_]{1,2}\Z")
+# A figure has at most this many parts (each scale below the one before: "4 million 3 thousand 2
+# hundred and 1") and words ("nine hundred and ninety-nine thousand nine hundred and ninety-nine"
+# is 11); the bounds keep a long run of number words from being read in quadratic time.
+_MAX_PARTS = 8
+_MAX_WORDS = 24
+_WORD_COMMA = re.compile(r"[^\W\d_],")
+# Where a figure written in parts may be split: a comma, "and", "&", or a space before digits.
+_PART_SEPARATOR = re.compile(r",[^\S\n]+|[^\S\n]*&[^\S\n]*|[^\S\n]+and[^\S\n]+|[^\S\n]+(?=\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,10 +209,11 @@ class NumberReader:
         for key in _REQUIRED_KEYS:
             if key not in config:
                 raise RuleError(f"missing key `{key}`", path, line_of(config))
-        unknown = sorted(set(config) - set(_REQUIRED_KEYS) - {"phrases", "suffix_m_before_people"})
+        unknown = sorted(set(config) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
         if unknown:
             raise RuleError(
-                f"unknown key `{unknown[0]}` (expected one of {', '.join(_REQUIRED_KEYS)})",
+                f"unknown key `{unknown[0]}` "
+                f"(expected one of {', '.join(_REQUIRED_KEYS + _OPTIONAL_KEYS)})",
                 path,
                 line_of(config, unknown[0]),
             )
@@ -276,6 +290,36 @@ class NumberReader:
         }
         self.range_separators = [_norm(s) for s in _words_list(ranges, "separators", path)]
         self.range_joiners = [_norm(s) for s in _words_list(ranges, "joiners", path)]
+        self.alternatives = (
+            {_norm(k): v for k, v in _number_map(ranges, "alternatives", path).items()}
+            if "alternatives" in ranges
+            else {}
+        )
+        self.change_separator: str | None = None
+        self.change_before: list[str] = []
+        self.change_verbs: list[str] = []
+        if "change" in ranges:
+            change = _mapping(ranges, "change", path)
+            self.change_separator = _norm(str(change.get("separator", "")))
+            self.change_before = [_norm(w) for w in _words_list(change, "before", path)]
+            self.change_verbs = ([_norm(w) for w in _words_list(change, "verbs", path)]
+                                 if "verbs" in change else [])
+
+        self.inclusive_turns: dict[str, str] = {}
+        if "inclusive_after" in config:
+            inclusive = _mapping(config, "inclusive_after", path)
+            turns = _mapping(inclusive, "turns", path)
+            for strict, inclusive_name in turns.items():
+                if strict not in self.readings or inclusive_name not in self.readings:
+                    raise RuleError(
+                        f"inclusive_after: `{strict}: {inclusive_name}` must map a reading to a "
+                        f"reading (readings: {', '.join(self.readings)})",
+                        path,
+                        line_of(turns, strict),
+                    )
+                self.inclusive_turns[str(strict)] = str(inclusive_name)
+            for phrase in _words_list(inclusive, "words", path):
+                self.after[_norm(phrase)] = _INCLUSIVE
 
         self.vague: dict[str, tuple[float | None, float | None]] = {}
         self.vague_follow: dict[str, str] = {}
@@ -317,6 +361,11 @@ class NumberReader:
         aliases = _mapping(words, "aliases", path)
         self.aliases = {_norm(k): _norm(str(v)) for k, v in aliases.items()}
         self.articles = [_norm(w) for w in _words_list(words, "articles", path)]
+        self.decimal_points = (
+            [_norm(w) for w in _words_list(words, "decimal_points", path)]
+            if "decimal_points" in words
+            else []
+        )
         self.multipliers = _number_map(config, "multipliers", path)
         self.fractions = _number_map(config, "fractions", path)
         self.abbreviations = _number_map(config, "abbreviations", path)
@@ -326,6 +375,12 @@ class NumberReader:
             if "suffix_m_before_people" in config
             else None
         )
+        self.suffix_units: set[str] = set()
+        self.suffix_units_below = 0.0
+        if "suffix_units" in config:
+            suffix_units = _mapping(config, "suffix_units", path)
+            self.suffix_units = set(_words_list(suffix_units, "letters", path))
+            self.suffix_units_below = _number(suffix_units, "below", path)
         years = _mapping(config, "years", path)
         self.year_from = _number(years, "from", path)
         self.year_to = _number(years, "to", path)
@@ -364,10 +419,38 @@ class NumberReader:
         article = _trie(self.articles)
         fraction = _trie(self.fractions)
         end = r"(?![\w'’])"
+        sp = r"[^\S\n]+"  # spaces within a line: a figure never runs on to the next line
+        hyphen = r"[^\S\n]*[-‑][^\S\n]*"
         # "and" joins number words only after a scale: "two hundred and six", not "two and six".
-        after_scale = "(?:" + "|".join(f"(?<={re.escape(w)})" for w in sorted(scale_words)) + ")"
-        join = rf"(?:[^\S\n]*[-‑][^\S\n]*|[^\S\n]+|{after_scale}[^\S\n]+and[^\S\n]+)"
-        words_num = rf"(?:{small}|{article}{ws}{scale}){end}(?:{join}{any_word}{end})*"
+        # One lookbehind per word length (a lookbehind has a fixed width): fewer to try.
+        by_length: dict[int, list[str]] = {}
+        for word in sorted(scale_words):
+            by_length.setdefault(len(word), []).append(re.escape(word))
+        after_scale = "(?:" + "|".join(f"(?<={'|'.join(w)})" for w in by_length.values()) + ")"
+        and_join = rf"(?:{sp}and{sp}|[^\S\n]*&[^\S\n]*)"
+        # A comma continues a figure only into a scaled part: "three million, two hundred", but
+        # "of the three hundred, forty were hurt" is two figures.
+        scaled_ahead = rf"(?=(?:(?:{small}|{article}){end}(?:{hyphen}|{sp}))+{scale}{end})"
+        join_plain = rf"(?:{hyphen}|{sp})"
+        join_scale = rf"{after_scale}(?:{and_join}|,{sp}{scaled_ahead})"
+        # A fraction after a scale adds that part of it: "a million and a half", "one billion and
+        # three quarters million".
+        frac_cont = (
+            rf"{after_scale}{and_join}(?:{article}|{small}){ws}{fraction}"
+            rf"(?:(?:{ws}of)?(?:{ws}{article})?{ws}{scale})?{end}"
+        )
+        point = _trie(self.decimal_points) if self.decimal_points else "(?!)"
+        # Spoken decimals: "two point three million", "nine point nought four".
+        decimal_tail = (
+            rf"(?:{ws}{point}{ws}{small}{end}(?:(?:{hyphen}|{sp}){small}{end})*"
+            rf"(?:{ws}{scale}{end})*)?"
+        )
+        words_num = (
+            rf"(?:{small}|{article}{ws}{scale}){end}"
+            # a fraction before "and" + words, so "two million and one half" is not cut at "one"
+            rf"(?:{join_plain}{any_word}{end}|{frac_cont}|{join_scale}{any_word}{end})*"
+            rf"{decimal_tail}"
+        )
         fraction_num = (
             rf"(?:(?:{article}|{small}){ws}(?:and{ws}(?:{article}|one){ws})?)?{fraction}"
             rf"(?:{ws}of)?(?:{ws}{article})?{ws}{scale}{end}"
@@ -381,26 +464,60 @@ class NumberReader:
         if self.suffix_m:
             suffix = f"{suffix}|m" if suffix else "m"
         people = _trie(self.people_nouns)
+        digit_scales = rf"(?:{sp}|[^\S\n]*-[^\S\n]*){scale}{end}(?:{ws}{scale}{end})*"
+        # After a scale, a figure goes on as it would in words: "4 thousand 3 hundred and 21",
+        # "6 crore and two hundred", "3 million and a half". A bare number after "and" is the
+        # remainder below a hundred or a thousand, so at most three digits (never a year).
+        digit_cont = (
+            rf"(?:{frac_cont}|{after_scale}(?:{and_join}(?:(?:{_DIGITS}){digit_scales}"
+            rf"|\d{{1,3}}(?!\w|[.,]\d)|{words_num})"
+            rf"|,{sp}{scaled_ahead}{words_num}|{sp}(?:{_DIGITS}){digit_scales}))"
+        )
         digits_num = (
             rf"(?:{_DIGITS})(?:(?:{suffix or '(?!)'})(?!\w)|[^\S\n]?{abbrev}(?!\w)"
-            rf"|(?:[^\S\n]+|[^\S\n]*-[^\S\n]*){scale}{end}(?:{ws}{scale}{end})*"
+            rf"|{digit_scales}{digit_cont}*"
             rf"|{ws}and{ws}(?:a|one){ws}{fraction}{ws}{scale}{end})?"
         )
         # Not glued to a word, a currency sign or another number ("£2,000" must not yield "000").
-        guard_digits = r"(?<![\w.$€£¥₹#@])(?<!\d,)"
+        # Nor the minutes of "2:00" or the inches of a height written 5'7.
+        guard_digits = r"(?<![\w.$€£¥₹#@])(?<!\d,)(?<!\d[:'’′])"
         guard_words = r"(?<![\w'’-])"
         tail = rf"(?:{guard_words}(?:{fraction_num}|{words_num}))"
-        num_b = rf"(?:{guard_digits}{digits_num}(?![\w]|\.\d)|{tail})"
-        num = rf"(?:{guard_digits}(?<![^\W\d_][-‑]){digits_num}(?![\w]|\.\d)|{tail})"
+        # Nor the feet of a height (5'7) or the hours of a time or the terms of a ratio ("2:00").
+        guard_after = r"(?![\w]|\.\d|['’′:]\d)"
+        num_b = rf"(?:{guard_digits}{digits_num}{guard_after}|{tail})"
+        num = rf"(?:{guard_digits}(?<![^\W\d_][-‑]){digits_num}{guard_after}|{tail})"
         symbol_sep = [s for s in self.range_separators if not s[0].isalnum()]
         word_sep = [s for s in self.range_separators if s[0].isalnum()]
-        sep = rf"(?:[^\S\n]*(?:{_trie(symbol_sep)})[^\S\n]*|{ws}{_trie(word_sep)}{ws})"
+        # A suspended hyphen may precede a word separator: "five- to ten-year", "8- to 16-meter".
+        sep = rf"(?:[^\S\n]*(?:{_trie(symbol_sep)})[^\S\n]*|[-‑]?{ws}{_trie(word_sep)}{ws})"
         opener_seps = sorted({s for seps in self.openers.values() for s in seps})
         o_symbol = [s for s in opener_seps if not s[0].isalnum()]
         o_word = [s for s in opener_seps if s[0].isalnum()]
-        opener_sep = rf"(?:[^\S\n]*(?:{_trie(o_symbol)})[^\S\n]*|{ws}{_trie(o_word)}{ws})"
+        opener_sep = rf"(?:[^\S\n]*(?:{_trie(o_symbol)})[^\S\n]*|[-‑]?{ws}{_trie(o_word)}{ws})"
         pre = _trie(self.before)
-        post = _trie(self.after)
+        # An after-qualifier is not one when its closing words begin a before-qualifier of a
+        # figure that follows: "200 or greater than 190", "5000 or equal to 6000", "10 and more
+        # than 20" (but "200 or greater than." and "more than 5000 or equal to it" keep it).
+        number_ahead = rf"{ws}(?:[\d.]|(?:{small}|{article}{ws}{scale}){end})"
+        post_alts = []
+        for phrase in sorted(self.after, key=len, reverse=True):
+            words = phrase.split()
+            heads = {
+                b[len(tail) :].strip()
+                for tail in (" ".join(words[i:]) for i in range(1, len(words)))
+                for b in self.before
+                if b == tail or b.startswith(tail + " ")
+            }
+            guard = ""
+            if heads:
+                ahead = "|".join(
+                    (rf"{ws}{_trie([h])}(?![\w'’])" if h else "") + number_ahead
+                    for h in sorted(heads)
+                )
+                guard = rf"(?!{ahead})"
+            post_alts.append(_trie([phrase]) + guard)
+        post = "(?:" + ("|".join(post_alts) or "(?!)") + ")"
 
         def followed(table: Mapping[str, Any], follow: Mapping[str, str]) -> str:
             alts = []
@@ -465,6 +582,18 @@ class NumberReader:
         self._joiner = re.compile(f"(?i:{joiners or '(?!)'})")
         self._token = _WORD_TOKEN
         self._scale_value = {**self.scales, **self.multipliers}
+        self._points = set(self.decimal_points)
+        self._change = (
+            re.compile(rf"(?<![\w'’])(?:{_trie(self.change_before)}){sp}\Z")
+            if self.change_before
+            else None
+        )
+        # "raised the toll from 40 to 46": a change verb a few words before "from"
+        self._change_from = (
+            re.compile(rf"(?<![\w'’])(?:{_trie(self.change_verbs)})(?:\s+\S+){{0,5}}\s*\Z")
+            if self.change_verbs
+            else None
+        )
 
     # ----------------------------------------------------------------------------------------
     # reading numbers
@@ -473,6 +602,12 @@ class NumberReader:
         """Value, trailing scale and bare-digits flag of a number as written, or None."""
         if text.isdigit():
             return float(text), 1.0, True
+        # A comma between words splits the figure into parts that only _compound may join.
+        split = "," in text and _WORD_COMMA.search(text) is not None
+        read = None if split else self._evaluate_part(text)
+        return read if read is not None else self._compound(text)
+
+    def _evaluate_part(self, text: str) -> tuple[float, float, bool] | None:
         digits = self._digits.match(text)
         if digits:
             raw = digits.group()
@@ -486,9 +621,108 @@ class NumberReader:
         ]
         if not tokens:
             return None
+        if self._points and any(t in self._points for t in tokens):
+            return self._decimal(tokens)
         if any(t in self.fractions for t in tokens):
             return self._fraction(tokens)
         return self._words_value(tokens)
+
+    def _compound(self, text: str) -> tuple[float, float, bool] | None:
+        """A figure in parts joined after a scale: "4 thousand 3 hundred and 21", "6 crore and two
+        hundred", "three million, two hundred & forty", "3 million and a half".
+
+        Each part must be smaller than the scale before it ("3 hundred and 2.12 hundred" is two
+        figures), and a part after a comma or a bare space must carry its own scale.
+        """
+        parts = [(joiner, text[s:e]) for joiner, s, e in self._parts(text)]
+        if len(parts) < 2:
+            return None
+        first = self._evaluate_part(parts[0][1])
+        if first is None or first[1] <= 1:
+            return None
+        total, trail = first[0], first[1]
+        for joiner, part in parts[1:]:
+            share = self._bare_fraction(part)
+            if share is not None:
+                if joiner == ",":
+                    return None
+                value, scale = share * trail, trail
+            else:
+                read = self._evaluate_part(part)
+                if read is None:
+                    return None
+                value, scale = read[0], read[1]
+                bare_digits = part[:1].isdigit() and scale <= 1
+                if (joiner in (",", " ") and scale <= 1) or (
+                    bare_digits and not (part.isdigit() and len(part) <= 3)
+                ):
+                    return None
+            if not 0 < value < trail:
+                return None
+            total += value
+            trail = scale
+        return total, trail, False
+
+    def _parts(self, text: str) -> list[tuple[str, int, int]]:
+        """(joiner, start, end) of each part of a figure written in parts; the joiner (",",
+        "and", "&" or " ") is "" for the first part. A part ends only with a scale word."""
+        parts: list[tuple[str, int, int]] = []
+        at, joiner = 0, ""
+        for sep in _PART_SEPARATOR.finditer(text):
+            before = text[at : sep.start()]
+            last = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+            if last in self._scale_value:
+                parts.append((joiner, at, sep.start()))
+                joiner, at = sep.group().strip() or " ", sep.end()
+        parts.append((joiner, at, len(text)))
+        return parts
+
+    def _bare_fraction(self, text: str) -> float | None:
+        """The share named by "a half", "one half", "three quarters", "two thirds", else None."""
+        tokens = [
+            self.aliases.get(t, t) for t in (tok.lower() for tok in self._token.findall(text))
+        ]
+        if len(tokens) < 2 or tokens[-1] not in self.fractions:
+            return None
+        head = tokens[:-1]
+        if len(head) == 1 and head[0] in self.articles:
+            count = 1.0
+        else:
+            count_read = self._plain(head)
+            if count_read is None:
+                return None
+            count = count_read
+        return count * self.fractions[tokens[-1]]
+
+    def _decimal(self, tokens: list[str]) -> tuple[float, float, bool] | None:
+        """Spoken decimals: each word after the point gives its digits as said ("point seventy-one"
+        is .71, "point nought four" .04); a scale may follow ("two point three million")."""
+        k = next(i for i, t in enumerate(tokens) if t in self._points)
+        whole = self._words_value(tokens[:k]) if k else None
+        if whole is None:
+            return None
+        digits = ""
+        i = k + 1
+        while i < len(tokens) and tokens[i] not in self._scale_value:
+            value = self._plain([tokens[i]])
+            if value is None:
+                return None
+            n = int(value)
+            after = self._plain([tokens[i + 1]]) if i + 1 < len(tokens) else None
+            if n >= 20 and n % 10 == 0 and after is not None and 0 < after < 10:
+                n += int(after)  # "seventy-one" is the two digits 71
+                i += 1
+            digits += str(n)
+            i += 1
+        if not digits:
+            return None
+        scale = 1.0
+        for tok in tokens[i:]:
+            factor = self._scale_value.get(tok)
+            if factor is None:
+                return None
+            scale *= factor
+        return (whole[0] + float("0." + digits)) * scale, scale, False
 
     def _apply_scales(
         self, base: float, tokens: list[str], plain: bool
@@ -502,8 +736,14 @@ class NumberReader:
                 factor = self.suffix_m
             if factor is None:
                 low = tok.lower()
-                if low == "and" and i + 2 < len(tokens) and tokens[i + 2].lower() in self.fractions:
+                if (
+                    low == "and"
+                    and trail == 1.0
+                    and i + 2 < len(tokens)
+                    and tokens[i + 2].lower() in self.fractions
+                ):
                     # "3 and a half million": the fraction joins the figure before the scale
+                    # ("3 million and a half" adds half the scale: that is _compound's)
                     value += self.fractions[tokens[i + 2].lower()]
                     i += 3
                     continue
@@ -523,8 +763,8 @@ class NumberReader:
         if "and" in tokens[:k]:  # "five and a half million"
             split = tokens.index("and")
             whole_value = self._words_value(tokens[:split])
-            if whole_value is None:
-                return None
+            if whole_value is None or whole_value[1] > 1:
+                return None  # "one billion and a half million" adds parts: _compound's
             whole = whole_value[0]
             head = tokens[split + 1 : k]
         if head and head[-1] not in self.articles:
@@ -576,9 +816,17 @@ class NumberReader:
         trail = self._scale_value.get(last, 1.0) if len(tokens) > 1 else 1.0
         return total, trail, False
 
+    def _changed_from(self, m: re.Match[str], text: str, opener: str) -> bool:
+        """Whether "from X to Y" follows a change verb: an old and a new level, two figures."""
+        if self._change_from is None or _norm(opener) != "from":
+            return False
+        start = m.start("m")
+        return self._change_from.search(text[max(0, start - 60) : start].lower()) is not None
+
     @staticmethod
     def _plain(words: list[str]) -> float | None:
-        if not words or words[-1] == "and":
+        # text2num reads "zero four" as 4; spoken digits ("three-nought-four") are each a figure.
+        if not words or words[-1] == "and" or (len(words) > 1 and words[0] == "zero"):
             return None
         try:
             return float(text2num(" ".join(words), "en"))
@@ -590,14 +838,41 @@ class NumberReader:
         piece = text[start:end]
         if _GLUED_M.search(piece) and not self._after_people.match(text, end):
             return []  # "700m" is metres; "2.3m people" is millions
+        glued = _GLUED_SUFFIX.search(piece) if piece[-1] in self.suffix_units else None
+        if glued and glued.group() in self.suffix_units:
+            digits = self._digits.match(piece)
+            if digits and float(re.sub(r"[^\d.]", "", digits.group())) >= self.suffix_units_below:
+                return []  # "1500b" is a unit (bits), not 1.5 trillion
         read = self._evaluate(piece)
         if read is not None:
             return [_Figure(start, end, read[0], read[1], read[2])]
-        tokens = [(m.start() + start, m.end() + start) for m in self._token.finditer(piece)]
+        # Parts that do not add up ("3 hundred and 2 hundred"): the longest runs that do, so a
+        # part is never cut in two ("3 hundred and 2" would be wrong).
+        spans = [(start + s, start + e) for _, s, e in self._parts(piece)]
+        if len(spans) == 1:
+            return self._split_words(text, start, end)
+        figures: list[_Figure] = []
+        i = 0
+        while i < len(spans):
+            for j in range(min(len(spans), i + _MAX_PARTS), i, -1):
+                s, e = spans[i][0], spans[j - 1][1]
+                read = self._evaluate(text[s:e])
+                if read is not None:
+                    figures.append(_Figure(s, e, read[0], read[1], read[2]))
+                    i = j
+                    break
+            else:
+                figures.extend(self._split_words(text, *spans[i]))
+                i += 1
+        return figures
+
+    def _split_words(self, text: str, start: int, end: int) -> list[_Figure]:
+        """Number words that are several figures ("one two three"): the longest runs that read."""
+        tokens = [(m.start(), m.end()) for m in self._token.finditer(text, start, end)]
         figures: list[_Figure] = []
         i = 0
         while i < len(tokens):
-            for j in range(len(tokens), i, -1):
+            for j in range(min(len(tokens), i + _MAX_WORDS), i, -1):
                 s, e = tokens[i][0], tokens[j - 1][1]
                 read = self._evaluate(text[s:e]) if text[s:e].lower() != "and" else None
                 if read is not None:
@@ -686,10 +961,13 @@ class NumberReader:
         yield from self._single(m, text, limit)
 
     def _single(self, m: re.Match[str], text: str, limit: int) -> Iterator[NumberMention]:
-        figs = self._figures(text, m.start("a"), m.end("a"))
+        a_start, a_end = m.span("a")
+        figs = self._figures(text, a_start, a_end)
         if not figs:
             return
-        if len(figs) > 1:  # words that are several numbers ("one two three"): each on its own
+        if len(figs) > 1 or figs[0].end != a_end or figs[0].start != a_start:
+            # several numbers ("one two three"), or less than was matched ("7.62mm"): each
+            # figure on its own, judged by what follows it
             for fig in figs:
                 if not self._rejected(text, fig.start, fig.end, [fig], limit):
                     yield self._exact(text, fig)
@@ -700,8 +978,15 @@ class NumberReader:
         pre = text[m.start("pre") : m.end("pre")] if m.group("pre") is not None else None
         post = text[m.start("post") : m.end("post")] if m.group("post") is not None else None
         names = [self.before[_norm(pre)]] if pre else []
+        end = m.end("m")
         if post:
-            names.append(self.after[_norm(post.strip())])
+            name = self.after[_norm(post.strip())]
+            if name != _INCLUSIVE:
+                names.append(name)
+            elif names and names[0] in self.inclusive_turns:
+                names[0] = self.inclusive_turns[names[0]]  # "more than 5000 or equal to"
+            else:  # "or equal" qualifies only a strict bound; here it is no part of the figure
+                post, end = None, m.start("post")
         if not names:
             yield self._exact(text, fig)
             return
@@ -712,8 +997,8 @@ class NumberReader:
         low, high = self._bound(reading.low, fig.value), self._bound(reading.high, fig.value)
         yield NumberMention(
             m.start("m"),
-            m.end("m"),
-            text[m.start("m") : m.end("m")],
+            end,
+            text[m.start("m") : end],
             _round(fig.value),
             low,
             high,
@@ -743,6 +1028,12 @@ class NumberReader:
         low = a.value
         if a.trail == 1.0 and b.trail > 1.0 and a.value * b.trail <= b.value:
             low = a.value * b.trail  # "5-10 million", "two to three hundred"
+        if (opener is None and self._two_figures(m, text, low, b.value)) or (
+                opener is not None and self._changed_from(m, text, opener)):
+            for fig in (a, b):
+                if not self._rejected(text, fig.start, fig.end, [fig], limit):
+                    yield self._exact(text, fig)
+            return
         if low > b.value:
             return  # "3-1" is a score or a label, not a range
         start = m.start("m") if opener is not None else a.start
@@ -760,6 +1051,20 @@ class NumberReader:
             a.start,
             b.end,
         )
+
+    def _two_figures(self, m: re.Match[str], text: str, low: float, high: float) -> bool:
+        """Whether "X sep Y" with no opener is two figures, not a range: alternatives far apart
+        ("10 bln or 10 tln"), or a change and its new level ("rose by two to 98")."""
+        if m.group("sep") is None:
+            return False
+        sep = _norm(m.group("sep")).lstrip("-‑ ")
+        ratio = self.alternatives.get(sep)
+        if ratio is not None and not low < high < ratio * low:
+            return True
+        if self._change is None or sep != self.change_separator:
+            return False
+        start = m.start("m")
+        return self._change.search(text[max(0, start - 40) : start].lower()) is not None
 
     @staticmethod
     def _exact(text: str, fig: _Figure) -> NumberMention:

@@ -207,6 +207,11 @@ def test_seed_reports_read_cleanly(reader: NumberReader) -> None:
         ("vague:\n  dozens: {high: 3}\n", "needs at least `low`", 2),
         ("blocked:\n  broken: '(['\n", "bad regular expression", 2),
         ("surprise: 1\n", "unknown key `surprise`", 1),
+        (
+            "inclusive_after:\n  words: [or equal]\n  turns: {more_than: nonsense}\n",
+            "must map a reading to a reading",
+            3,
+        ),
     ],
 )
 def test_malformed_config_names_the_line(yaml_text: str, message: str, line: int) -> None:
