@@ -224,7 +224,11 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
     for earlier, later in pairwise(dated):
         same_moment = earlier.first_date == later.first_date
         rising = (later.lead.point or 0) > (earlier.lead.point or 0)
-        if not same_moment and (not metric.accumulates or rising or later.revision):
+        # On the same day, only a figure its report calls a change ("has risen to 135",
+        # "revised down to 34") follows another; otherwise two figures for one moment conflict.
+        moved = later.revision if same_moment else (
+            not metric.accumulates or rising or later.revision)
+        if moved:
             chain.append(later)
             continue
         close_chain()
