@@ -53,8 +53,10 @@ def claims_frame(claims: Iterable[Claim]) -> pd.DataFrame:
     return frame.astype({"line": "int64", "column": "int64"}) if rows else frame
 
 
-def read_claims(documents: Sequence[Document], rules: RuleSet) -> list[Claim]:
-    """Extract the claims of documents, numbered c1… in document order."""
+def read_claims(documents: Sequence[Document], rules: RuleSet,
+                problems: list[Problem] | None = None) -> list[Claim]:
+    """Extract the claims of documents, numbered c1… in document order. A rule pattern that
+    runs out of time is skipped where it did, and reported in `problems` when given."""
     reader = ClaimReader(rules)
     contexts = story_contexts(documents, reader.dates)
     claims: list[Claim] = []
@@ -64,6 +66,8 @@ def read_claims(documents: Sequence[Document], rules: RuleSet) -> list[Claim]:
         claim.claim_id = f"c{number}"
     for claim in claims:
         claim.part_of = claim.total.claim_id if claim.total is not None else None
+    if problems is not None:
+        problems.extend(reader.problems)
     return claims
 
 
@@ -96,7 +100,7 @@ def analyse(paths: Sequence[str | Path] | None = None,
     """Read reports, extract their claims and compare them: everything `factcheck report` shows."""
     ruleset = _rules(rules)
     documents, problems = _documents(paths, group_by)
-    claims = claims_frame(read_claims(documents, ruleset))
+    claims = claims_frame(read_claims(documents, ruleset, problems))
     return Analysis(documents, claims, find_discrepancies(claims, ruleset), problems)
 
 

@@ -14,7 +14,7 @@ import regex
 from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document
-from .errors import RuleError
+from .errors import Problem, RuleError
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
 from .yamlio import line_of
@@ -102,17 +102,20 @@ class ClaimReader:
         self._macros["N"] = (r"(?<!(?:⟩|\bnone)\s{1,3}of\s{1,3}(?:the\s{1,3}|those\s{1,3})?"
                              r"(?:other\s{1,3})?)⟨(?P<n>\d+)⟩")
         self.metrics = []
+        # Patterns that ran out of time: reported once each, the run goes on without them there.
+        self.problems: list[Problem] = []
+        self._timed_out: set[tuple[str, int | None]] = set()
         self._mentions: dict[tuple[str, str], bool] = {}
         for metric in rules.metrics.values():
             lines = metric.pattern_lines or (None,) * len(metric.patterns)
-            compiled = [(self._compile(p, metric.source, line), None)
+            compiled = [(self._compile(p, metric.source, line), None, line)
                         for p, line in zip(metric.patterns, lines, strict=True)]
             if metric.conditional_patterns:
                 unless = compile_pattern(
                     self._expand(metric.unless_report_mentions or "", metric.source,
                                  metric.unless_line), metric.source, metric.unless_line)
                 lines = metric.conditional_lines or (None,) * len(metric.conditional_patterns)
-                compiled += [(self._compile(p, metric.source, line), unless)
+                compiled += [(self._compile(p, metric.source, line), unless, line)
                              for p, line in zip(metric.conditional_patterns, lines, strict=True)]
             self.metrics.append((metric, compiled))
         # Each metric's keywords are found in one scan of a report, not one per sentence.
@@ -205,6 +208,25 @@ class ClaimReader:
         kept = [m for m in mentions if not any(f.start <= m.start and m.end <= f.end
                                                for f in found)]
         return sorted([*kept, *found], key=lambda m: m.start)
+
+    def _timeout(self, source: str | None, line: int | None, document: Document,
+                 sentence: Sentence) -> None:
+        """Report a pattern that ran out of time, once per pattern (or per report when the
+        pattern is not known), naming the rule file and line where there is one."""
+        key = (source or document.doc, line)
+        if key in self._timed_out:
+            return
+        self._timed_out.add(key)
+        text_line = document.text.count("\n", 0, sentence.start) + 1
+        where = f"{document.doc}:{text_line}"
+        if source is None:
+            self.problems.append(Problem(document.doc, "a rule pattern took longer than "
+                                         f"{PATTERN_TIMEOUT_SECONDS}s here; this sentence gave "
+                                         "no claims", text_line))
+        else:
+            self.problems.append(Problem(source, f"pattern took longer than "
+                                         f"{PATTERN_TIMEOUT_SECONDS}s on {where} and was skipped "
+                                         "there (later time-outs are not reported)", line))
 
     def _keyword_positions(self, text: str, start: int) -> list[list[int]]:
         """For each metric, the offsets of its keywords in the text, in text order."""
@@ -327,8 +349,12 @@ class ClaimReader:
                     frame.date = source_dates[key]
                 elif frame.date is not None:
                     source_dates[key] = frame.date  # the latest date this source was cited with
-            found = self._claims_in(document, sentence, sentence_text, in_sentence, index,
-                                    keywords)
+            try:
+                found = self._claims_in(document, sentence, sentence_text, in_sentence, index,
+                                        keywords)
+            except TimeoutError:  # a grammar or scope pattern: the sentence gives no claims
+                self._timeout(None, None, document, sentence)
+                found = []
             if found:
                 self._attribute(found, frames, carried, dates, document.published, years, text,
                                 sentence)
@@ -362,11 +388,16 @@ class ClaimReader:
         span = (sentence.start, sentence.end)
         best: dict[int, tuple[int, int, str, regex.Match]] = {}
         for order, (metric, patterns) in enumerate(metrics):
-            for pattern, unless in patterns:
+            for pattern, unless, line in patterns:
                 if unless is not None and self._report_mentions(document, unless):
                     continue
-                for match in pattern.finditer(masked, overlapped=True,
-                                              timeout=PATTERN_TIMEOUT_SECONDS):
+                try:
+                    matches = list(pattern.finditer(masked, overlapped=True,
+                                                    timeout=PATTERN_TIMEOUT_SECONDS))
+                except TimeoutError:
+                    self._timeout(metric.source, line, document, sentence)
+                    continue
+                for match in matches:
                     slot = int(match.group("n"))
                     key = (match.end() - match.start(), order)
                     if slot not in best or key < best[slot][:2]:

@@ -64,8 +64,8 @@ PathsArgument = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 RulesOption = Annotated[
     list[Path] | None,
-    typer.Option("--rules", "-r", help="A rules folder; repeat to layer a newsroom's rules over "
-                 "the earlier ones. Default: the shipped rules.", show_default=False),
+    typer.Option("--rules", "-r", help="A rules folder layered over the shipped rules; repeat to "
+                 "layer several (later ones win).", show_default=False),
 ]
 OutOption = Annotated[
     Path | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -193,9 +193,9 @@ class RuleSet:
         return None
 
 
-def _rule_files(dirs: Sequence[Path]) -> dict[str, Path]:
-    """Rule files by their path inside a rules folder; a later folder overrides an earlier one."""
-    files: dict[str, Path] = {}
+def _rule_files(dirs: Sequence[Path]) -> list[tuple[str, Path]]:
+    """Every rule file of every folder, as (path inside its folder, file), folder by folder."""
+    found: list[tuple[str, Path]] = []
     for directory in dirs:
         if not directory.is_dir():
             raise RuleError("rules folder not found", directory)
@@ -203,12 +203,34 @@ def _rule_files(dirs: Sequence[Path]) -> dict[str, Path]:
             relative = path.relative_to(directory)
             if path.name.endswith(CASES_SUFFIX) or any(p.startswith(".") for p in relative.parts):
                 continue
-            files[relative.as_posix()] = path
-    return files
+            found.append((relative.as_posix(), path))
+    return found
 
 
-def _load_metric(path: Path) -> Metric:
-    data = check_mapping(load_yaml_file(path), METRIC_SCHEMA, path)
+def rule_folders(dirs: Sequence[str | Path] | None = None) -> tuple[Path, ...]:
+    """The shipped rules, then each folder given, in order; a folder given twice counts once,
+    at its last place (so a copy of the shipped rules can be layered again on top)."""
+    folders: list[Path] = []
+    for folder in (shipped_rules_dir(), *(Path(d) for d in dirs or ())):
+        folders = [f for f in folders if not _same_folder(f, folder)] + [folder]
+    return tuple(folders)
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _partial(schema: Mapping[str, tuple[tuple[type, ...], bool]]
+             ) -> dict[str, tuple[tuple[type, ...], bool]]:
+    """The same schema with every key optional: what an override may give."""
+    return {key: (types, False) for key, (types, _) in schema.items()}
+
+
+def _load_metric(path: Path, raw: Any) -> Metric:
+    data = check_mapping(raw, METRIC_SCHEMA, path)
     for key in ("keywords", "patterns", "conditional_patterns"):
         if key not in data:
             continue
@@ -235,22 +257,40 @@ def _load_metric(path: Path) -> Metric:
     )
 
 
-def _load_finding_rules(data: Mapping[str, Any], path: Path) -> dict[str, FindingRule]:
-    rules: dict[str, FindingRule] = {}
-    for index, item in enumerate(data["rules"]):
+def _load_finding_rules(data: Mapping[str, Any], path: Path,
+                        earlier: Mapping[str, FindingRule] | None = None
+                        ) -> dict[str, FindingRule]:
+    """The finding rules of one findings file, merged over `earlier` ones by code: an entry
+    with a known code changes only the keys it gives ("severity: error", "enabled: false")."""
+    rules = dict(earlier or {})
+    seen: set[str] = set()
+    for index, item in enumerate(data.get("rules") or []):
         where = f"rules[{index}]"
-        check_mapping(item, FINDING_RULE_SCHEMA, path, where)
         line = line_of(data["rules"], index)
-        if item["severity"] not in SEVERITIES:
+        code = item.get("code") if isinstance(item, dict) else None
+        known = rules.get(code) if isinstance(code, str) else None
+        check_mapping(item, _partial(FINDING_RULE_SCHEMA) if known else FINDING_RULE_SCHEMA,
+                      path, where)
+        if "severity" in item and item["severity"] not in SEVERITIES:
             raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}",
                             path, line_of(item, "severity"))
-        if item["kind"] not in FINDING_KINDS:
+        if "kind" in item and item["kind"] not in FINDING_KINDS:
             raise RuleError(f"{where}: kind must be one of {', '.join(FINDING_KINDS)}",
                             path, line_of(item, "kind"))
         if not regex.fullmatch(r"FC\d{3}", item["code"]):
             raise RuleError(f"{where}: code must look like FC101", path, line_of(item, "code"))
-        if item["code"] in rules:
+        if item["code"] in seen:
             raise RuleError(f"duplicate rule code {item['code']}", path, line)
+        seen.add(item["code"])
+        if known is not None:
+            if "kind" in item and item["kind"] != known.kind:
+                raise RuleError(f"{where}: {code} is a {known.kind} rule; a code never changes "
+                                "meaning, so give a new code", path, line_of(item, "kind"))
+            changes = {k: v for k, v in item.items() if k != "code"}
+            if "description" in changes:
+                changes["description"] = " ".join(changes["description"].split())
+            rules[code] = replace(known, **changes, source=str(path))
+            continue
         rules[item["code"]] = FindingRule(
             code=item["code"], name=item["name"], kind=item["kind"], severity=item["severity"],
             description=" ".join(item["description"].split()), example=item["example"],
@@ -259,33 +299,69 @@ def _load_finding_rules(data: Mapping[str, Any], path: Path) -> dict[str, Findin
     return rules
 
 
+# Keys an override of a known metric may change on their own; anything else means the whole
+# metric is given again.
+METRIC_POLICY_KEYS = ("metric", "description", "example", "accumulates", "tolerance", "enabled")
+
+
+def _metric_override(path: Path, data: Any, earlier: Metric) -> Metric | None:
+    """A known metric re-levelled by a later folder's file with only policy keys, or None
+    when the file gives the whole metric again."""
+    if not isinstance(data, dict) or not set(data) <= set(METRIC_POLICY_KEYS):
+        return None
+    check_mapping(data, _partial(METRIC_SCHEMA), path)
+    changes = {k: v for k, v in data.items() if k != "metric"}
+    if "tolerance" in changes:
+        changes["tolerance"] = float(changes["tolerance"])
+    return replace(earlier, **changes)
+
+
 def load_rules(dirs: Sequence[str | Path] | None = None) -> RuleSet:
-    """Load rule folders (default: the shipped `rules/`); later folders override earlier ones."""
-    folders = tuple(Path(d) for d in dirs) if dirs else (shipped_rules_dir(),)
-    files = _rule_files(folders)
+    """Load the shipped rules, then each folder given over them (see `rule_folders`).
+
+    A later folder's file replaces the file at the same path, except that finding rules are
+    merged by code (an entry may only re-level or switch off a shipped rule) and metrics by
+    name (a file with only policy keys changes just those).
+    """
+    folders = rule_folders(dirs)
+    found = _rule_files(folders)
+    files = dict(found)  # the last file at each path
     for name in REQUIRED_FILES:
         if name not in files:
             raise RuleError(f"rule file {name} is missing", folders[-1])
     loaded: dict[str, Mapping[str, Any]] = {}
     for name, schema in FILE_SCHEMAS.items():
-        loaded[name] = check_mapping(load_yaml_file(files[name]), schema, files[name])
+        if name != "findings.yaml":
+            loaded[name] = check_mapping(load_yaml_file(files[name]), schema, files[name])
     numbers_path = files["numbers.yaml"]
     numbers = NumberReader.from_config(load_yaml_file(numbers_path), str(numbers_path))
 
     metrics: dict[str, Metric] = {}
-    for name, path in files.items():
-        if name.startswith("metrics/"):
-            metric = _load_metric(path)
-            metrics[metric.name] = metric  # a later folder's metric of the same name wins
-    finding_rules = _load_finding_rules(loaded["findings.yaml"], files["findings.yaml"])
+    compare: dict[str, Any] = {}
+    finding_rules: dict[str, FindingRule] = {}
+    findings_files = [path for name, path in found if name == "findings.yaml"]
+    for position, path in enumerate(findings_files):
+        schema = FILE_SCHEMAS["findings.yaml"]
+        data = check_mapping(load_yaml_file(path), schema if position == 0 else _partial(schema),
+                             path)
+        compare.update(data.get("compare") or {})
+        finding_rules = _load_finding_rules(data, path, finding_rules)
+    for name, path in found:
+        if not name.startswith("metrics/"):
+            continue
+        raw = load_yaml_file(path)
+        earlier = metrics.get(raw.get("metric")) if isinstance(raw, dict) else None
+        override = _metric_override(path, raw, earlier) if earlier is not None else None
+        metric = override or _load_metric(path, raw)
+        metrics[metric.name] = metric  # a later folder's metric of the same name wins
 
     digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name].read_bytes() + b"\0")
+    for name, path in found:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    files["findings.yaml"] = findings_files[-1]
     return RuleSet(
         dirs=folders, numbers=numbers, grammar=loaded["grammar.yaml"], dates=loaded["dates.yaml"],
         attribution=loaded["attribution.yaml"], scope=loaded["scope.yaml"],
-        compare=loaded["findings.yaml"]["compare"],
-        metrics={k: m for k, m in metrics.items() if m.enabled},
+        compare=compare, metrics={k: m for k, m in metrics.items() if m.enabled},
         finding_rules=finding_rules, files=files, version=digest.hexdigest()[:16],
     )

@@ -52,3 +52,22 @@ def test_every_finding_rule_kind_has_a_case(rules: factcheck.RuleSet) -> None:
     kinds = {e.get("kind") for c in FINDING_CASES for e in c.expected}
     for rule in rules.finding_rules.values():
         assert rule.kind in kinds, f"{rule.code} ({rule.kind}) has no findings case"
+
+
+def test_every_rule_says_what_it_does(rules: factcheck.RuleSet) -> None:
+    # `rules show` and the README are only as good as these: none may be left empty.
+    for rule in rules.finding_rules.values():
+        assert rule.name and rule.description and rule.example and rule.message, rule.code
+    for metric in rules.metrics.values():
+        assert metric.description and metric.example, metric.name
+
+
+def test_every_metric_example_gives_a_claim_of_its_metric(rules: factcheck.RuleSet) -> None:
+    from factcheck.claims import ClaimReader
+    from factcheck.documents import Document
+
+    reader = ClaimReader(rules)
+    for metric in rules.metrics.values():
+        claims = reader.read(Document(doc="example", text=metric.example))
+        assert metric.name in {c.metric for c in claims}, (
+            f"{metric.source}: the example {metric.example!r} gives no {metric.name} claim")

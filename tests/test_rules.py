@@ -84,3 +84,120 @@ def test_rules_load_from_inside_a_hidden_folder(tmp_path: Path, rules_dir: Path)
     target = tmp_path / ".venv" / "rules"
     shutil.copytree(rules_dir, target)
     assert "killed" in factcheck.load_rules([target]).metrics
+
+
+# -- composition: the shipped rules first, then a newsroom's folders over them -------------
+
+def _overlay(tmp_path: Path, files: dict[str, str]) -> Path:
+    overlay = tmp_path / "newsroom"
+    for name, text in files.items():
+        (overlay / name).parent.mkdir(parents=True, exist_ok=True)
+        (overlay / name).write_text(text)
+    return overlay
+
+
+def test_a_newsroom_folder_relevels_and_switches_off_shipped_rules(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"findings.yaml": (
+        "rules:\n  - code: FC102\n    severity: error\n  - code: FC103\n    enabled: false\n")})
+    ruleset = factcheck.load_rules([overlay])
+    assert ruleset.finding_rules["FC102"].severity == "error"
+    assert ruleset.finding_rules["FC102"].message  # the shipped keys stay
+    assert ruleset.finding_rules["FC102"].source == str(overlay / "findings.yaml")
+    assert not ruleset.finding_rules["FC103"].enabled
+    assert ruleset.rule_for_kind("stale") is None
+    assert ruleset.compare == factcheck.load_rules().compare  # no `compare:` keeps the shipped
+
+
+def test_an_override_cannot_change_what_a_code_means(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"findings.yaml": "rules:\n  - code: FC101\n    kind: stale\n"})
+    with pytest.raises(RuleError, match="never changes meaning") as caught:
+        factcheck.load_rules([overlay])
+    assert caught.value.line == 3
+
+
+def test_a_new_rule_must_be_complete(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"findings.yaml": "rules:\n  - code: FC190\n    severity: info\n"})
+    with pytest.raises(RuleError, match="missing required key 'name'"):
+        factcheck.load_rules([overlay])
+
+
+def test_a_metric_relevelled_by_its_policy_keys_alone(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"metrics/injured.yaml": "metric: injured\ntolerance: 2\n"})
+    injured = factcheck.load_rules([overlay]).metrics["injured"]
+    assert injured.tolerance == 2 and injured.patterns == (
+        factcheck.load_rules().metrics["injured"].patterns)
+
+
+def test_a_metric_switched_off_by_name(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"metrics/off.yaml": "metric: missing\nenabled: false\n"})
+    assert "missing" not in factcheck.load_rules([overlay]).metrics
+
+
+def test_later_folders_win_in_order(tmp_path: Path) -> None:
+    first = _overlay(tmp_path / "a", {"findings.yaml": (
+        "rules:\n  - code: FC101\n    severity: warning\n")})
+    second = _overlay(tmp_path / "b", {"findings.yaml": (
+        "rules:\n  - code: FC101\n    severity: error\n")})
+    assert factcheck.load_rules([first, second]).finding_rules["FC101"].severity == "error"
+    assert factcheck.load_rules([second, first]).finding_rules["FC101"].severity == "warning"
+
+
+# -- safety: a pattern that backtracks without end cannot hang a run ----------------------
+
+def test_a_catastrophic_pattern_is_cut_short_and_reported(tmp_path: Path) -> None:
+    # "(?:a|aa)+!" tries every way of splitting a long run of a's before it fails: about
+    # 2^n steps. The regex timeout stops it; the run goes on and names the rule's line.
+    overlay = _overlay(tmp_path, {"metrics/evacuated.yaml": (
+        "metric: evacuated\ndescription: People evacuated.\n"
+        "example: About 3,000 residents were evacuated.\nkeywords: [evacuat]\n"
+        "patterns:\n  - '(?:a|aa)+!{N}'\n  - '{N}\\s+{WHO}{AUX}evacuated\\b'\n")})
+    report = tmp_path / "report.txt"
+    report.write_text("date 2024-02-01 Some 3,000 residents were evacuated from Baa"
+                      + "a" * 60 + " on Friday, officials said.\n")
+    analysis = factcheck.analyse([report], [overlay])
+    assert list(analysis.claims.metric) == ["evacuated"]  # the other pattern still ran
+    [problem] = analysis.problems
+    assert problem.path == str(overlay / "metrics" / "evacuated.yaml") and problem.line == 6
+    assert "took longer than" in problem.message
+
+
+def test_the_readme_documents_every_rule_key() -> None:
+    from factcheck.numbers import _OPTIONAL_KEYS, _REQUIRED_KEYS
+    from factcheck.rules import FILE_SCHEMAS, FINDING_RULE_SCHEMA, METRIC_SCHEMA
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    reference = readme[readme.index("## Rule files"):readme.index("## Measuring extraction")]
+    keys = {*METRIC_SCHEMA, *FINDING_RULE_SCHEMA, *_REQUIRED_KEYS, *_OPTIONAL_KEYS}
+    for schema in FILE_SCHEMAS.values():
+        keys |= set(schema)
+    keys |= {f"compare.{key}" for key in factcheck.load_rules().compare}
+    missing = sorted(k for k in keys if f"`{k}`" not in reference)
+    assert not missing, f"README rule reference lacks: {missing}"
+
+
+def test_a_newsroom_adds_houses_destroyed_without_python(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {
+        "metrics/houses_destroyed.yaml": (
+            "metric: houses_destroyed\n"
+            "description: Homes destroyed by the event.\n"
+            "example: The storm destroyed 120 houses.\n"
+            "accumulates: true\n"
+            "keywords: [destroy, flattened]\n"
+            "patterns:\n"
+            "  - '\\bdestroy(?:ed|ing)\\s+{N}\\s+(?:homes|houses|buildings)\\b'\n"
+            "  - '{N}\\s+(?:homes|houses|buildings)\\s+{AUX}(?:destroyed|flattened)\\b'\n"),
+        "metrics/houses_destroyed.cases.yaml": (
+            "cases:\n  - name: active verb\n    text: The storm destroyed 120 houses.\n"
+            "    claims:\n      - {metric: houses_destroyed, value: 120}\n")})
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.md").write_text("---\nsource: Radio A\ndate: 2024-03-01\n---\n"
+                                  "The cyclone destroyed 120 houses, officials said.\n")
+    (reports / "b.md").write_text("---\nsource: Paper B\ndate: 2024-03-03\n---\n"
+                                  "At least 310 homes were flattened, the governor said.\n")
+    analysis = factcheck.analyse([reports], [overlay])
+    assert sorted(analysis.claims.value) == [120, 310]
+    assert set(analysis.claims.metric) == {"houses_destroyed"}
+    [finding] = analysis.findings.to_dict("records")
+    assert (finding["metric"], finding["kind"], finding["rule"]) == (
+        "houses_destroyed", "update", "FC101")
