@@ -20,6 +20,9 @@ app = typer.Typer(
     "every claim involved.",
     no_args_is_help=True,
     add_completion=False,
+    # Markdown reflows docstring paragraphs to the terminal's width instead of keeping the
+    # source's line breaks.
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )

@@ -346,14 +346,21 @@ def load_rules(dirs: Sequence[str | Path] | None = None) -> RuleSet:
                              path)
         compare.update(data.get("compare") or {})
         finding_rules = _load_finding_rules(data, path, finding_rules)
+    defined_in: dict[str, tuple[Path, Path]] = {}  # metric -> (folder, file) that last set it
     for name, path in found:
         if not name.startswith("metrics/"):
             continue
+        folder = path.parents[len(Path(name).parts) - 1]
         raw = load_yaml_file(path)
         earlier = metrics.get(raw.get("metric")) if isinstance(raw, dict) else None
+        if earlier is not None and defined_in[earlier.name][0] == folder:
+            raise RuleError(f"metric '{earlier.name}' is also defined in "
+                            f"{defined_in[earlier.name][1]}; one folder defines a metric once",
+                            path, line_of(raw, "metric"))
         override = _metric_override(path, raw, earlier) if earlier is not None else None
         metric = override or _load_metric(path, raw)
         metrics[metric.name] = metric  # a later folder's metric of the same name wins
+        defined_in[metric.name] = (folder, path)
 
     digest = hashlib.sha256()
     for name, path in found:

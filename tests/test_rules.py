@@ -201,3 +201,11 @@ def test_a_newsroom_adds_houses_destroyed_without_python(tmp_path: Path) -> None
     [finding] = analysis.findings.to_dict("records")
     assert (finding["metric"], finding["kind"], finding["rule"]) == (
         "houses_destroyed", "update", "FC101")
+
+
+def test_one_folder_defines_a_metric_once(rules_copy: Path) -> None:
+    (rules_copy / "metrics" / "deaths.yaml").write_text(
+        (rules_copy / "metrics" / "killed.yaml").read_text())
+    with pytest.raises(RuleError, match="'killed' is also defined in") as caught:
+        factcheck.load_rules([rules_copy])
+    assert caught.value.path == str(rules_copy / "metrics" / "killed.yaml")
