@@ -11,7 +11,7 @@ import pandas as pd
 from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
 from .dates import DateReader, infer_years
 from .documents import Document, load_documents
-from .errors import Problem
+from .errors import Problem, SkippedInputError
 from .evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
 from .findings import FINDING_COLUMNS, compare_claims
 from .resources import shipped_seeds_dir
@@ -96,30 +96,45 @@ def find_discrepancies(claims: pd.DataFrame,
 
 def analyse(paths: Sequence[str | Path] | None = None,
             rules: RuleSet | Sequence[str | Path] | None = None,
-            group_by: str | None = None) -> Analysis:
-    """Read reports, extract their claims and compare them: everything `factcheck report` shows."""
+            group_by: str | None = None, strict: bool = False) -> Analysis:
+    """Read reports, extract their claims and compare them: everything `factcheck report` shows.
+
+    With `strict`, any input skipped raises `SkippedInputError` (its `problems` say what): at the
+    end of loading, before a claim is read, or after reading for a rule pattern cut short.
+    """
     ruleset = _rules(rules)
     documents, problems = _documents(paths, group_by)
+    if strict and problems:
+        raise SkippedInputError(problems)
     claims = claims_frame(read_claims(documents, ruleset, problems))
+    if strict and problems:
+        raise SkippedInputError(problems)
     return Analysis(documents, claims, find_discrepancies(claims, ruleset), problems)
 
 
 def evaluate(paths: Sequence[str | Path],
-             rules: RuleSet | Sequence[str | Path] | None = None) -> Evaluation:
+             rules: RuleSet | Sequence[str | Path] | None = None,
+             strict: bool = False) -> Evaluation:
     """Measure extraction and comparison against gold annotations: `factcheck eval`.
 
     `paths` are gold.yaml files or folders holding one beside the reports; a folder without one
     stands for every subfolder that has one. Each gold folder is read and compared on its own,
     as a newsroom would run one story: its reports (the files beside the gold file), their
-    claims and findings are scored against the gold (see `factcheck.evaluate`).
+    claims and findings are scored against the gold (see `factcheck.evaluate`). With `strict`,
+    a report skipped raises `SkippedInputError` once every gold folder is loaded.
     """
     ruleset = _rules(rules)
     golds = []
     problems: list[Problem] = []
+    loaded_golds = []
     for gold_path in find_gold_files(paths):
         gold = load_gold(gold_path)  # a broken gold file stops the run before any extraction
         loaded = load_documents([gold.folder])
         problems.extend(loaded.problems)
+        loaded_golds.append((gold_path, gold, loaded))
+    if strict and problems:
+        raise SkippedInputError(problems)
+    for gold_path, gold, loaded in loaded_golds:
         folder = gold.folder.resolve()
         # Only the reports beside the gold file: a subfolder is another gold folder's business.
         documents = [d for d in loaded.documents

@@ -21,6 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .api import claims_frame, find_discrepancies, read_claims
 from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
 from .documents import Document, parse_date
@@ -119,10 +121,10 @@ def run_case(case: Case, reader: ClaimReader) -> list[str]:
     return problems
 
 
-def run_cases(rules: RuleSet, directory: Path) -> dict[Case, list[str]]:
-    """Run every case under a rules folder against a rule set."""
+def run_cases(rules: RuleSet, directory: Path) -> list[tuple[Case, list[str]]]:
+    """Run every case under a rules folder against a rule set: each case with its problems."""
     reader = ClaimReader(rules)
-    return {case: run_case(case, reader) for case in load_cases(directory)}
+    return [(case, run_case(case, reader)) for case in load_cases(directory)]
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,10 @@ def load_finding_cases(path: Path) -> list[FindingCase]:
     return cases
 
 
-def run_finding_case(case: FindingCase, rules: RuleSet) -> list[str]:
-    """What is wrong with the findings for a case's reports; empty when the case passes."""
+def finding_case_results(case: FindingCase, rules: RuleSet
+                         ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The claims a findings case's reports give, and every finding, in the shape cases
+    compare: kind, metric, rule, severity and the figures (as written) it names."""
     documents = [
         Document(doc=f"report{n}", text=str(r["text"]), outlet=r.get("source"),
                  published=parse_date(r["date"]) if r.get("date") else None)
@@ -169,6 +173,12 @@ def run_finding_case(case: FindingCase, rules: RuleSet) -> list[str]:
          "figures": [figures[i] for i in f["claim_ids"]]}
         for f in findings.to_dict("records")
     ]
+    return claims, found
+
+
+def run_finding_case(case: FindingCase, rules: RuleSet) -> list[str]:
+    """What is wrong with the findings for a case's reports; empty when the case passes."""
+    claims, found = finding_case_results(case, rules)
     unmatched = list(range(len(found)))
     problems = []
     for expected in case.expected:

@@ -552,6 +552,9 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
     so locate its sentences in the text instead; fall back to them if one cannot be found."""
     spans: list[tuple[int, int]] = []
     cursor = 0
+    # blingfire takes UTF-8; a lone surrogate (possible in text a library caller passes) has
+    # none, so it stands in as U+FFFD, one character for one, and offsets stay the same.
+    chunk = _SURROGATE.sub("\ufffd", chunk)
     for sentence in blingfire.text_to_sentences(chunk).split("\n"):
         if not sentence.strip():
             continue
@@ -563,6 +566,7 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
     return spans
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 _QUOTE_TRIM = " \t\n,;:.“”\""
 _CLAUSE_BREAK = regex.compile(r"[;:()“”\"]|,\s|\s[—–-]\s")
 

@@ -8,12 +8,12 @@ import io
 import json
 import os
 import re
-import sys
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dateutil import parser as dateparser
 
@@ -67,6 +67,93 @@ _YEAR_FIRST = re.compile(r"\d{4}[-/.]")
 # Two different defaults: a field dateutil fills in from the default was not in the text.
 _PROBE_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 
+# The most one report file, manifest or corpus record may hold. A long news report is tens of
+# kilobytes and the claims stage reads about half a megabyte a second, so this leaves a hundred
+# times the longest report while keeping any one input under half a minute and bounded memory.
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+)
+# Bytes that no text has: NUL, and C0 controls other than whitespace (\t \n \v \f \r) and DEL.
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+# The five bytes Windows-1252 leaves undefined: a file with one is not Windows-1252.
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# A well-formed UTF-8 sequence. In Windows-1252 one reads as a capital accented letter followed by
+# a curly quote, dash or symbol ("Ã©", "â€™"), which real text almost never has: a file with one of
+# these and a byte that is not UTF-8 is damaged or mixed UTF-8, not Windows-1252.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+_CP1252_LETTERS = bytes(
+    b for b in range(0x80, 0x100) if bytes([b]).decode("cp1252", "replace").isalpha()
+)
+# Windows-1252 is accepted only where most letters are ASCII, as in the Western languages it
+# serves; text in another legacy encoding (Cyrillic, Greek, Hebrew, Arabic, Korean) read as it
+# is mostly accented letters. Below this many letters there is too little to judge.
+_LEGACY_MAX_ACCENTED_SHARE = 1 / 3
+_LEGACY_MIN_LETTERS = 40
+# A lone UTF-16 surrogate: what JSON "\ud83d" escapes, YAML escapes or undecodable file names
+# give. It cannot be written as UTF-8, so it is read as U+FFFD (one character for one).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: Any) -> Any:
+    """`value` (text, or lists and mappings of it) with every lone surrogate as U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, list):
+        value[:] = [_scrub(item) for item in value]  # in place: a YAML LineList keeps its lines
+    elif isinstance(value, dict):
+        scrubbed = {_scrub(key): _scrub(item) for key, item in value.items()}
+        value.clear()  # keep the mapping's own type (a YAML LineDict keeps its lines)
+        value.update(scrubbed)
+    return value
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+@dataclass
+class _LegacyScan:
+    """What the bytes of a file that is not UTF-8 say about reading it as Windows-1252."""
+
+    control: int | None = None  # offset of the first control byte
+    undefined: int | None = None  # offset of the first byte Windows-1252 leaves undefined
+    utf8_sequence: int | None = None  # offset of the first well-formed UTF-8 sequence
+    ascii_letters: int = 0
+    accented_letters: int = 0
+    scanned: int = 0
+
+    def feed(self, chunk: bytes) -> None:
+        for attribute, pattern in (("control", _CONTROL_BYTE),
+                                   ("undefined", _CP1252_UNDEFINED),
+                                   ("utf8_sequence", _UTF8_SEQUENCE)):
+            if getattr(self, attribute) is None and (found := pattern.search(chunk)):
+                setattr(self, attribute, self.scanned + found.start())
+        self.ascii_letters += len(chunk) - len(chunk.translate(None, _ASCII_LETTERS))
+        self.accented_letters += len(chunk) - len(chunk.translate(None, _CP1252_LETTERS))
+        self.scanned += len(chunk)
+
+    def mostly_accented(self) -> bool:
+        letters = self.ascii_letters + self.accented_letters
+        return (letters >= _LEGACY_MIN_LETTERS
+                and self.accented_letters > letters * _LEGACY_MAX_ACCENTED_SHARE)
+
+    def fits_cp1252(self) -> bool:
+        return (self.control is None and self.undefined is None and self.utf8_sequence is None
+                and not self.mostly_accented())
+
 
 class _Skip(Exception):
     """An input that cannot be used: becomes a `Problem`, and the run goes on."""
@@ -91,7 +178,8 @@ def load_documents(paths: Sequence[str | Path], group_by: str | None = None) -> 
         where = ", ".join(str(p) for p in paths) or "(no paths given)"
         if problems:
             more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
-            raise FactcheckError(f"no reports found in {where}; skipped {problems[0]}{more}")
+            raise FactcheckError(f"no reports found in {where}; skipped {problems[0]}{more}",
+                                 problems=problems)
         kinds = ", ".join(REPORT_SUFFIXES + CORPUS_SUFFIXES)
         raise FactcheckError(f"no reports found in {where} (reports are {kinds} files)")
     return LoadResult(documents, problems)
@@ -280,45 +368,153 @@ def _inline_date(
 
 
 def _decode(data: bytes) -> str:
-    """Decode UTF-8 (BOM optional) or BOM-marked UTF-16, dropping only the BOM."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise _Skip(f"not UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    """The text of a file, its encoding detected, never guessed.
+
+    A byte-order mark (UTF-8, UTF-16, UTF-32) settles it. Without one: UTF-8 when every byte is
+    valid UTF-8 (text in another encoding almost never is); else Windows-1252, which is also how
+    Latin-1 files read (the WHATWG Encoding Standard reads every `latin1` label so), when the
+    file is plainly in it (see `_LegacyScan`). Anything else is a `_Skip` that says why. Only the
+    mark is dropped: positions count in the file's own text.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            name = _CODEC_NAMES[codec]
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                byte, line = _bad_byte(exc, data, codec)
+                raise _Skip(f"not {name} text (invalid byte 0x{byte:02x}) though it starts with "
+                            f"a {name} byte-order mark", line) from None
+            return _without_nul(text)
     try:
-        text = data.decode("utf-8-sig")
+        return _without_nul(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        bad = exc.object  # the bytes after any BOM, which `exc.start` counts in
-        line = bad.count(b"\n", 0, exc.start) + 1
-        message = f"not UTF-8 text (invalid byte 0x{bad[exc.start]:02x} at line {line})"
-        raise _Skip(message) from None
+        byte, line = _bad_byte(exc, data, "utf-8")
+    scan = _LegacyScan()
+    scan.feed(data)
+    if scan.control is not None:
+        control = data[scan.control]
+        what = "NUL byte" if control == 0 else f"control byte 0x{control:02x}"
+        raise _Skip(f"not text: {what} (binary data)", _line_at(data, scan.control))
+    if scan.utf8_sequence is not None:
+        raise _Skip(f"not UTF-8 text (invalid byte 0x{byte:02x}) though other parts are: mixed "
+                    "or damaged encodings; save it as UTF-8", line)
+    if scan.undefined is not None:
+        undefined = data[scan.undefined]
+        raise _Skip(f"not UTF-8 or Windows-1252 text (invalid byte 0x{undefined:02x}); save it "
+                    "as UTF-8", _line_at(data, scan.undefined))
+    if scan.mostly_accented():
+        raise _Skip(f"not UTF-8 text (invalid byte 0x{byte:02x}), and read as Windows-1252 it "
+                    "is mostly accented letters: another legacy encoding; save it as UTF-8", line)
+    return data.decode("cp1252")
+
+
+_CODEC_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32", "utf-8": "UTF-8",
+                "cp1252": "Windows-1252"}
+
+
+def _bad_byte(exc: UnicodeDecodeError, data: bytes, codec: str) -> tuple[int, int]:
+    """The first byte a decoding error is about, and its line."""
+    # A codec that drops a byte-order mark first reports offsets in the bytes after it.
+    offset = len(data) - len(exc.object) + exc.start
+    line = data[:offset].decode(codec, errors="replace").count("\n") + 1
+    return data[offset], line
+
+
+def _without_nul(text: str) -> str:
+    """`text`, unless it holds a NUL, which no text has."""
     nul = text.find("\x00")
-    if nul >= 0:
-        # UTF-16 without a byte-order mark decodes as "valid" UTF-8 full of NULs.
-        line = text.count("\n", 0, nul) + 1
-        raise _Skip(f"not UTF-8 text (NUL byte at line {line}; UTF-16 needs a byte-order mark)")
-    return text
+    if nul < 0:
+        return text
+    line = text.count("\n", 0, nul) + 1
+    raise _Skip("not text: NUL byte (binary data, or UTF-16 without a byte-order mark)", line)
 
 
-def _corpus_encoding(path: Path) -> str:
-    with open(path, "rb") as handle:
-        head = handle.read(3)
-    return "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+def _open_input(path: Path) -> BinaryIO:
+    """Open a file to read, refusing what is not a regular file.
+
+    O_NONBLOCK keeps a FIFO named like a report from blocking the run at `open`; a device
+    (`/dev/zero` behind a symlink) would never end.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _Skip("not a regular file (a device, pipe or socket)")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
 def _read_bytes(path: Path) -> bytes:
-    """Read a whole file (one report or a manifest); kept separate so tests can make it fail."""
-    return path.read_bytes()
+    """Read a whole file (one report or a manifest) of at most `MAX_INPUT_BYTES`.
+
+    Kept separate so tests can make it fail.
+    """
+    with _open_input(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = b"" if size > MAX_INPUT_BYTES else handle.read(MAX_INPUT_BYTES + 1)
+        if size > MAX_INPUT_BYTES or len(data) > MAX_INPUT_BYTES:
+            raise _Skip(f"too large: {_megabytes(max(size, len(data)))}, over the "
+                        f"{_megabytes(MAX_INPUT_BYTES)} limit for one report (split it, or make "
+                        "it a JSONL corpus)")
+    return data
+
+
+_CHUNK = 1024 * 1024
+
+
+def _corpus_encoding(handle: BinaryIO) -> str:
+    """The encoding to stream a corpus in, by the rules of `_decode` applied to the whole file
+    a chunk at a time: a byte-order mark's; UTF-8 when every byte is UTF-8; Windows-1252 when
+    the file is plainly in it; else UTF-8, and the lines that are not are problems one by one.
+
+    A NUL byte anywhere makes the whole file a `_Skip` (binary data, or UTF-16 without a mark:
+    neither JSON nor CSV has one). Leaves `handle` at its start.
+    """
+    head = handle.read(4)
+    handle.seek(0)
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, lines = True, 1
+    for chunk in iter(lambda: handle.read(_CHUNK), b""):
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            line = lines + chunk.count(b"\n", 0, nul)
+            raise _Skip("not text: NUL byte (binary data, or UTF-16 without a byte-order mark)",
+                        line)
+        lines += chunk.count(b"\n")
+        if utf8:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)  # a sequence cut off at the end
+        except UnicodeDecodeError:
+            utf8 = False
+    handle.seek(0)
+    if utf8:
+        return "utf-8"
+    scan = _LegacyScan()
+    for chunk in iter(lambda: handle.read(_CHUNK), b""):
+        scan.feed(chunk)
+    handle.seek(0)
+    return "cp1252" if scan.fits_cp1252() else "utf-8"
 
 
 def _load_yaml(text: str, name: str, first_line: int) -> Any:
     """Parse YAML from a file, dates as text (`parse_date` reads them); errors become `_Skip`."""
     try:
-        return yamlio.parse_yaml(text, name, first_line=first_line, error=InputError,
+        data = yamlio.parse_yaml(text, name, first_line=first_line, error=InputError,
                                  dates_as_text=True)
     except InputError as exc:
         raise _Skip(exc.message, exc.line) from None
+    return _scrub(data)  # a lone "\ud83d" escape is text no file can hold
 
 
 def _front_matter(text: str, name: str) -> tuple[Mapping[str, Any] | None, int]:
@@ -364,7 +560,7 @@ class _Loader:
     def run(self, paths: Iterable[str | Path]) -> Iterator[Document]:
         for given in paths:
             path = Path(given)
-            name = path.as_posix()
+            name = _scrub(path.as_posix())
             if path.is_dir():
                 yield from self.walk(path, name, name, ())
                 continue
@@ -381,13 +577,26 @@ class _Loader:
                 self.problem(name, f"unsupported file type {suffix} (reports are {kinds} files)")
 
     def walk(
-        self, folder: Path, name: str, root: str, manifests: tuple[_Manifest, ...]
+        self,
+        folder: Path,
+        name: str,
+        root: str,
+        manifests: tuple[_Manifest, ...],
+        ancestors: Mapping[str, str] | None = None,
     ) -> Iterator[Document]:
-        """Reports under `folder` in sorted path order, hidden entries and other types skipped."""
+        """Reports under `folder` in sorted path order, hidden entries and other types skipped.
+
+        `ancestors` maps the real path of each folder this walk is inside to its name.
+        """
         real = os.path.realpath(folder)
-        if real in self.visited:  # a symlink loop, or a folder reached twice
+        ancestors = ancestors or {}
+        if real in ancestors:
+            self.problem(name, f"symlink loop back to {ancestors[real]}; not followed")
+            return
+        if real in self.visited:  # a folder reached again by another link: read once
             return
         self.visited.add(real)
+        ancestors = {**ancestors, real: name}
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as exc:
@@ -402,12 +611,15 @@ class _Loader:
             if entry.name.startswith("."):
                 continue
             path = folder / entry.name
-            child = _join(name, entry.name)
-            if entry.is_dir():
-                yield from self.walk(path, child, root, manifests)
-            elif entry.name.lower() in MANIFEST_NAMES or not _is_input(entry.name):
-                continue
-            elif entry.is_file() or entry.is_symlink():  # a broken link is reported, not skipped
+            child = _scrub(_join(name, entry.name))  # a name that is not UTF-8, shown as text
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # a symlink loop: reading it says so
+                is_dir = False
+            if is_dir:
+                yield from self.walk(path, child, root, manifests, ancestors)
+            elif entry.name.lower() not in MANIFEST_NAMES and _is_input(entry.name):
+                # Whatever it is (a broken link, a pipe), reading it reports what is wrong.
                 yield from self.read(path, child, story_folder, manifests)
 
     def read(
@@ -495,47 +707,65 @@ class _Loader:
     def jsonl_records(self, path: Path, name: str, base: dict[str, Any]) -> Iterator[Document]:
         """The records of a JSONL corpus, read a line at a time."""
         ids: set[str] = set()
-        for line, text in self.lines(path, name):
-            if not text.strip():
-                continue
-            try:
-                raw = json.loads(text)
-            except ValueError as exc:
-                message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-                self.problem(name, f"not JSON ({message})", line)
-                continue
-            if not isinstance(raw, dict):
-                self.problem(name, "not a JSON object", line)
-                continue
-            document = self.record(raw, name, line, base, ids)
-            if document is not None:
-                yield document
+        with _open_input(path) as handle:
+            for line, text in self.lines(handle, name):
+                if text is None or not text.strip():
+                    continue
+                try:
+                    raw = json.loads(text)
+                except ValueError as exc:
+                    message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                    self.problem(name, f"not JSON ({message})", line)
+                    continue
+                if not isinstance(raw, dict):
+                    self.problem(name, "not a JSON object", line)
+                    continue
+                document = self.record(_scrub(raw), name, line, base, ids)
+                if document is not None:
+                    yield document
 
-    def lines(self, path: Path, name: str) -> Iterator[tuple[int, str]]:
-        """Numbered lines of a corpus; an undecodable line is a problem, not the end of the file."""
-        with open(path, "rb") as handle:
-            if _corpus_encoding(path) == "utf-16":
-                wrapper = io.TextIOWrapper(handle, encoding="utf-16", newline="")
-                try:
-                    yield from enumerate(wrapper, 1)
-                except UnicodeDecodeError as exc:
-                    raise _Skip(f"not UTF-16 text ({exc.reason})") from None
-                return
-            for number, data in enumerate(handle, 1):
-                if number == 1 and data.startswith(codecs.BOM_UTF8):
-                    data = data[3:]
-                try:
-                    yield number, data.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    byte = data[exc.start]
+    def lines(self, handle: BinaryIO, name: str) -> Iterator[tuple[int, str | None]]:
+        """Numbered lines of a corpus, line ends kept, each at most `MAX_INPUT_BYTES` long.
+
+        A line that is too long or cannot be decoded is a problem and comes as None: the rest of
+        the file goes on. The encoding is the whole file's (`_corpus_encoding`).
+        """
+        encoding = _corpus_encoding(handle)
+        wide = encoding in ("utf-16", "utf-32")
+        # surrogateescape: a byte that is not UTF-8 costs its line, not the rest of the file.
+        reader = io.TextIOWrapper(handle, encoding=encoding, newline="",
+                                  errors="strict" if wide else "surrogateescape")
+        number = 0
+        try:
+            while line := reader.readline(MAX_INPUT_BYTES + 1):
+                number += 1
+                if len(line) > MAX_INPUT_BYTES and not line.endswith(("\n", "\r")):
+                    while (rest := reader.readline(_CHUNK)) and not rest.endswith(("\n", "\r")):
+                        pass  # the rest of the line, dropped a chunk at a time
+                    self.problem(name, f"line is over the {_megabytes(MAX_INPUT_BYTES)} limit "
+                                 "for one record", number)
+                    yield number, None
+                elif bad := _LONE_SURROGATE.search(line):
+                    byte = ord(bad.group()) - 0xDC00  # surrogateescape's mark of a raw byte
                     self.problem(name, f"not UTF-8 text (invalid byte 0x{byte:02x})", number)
+                    yield number, None
+                else:
+                    yield number, line
+        except UnicodeDecodeError as exc:
+            codec = _CODEC_NAMES[encoding]
+            raise _Skip(f"not {codec} text ({exc.reason}) after line {number}") from None
+        finally:
+            if not handle.closed:
+                reader.detach()  # the caller closes the file, and may read on
 
     def csv_records(self, path: Path, name: str, base: dict[str, Any]) -> Iterator[Document]:
         """The rows of a CSV corpus with a `text` column, streamed."""
-        _raise_csv_field_limit()
+        _limit_csv_fields()
         ids: set[str] = set()
-        with open(path, encoding=_corpus_encoding(path), newline="") as handle:
-            reader = csv.reader(handle)
+        with _open_input(path) as handle:
+            # A line lost to a problem is read as a blank line, so line numbers stay the file's.
+            reader = csv.reader(text if text is not None else "\n"
+                                for _, text in self.lines(handle, name))
             previous = 1
             try:
                 header = next(reader, None)
@@ -562,9 +792,11 @@ class _Loader:
                     if document is not None:
                         yield document
             except csv.Error as exc:
-                raise _Skip(f"not valid CSV ({exc})", reader.line_num) from None
-            except UnicodeDecodeError as exc:
-                raise _Skip(f"not UTF-8 text ({exc.reason}) after line {previous}") from None
+                message = f"not valid CSV ({exc})"
+                if "field limit" in str(exc):
+                    message = (f"a field is over the {_megabytes(MAX_INPUT_BYTES)} limit for one "
+                               "record (a quote never closed?); the rest of the file is skipped")
+                raise _Skip(message, previous + 1) from None
 
     def manifest(self, folder: Path, name: str) -> _Manifest | None:
         """The manifest of `folder` (read once per run; its problems are reported once)."""
@@ -665,12 +897,7 @@ def _yaml_lines(mapping: Any, default: int | None) -> Callable[[str], int | None
     return lambda key: yamlio.line_of(mapping, key) or default
 
 
-def _raise_csv_field_limit() -> None:
-    # News texts exceed the csv module's 128 KiB default field limit.
-    limit = sys.maxsize
-    while limit > csv.field_size_limit():
-        try:
-            csv.field_size_limit(limit)
-            return
-        except OverflowError:
-            limit //= 2
+def _limit_csv_fields() -> None:
+    # News texts exceed the csv module's 128 KiB default; a quote never closed must not read a
+    # whole corpus into one field.
+    csv.field_size_limit(MAX_INPUT_BYTES)

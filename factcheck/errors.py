@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+
+# What would break a diagnostic's one line or reach the terminal as a command: line breaks,
+# control characters (an ANSI escape in a file name), and lone surrogates (names not UTF-8).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break and control character shown as its escape (`\\n`)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class ExitCode(IntEnum):
@@ -20,6 +31,7 @@ class ExitCode(IntEnum):
 def _location(path: str | Path | None, line: int | None) -> str:
     if path is None:
         return ""
+    path = one_line(str(path))
     return f"{path}:{line}: " if line else f"{path}: "
 
 
@@ -28,14 +40,16 @@ class FactcheckError(Exception):
 
     exit_code = ExitCode.USAGE
 
-    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None,
+                 problems: Sequence[Problem] = ()):
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
         self.line = line
+        self.problems = list(problems)  # the inputs skipped on the way, when that is the cause
 
     def __str__(self) -> str:
-        return f"{_location(self.path, self.line)}{self.message}"
+        return f"{_location(self.path, self.line)}{one_line(self.message)}"
 
 
 class RuleError(FactcheckError):
@@ -55,4 +69,15 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        return f"{_location(self.path, self.line)}{self.message}"
+        return f"{_location(self.path, self.line)}{one_line(self.message)}"
+
+
+class SkippedInputError(FactcheckError):
+    """`--strict`: input was skipped, so the run stops before it writes anything (exit 3)."""
+
+    exit_code = ExitCode.INPUT_SKIPPED
+
+    def __init__(self, problems: Sequence[Problem]):
+        count = len(problems)
+        super().__init__(f"--strict: stopped on {count} skipped input{'s' * (count != 1)}; "
+                         "nothing written", problems=problems)

@@ -663,14 +663,12 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    """Write the table to `path` as UTF-8 CSV with a BOM (for spreadsheets), atomically.
+def _write_temporary(df: pd.DataFrame, path: Path) -> Path:
+    """Write the table as CSV to a new temporary file beside `path`, flushed to disk.
 
-    The CSV is written to a temporary file in the same folder and moved over `path` with
-    `os.replace`, so a reader sees the old file or the complete new one, never half a file.
-    On failure the temporary file is removed and the error is raised.
+    Same folder, so that `os.replace` is a rename on one file system. On failure the temporary
+    file is removed and the error raised.
     """
-    path = Path(path)
     prepared = _csv_frame(df)
     fd, tmp_name = tempfile.mkstemp(
         dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp"
@@ -686,22 +684,58 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
             os.chmod(tmp, mode)
         except OSError:
             pass  # keep mkstemp's private mode rather than fail the write
-        os.replace(tmp, path)
-    except BaseException:
+    except BaseException:  # Ctrl-C and SIGTERM too: never leave a temporary file behind
         tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
+    """Move each written temporary file over its target; on failure remove those not moved."""
+    moved = 0
+    try:
+        for tmp, path in pairs:
+            os.replace(tmp, path)
+            moved += 1
+    except BaseException:
+        for tmp, _ in pairs[moved:]:
+            tmp.unlink(missing_ok=True)
         raise
 
 
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write the table to `path` as UTF-8 CSV with a BOM (for spreadsheets), atomically.
+
+    The CSV is written to a temporary file in the same folder and moved over `path` with
+    `os.replace`, so a reader sees the old file or the complete new one, never half a file.
+    On failure the temporary file is removed and the error is raised.
+    """
+    path = Path(path)
+    _replace_all([(_write_temporary(df, path), path)])
+
+
 def write_outputs(out_dir: Path, claims: pd.DataFrame, findings: pd.DataFrame | None) -> list[Path]:
-    """Write `claims.csv` (and `findings.csv` when findings are given) into `out_dir`."""
+    """Write `claims.csv` (and `findings.csv` when findings are given) into `out_dir`.
+
+    Both are written in full before either replaces its old file, so a run that fails or is
+    interrupted while writing leaves the old pair as it was: never new claims beside old
+    findings whose `claim_ids` they do not match.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [out_dir / "claims.csv"]
-    write_csv(claims, written[0])
+    tables = [(claims, out_dir / "claims.csv")]
     if findings is not None:
-        written.append(out_dir / "findings.csv")
-        write_csv(findings, written[1])
-    return written
+        tables.append((findings, out_dir / "findings.csv"))
+    written: list[tuple[Path, Path]] = []
+    try:
+        for df, path in tables:
+            written.append((_write_temporary(df, path), path))
+    except BaseException:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    _replace_all(written)
+    return [path for _, path in tables]
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -90,6 +90,11 @@ def parse_yaml(text: str, path: str | Path, first_line: int = 1, error: type = R
         line = mark.line + first_line if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise error(f"invalid YAML: {problem}", path, line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, other controls)
+        line = text.count("\n", 0, exc.position) + first_line
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character[:1])
+        raise error(f"invalid YAML: character #x{character:04x} is not allowed", path,
+                    line) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", path) from None
     except ValueError as exc:  # PyYAML's timestamp constructor on an impossible date

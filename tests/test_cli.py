@@ -109,7 +109,9 @@ def test_bad_input_is_skipped_with_one_line_and_exit_3(tmp_path: Path, seeds_dir
     for seed in seeds_dir.iterdir():
         (corpus / seed.name).write_bytes(seed.read_bytes())
     (corpus / "broken.md").write_text("---\nsource: [unclosed\n---\nText.\n")
-    (corpus / "latin1.txt").write_bytes("Caf\xe9 owners said 3 people were hurt.".encode("latin-1"))
+    # UTF-8 ("Zürich") and Latin-1 ("Café") in one file: damaged, not in any one encoding.
+    (corpus / "mixed.txt").write_bytes("Zürich: ".encode() + "Café owners said 3 people were "
+                                       "hurt.".encode("latin-1"))
     out = tmp_path / "out"
     result = run("report", str(corpus), "--out", str(out))
     assert result.returncode == 3

@@ -6,6 +6,7 @@ import codecs
 import json
 import os
 import time
+import tracemalloc
 from datetime import date, datetime
 from pathlib import Path
 
@@ -199,7 +200,34 @@ def test_symlink_loop_does_not_hang(here: Path) -> None:
     (here / "in/sub/self").symlink_to(here / "in/sub", target_is_directory=True)
     result = load("in")
     assert [d.doc for d in result.documents] == ["in/a.txt", "in/sub/b.txt"]
+    assert [str(p) for p in result.problems] == [
+        "in/sub/loop: symlink loop back to in; not followed",
+        "in/sub/self: symlink loop back to in/sub; not followed",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_folder_reached_by_two_links_is_read_once_quietly(here: Path) -> None:
+    write(here, "archive/a.txt", GOOD)
+    (here / "in").mkdir()
+    (here / "in/one").symlink_to(here / "archive", target_is_directory=True)
+    (here / "in/two").symlink_to(here / "archive", target_is_directory=True)
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/one/a.txt"]
     assert result.problems == []
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_file_symlink_loop_is_a_problem(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    (here / "in/x.txt").symlink_to(here / "in/y.txt")
+    (here / "in/y.txt").symlink_to(here / "in/x.txt")
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/a.txt"]
+    assert [str(p) for p in result.problems] == [
+        "in/x.txt: cannot read: Too many levels of symbolic links",
+        "in/y.txt: cannot read: Too many levels of symbolic links",
+    ]
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
@@ -255,23 +283,133 @@ def test_bom_before_front_matter(here: Path) -> None:
     assert document.text[document.body_start :] == "Body\n"
 
 
+# Windows-1252 text: curly quotes, a dash and accents, as Word and old wire systems save it.
+CP1252 = "Le préfet a dit : « 12 blessés » — São Paulo, Zürich, “quoted”.\r\n"
+
+
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "text"),
     [
-        (b"ok\nstill ok\n\xff bad\n", "not UTF-8 text (invalid byte 0xff at line 3)"),
-        (codecs.BOM_UTF8 + b"\xe9t\xe9\n", "not UTF-8 text (invalid byte 0xe9 at line 1)"),
-        ("12 hurt\n".encode("utf-16-le"), "not UTF-8 text (NUL byte at line 1; "),
+        (CP1252.encode("cp1252"), CP1252),
+        ("Café owners in Montréal said 3 were hurt.\n".encode("latin-1"),
+         "Café owners in Montréal said 3 were hurt.\n"),
+        (b"ok\nstill ok\n\xff bad\n", "ok\nstill ok\nÿ bad\n"),
+        (codecs.BOM_UTF32_LE + CP1252.encode("utf-32-le"), CP1252),
     ],
-    ids=["latin1", "bom-then-latin1", "utf16-without-bom"],
+    ids=["cp1252", "latin1", "one-high-byte", "utf32-bom"],
 )
-def test_undecodable_file_is_a_problem(here: Path, data: bytes, message: str) -> None:
+def test_legacy_western_text_is_read_as_windows_1252(here: Path, data: bytes, text: str) -> None:
+    write(here, "a.txt", data)
+    result = load("a.txt")
+    assert result.problems == []
+    assert [d.text for d in result.documents] == [text]
+
+
+def test_latin1_label_is_read_as_windows_1252() -> None:
+    # Latin-1's bytes 0x80-0x9f are control codes no text uses; Windows-1252 puts quotes there.
+    assert documents._decode(b"\x93 12 \x94 \xe9t\xe9") == "“ 12 ” été"
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        ("Zürich\n".encode() + b"ok\n\xe9t\xe9\n", 3,
+         "not UTF-8 text (invalid byte 0xe9) though other parts are: mixed or damaged encodings"),
+        (codecs.BOM_UTF8 + b"\xe9t\xe9\n", 1,
+         "not UTF-8 text (invalid byte 0xe9) though it starts with a UTF-8 byte-order mark"),
+        ("12 hurt\n".encode("utf-16-le"), 1,
+         "not text: NUL byte (binary data, or UTF-16 without a byte-order mark)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, "not text: control byte 0x1a (binary data)"),
+        (b"line one\nbad \x81 byte \xe9\n", 2,
+         "not UTF-8 or Windows-1252 text (invalid byte 0x81)"),
+        ("Полиция сообщила, что 12 человек погибли в результате взрыва.\n".encode("cp1251"), 1,
+         "not UTF-8 text (invalid byte 0xcf), and read as Windows-1252 it is mostly accented"),
+        (codecs.BOM_UTF16_LE + b"\x00\xd8", 1,
+         "not UTF-16 text (invalid byte 0x00) though it starts with a UTF-16 byte-order mark"),
+    ],
+    ids=["mixed", "bom-then-latin1", "utf16-without-bom", "binary", "undefined-in-cp1252",
+         "cp1251", "utf16-lone-surrogate"],
+)
+def test_undecodable_file_is_a_problem(here: Path, data: bytes, line: int, message: str) -> None:
     write(here, "in/a.txt", data)
     write(here, "in/b.txt", GOOD)
     result = load("in")
     assert [d.doc for d in result.documents] == ["in/b.txt"]
     problem = one(result)
-    assert problem.path == "in/a.txt"
+    assert (problem.path, problem.line) == ("in/a.txt", line)
     assert problem.message.startswith(message)
+
+
+def test_a_file_over_the_size_limit_is_skipped_unread(here: Path) -> None:
+    with open(here / "huge.txt", "wb") as handle:  # sparse: 200 MB that take no disk
+        handle.truncate(200 * 1024 * 1024)
+    write(here, "b.txt", GOOD)
+    started = time.perf_counter()
+    result = load("huge.txt", "b.txt")
+    assert time.perf_counter() - started < 1
+    assert [d.doc for d in result.documents] == ["b.txt"]
+    assert str(one(result)) == (
+        "huge.txt: too large: 200.0 MB, over the 10.0 MB limit for one report "
+        "(split it, or make it a JSONL corpus)"
+    )
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_skipped(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "MAX_INPUT_BYTES", 40)
+    write(here, "a.txt", "twelve people hurt\n" * 3)
+    write(here, "b.txt", GOOD)
+    # A file whose size says nothing (as in /proc), or that grows after it was measured.
+    monkeypatch.setattr(documents.os, "fstat", lambda fd: os.stat_result((0o100644,) + (0,) * 9))
+    result = load("a.txt", "b.txt")
+    assert [d.doc for d in result.documents] == ["b.txt"]
+    assert one(result).message.startswith("too large: ")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+def test_a_fifo_or_device_named_like_a_report_is_skipped(here: Path) -> None:
+    os.mkfifo(here / "pipe.txt")  # opening it to read would wait for a writer forever
+    (here / "zero.txt").symlink_to("/dev/zero")  # reading it would never end
+    write(here, "b.txt", GOOD)
+    result = load("pipe.txt", "zero.txt", "b.txt")
+    assert [d.doc for d in result.documents] == ["b.txt"]
+    assert [str(p) for p in result.problems] == [
+        "pipe.txt: not a regular file (a device, pipe or socket)",
+        "zero.txt: not a regular file (a device, pipe or socket)",
+    ]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="permissions do not stop root")
+def test_unreadable_file_and_folder_for_real(here: Path) -> None:
+    write(here, "in/a.txt", GOOD)
+    write(here, "in/locked.txt", GOOD)
+    write(here, "in/sealed/c.txt", GOOD)
+    (here / "in/locked.txt").chmod(0)
+    (here / "in/sealed").chmod(0)
+    try:
+        result = load("in")
+    finally:
+        (here / "in/locked.txt").chmod(0o644)
+        (here / "in/sealed").chmod(0o755)
+    assert [d.doc for d in result.documents] == ["in/a.txt"]
+    assert [str(p) for p in result.problems] == [
+        "in/locked.txt: cannot read: Permission denied",
+        "in/sealed: cannot read folder: Permission denied",
+    ]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names are bytes on POSIX only")
+def test_a_file_name_that_is_not_utf8_is_shown_as_text(here: Path) -> None:
+    (here / "in").mkdir()
+    try:
+        (here / os.fsdecode(b"in/caf\xe9.txt")).write_text(GOOD)
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    (document,) = load("in").documents
+    assert document.doc == "in/caf\ufffd.txt"
+    document.doc.encode("utf-8")  # printable and writable to CSV
 
 
 @pytest.mark.parametrize(
@@ -617,17 +755,66 @@ def test_jsonl_corpus(here: Path) -> None:
         ('{"text": 12}', "record has a 'text' that is not a string"),
         ('{"text": "  "}', "empty report"),
         (b'{"text": "caf\xe9"}', "not UTF-8 text (invalid byte 0xe9)"),
+        (b'{"text": "x' + b"y" * 64 + b'"}', "line is over the 0.0 MB limit for one record"),
     ],
-    ids=["not-json", "not-object", "no-text", "text-not-string", "empty-text", "latin1"],
+    ids=["not-json", "not-object", "no-text", "text-not-string", "empty-text", "latin1",
+         "too-long"],
 )
 def test_bad_jsonl_line_is_a_problem_and_the_rest_goes_on(
-    here: Path, line: str | bytes, message: str
+    here: Path, line: str | bytes, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(documents, "MAX_INPUT_BYTES", 48)
     raw = line if isinstance(line, bytes) else line.encode()
-    write(here, "c.jsonl", b'{"text": "one"}\n' + raw + b'\n{"text": "three"}\n')
+    # "ü" makes the file UTF-8 elsewhere, so a Latin-1 byte is a damaged line, not the encoding.
+    write(here, "c.jsonl", '{"text": "ü"}\n'.encode() + raw + b'\n{"text": "three"}\n')
     result = load("c.jsonl")
     assert [d.doc for d in result.documents] == ["c.jsonl#1", "c.jsonl#3"]
     assert str(one(result)) == f"c.jsonl:2: {message}"
+
+
+def test_jsonl_in_windows_1252_is_read_as_such(here: Path) -> None:
+    write(here, "c.jsonl", '{"text": "“12” at the café"}\n{"text": "two"}\n'.encode("cp1252"))
+    result = load("c.jsonl")
+    assert [d.text for d in result.documents] == ["“12” at the café", "two"]
+    assert result.problems == []
+
+
+def test_binary_corpus_is_one_problem_not_one_per_line(here: Path) -> None:
+    with open(here / "c.jsonl", "wb") as handle:  # sparse: 200 MB of NUL bytes
+        handle.truncate(200 * 1024 * 1024)
+    started = time.perf_counter()
+    result = load_documents(["c.jsonl", write(here, "b.txt", GOOD)])
+    assert time.perf_counter() - started < 1
+    assert [str(p) for p in result.problems] == [
+        "c.jsonl:1: not text: NUL byte (binary data, or UTF-16 without a byte-order mark)"
+    ]
+
+
+def test_a_line_over_the_limit_costs_its_record_only_and_is_never_held(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "MAX_INPUT_BYTES", 1024 * 1024)
+    with open(here / "c.jsonl", "wb") as handle:
+        handle.write(b'{"text": "one"}\n{"text": "' + b"x" * (20 * 1024 * 1024))
+        handle.write(b'"}\n{"text": "three"}\n')
+    tracemalloc.start()
+    try:
+        result = load("c.jsonl")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [d.text for d in result.documents] == ["one", "three"]
+    assert str(one(result)) == "c.jsonl:2: line is over the 1.0 MB limit for one record"
+    assert peak < 8 * 1024 * 1024  # the 20 MB line was read a chunk at a time and dropped
+
+
+def test_lone_surrogates_in_json_and_yaml_become_replacement_characters(here: Path) -> None:
+    # A scraper that cut an emoji in half leaves "\ud83d", which no UTF-8 file can hold.
+    write(here, "c.jsonl", '{"id": "a\\udc00", "source": "X\\ud83d", "text": "12 hurt \\ud83d"}\n')
+    write(here, "a.md", '---\nsource: "Wire \\ud800"\n---\n12 hurt\n')
+    first, second = load("c.jsonl", "a.md").documents
+    assert (first.doc, first.outlet, first.text) == ("c.jsonl#a\ufffd", "X\ufffd", "12 hurt \ufffd")
+    assert second.outlet == "Wire \ufffd"
 
 
 def test_jsonl_duplicate_ids_stay_distinct(here: Path) -> None:
@@ -700,6 +887,34 @@ def test_csv_row_with_wrong_field_count_is_a_problem(here: Path) -> None:
     result = load("c.csv")
     assert [d.doc for d in result.documents] == ["c.csv#1", "c.csv#3"]
     assert str(one(result)) == "c.csv:3: row has 3 fields, the header has 2"
+
+
+def test_csv_in_windows_1252_as_excel_saves_it(here: Path) -> None:
+    write(here, "c.csv", "text,source\r\n“Été” : 12 blessés,Le Monde\r\n".encode("cp1252"))
+    (document,) = load("c.csv").documents
+    assert (document.text, document.outlet) == ("“Été” : 12 blessés", "Le Monde")
+
+
+def test_csv_with_old_mac_line_ends(here: Path) -> None:
+    write(here, "c.csv", "text,source\rone,A\rtwo,B\r")
+    assert [d.text for d in load("c.csv").documents] == ["one", "two"]
+
+
+def test_csv_quote_never_closed_stops_at_the_field_limit(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "MAX_INPUT_BYTES", 64)
+    write(here, "c.csv", 'id,text\n1,one\n2,"never closed\n' + "more text\n" * 20)
+    result = load("c.csv")
+    assert [d.doc for d in result.documents] == ["c.csv#1"]
+    assert str(one(result)).startswith("c.csv:3: a field is over the 0.0 MB limit for one record")
+
+
+def test_csv_damaged_line_is_a_problem_and_the_rest_goes_on(here: Path) -> None:
+    write(here, "c.csv", "id,text\n1,Zürich\n".encode() + b"2,caf\xe9\n3,three\n")
+    result = load("c.csv")
+    assert [d.doc for d in result.documents] == ["c.csv#1", "c.csv#3"]
+    assert str(one(result)) == "c.csv:3: not UTF-8 text (invalid byte 0xe9)"
 
 
 def test_csv_utf16_with_bom(here: Path) -> None:

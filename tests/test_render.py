@@ -341,6 +341,29 @@ def test_write_csv_failed_replace_leaves_no_temp(
     assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
 
 
+def test_write_outputs_replaces_both_or_neither(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: tuple[pd.DataFrame, pd.DataFrame]
+) -> None:
+    claims, findings = sample
+    (tmp_path / "claims.csv").write_text("old claims\n", encoding="utf-8")
+    (tmp_path / "findings.csv").write_text("old findings\n", encoding="utf-8")
+    real = pd.DataFrame.to_csv
+
+    def findings_fail(self: pd.DataFrame, handle: Any, *args: Any, **kwargs: Any) -> None:
+        if "finding_id" in self.columns:
+            handle.write("finding_id,story\nf1,")
+            raise OSError("disk full")
+        real(self, handle, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", findings_fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(tmp_path, claims, findings)
+    # The claims were written in full, but are not put in place beside old findings.
+    assert (tmp_path / "claims.csv").read_text(encoding="utf-8") == "old claims\n"
+    assert (tmp_path / "findings.csv").read_text(encoding="utf-8") == "old findings\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "findings.csv"]
+
+
 def test_write_outputs(tmp_path: Path, sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     claims, findings = sample
     out = tmp_path / "a" / "b"

@@ -35,3 +35,12 @@ def test_impossible_date_is_an_error_or_text() -> None:
     with pytest.raises(RuleError):
         parse_yaml("date: 2024-13-45\n", "r.yaml")
     assert parse_yaml("date: 2024-13-45\n", "r.yaml", dates_as_text=True)["date"] == "2024-13-45"
+
+
+@pytest.mark.parametrize("text", ["a: 1\nb: \x00\n", "a: 1\nb: x\x07y\n"])
+def test_forbidden_characters_are_one_line_with_the_line(text: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        parse_yaml(text, "r.md", first_line=2)
+    assert caught.value.line == 3
+    assert "\n" not in str(caught.value)
+    assert caught.value.message.startswith("invalid YAML: character #x00")
