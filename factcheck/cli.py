@@ -9,15 +9,9 @@ import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-import yaml
-from rich import box
-from rich.console import Console
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
 
 from . import __version__, render, rulebook
 from .api import Analysis, analyse, evaluate
@@ -232,38 +226,6 @@ class CaseFormat(StrEnum):
     json = "json"
 
 
-def _shown(path: str | Path) -> str:
-    """A path as shown to people: relative to the working folder when it is inside it."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return str(path)
-
-
-def _at(file: str, line: int | None) -> str:
-    return f"{_shown(file)}:{line}" if line else _shown(file)
-
-
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
-
-
-def _flow(value: Any) -> str:
-    """A case entry in YAML flow style, as it is written in a cases file."""
-    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True,
-                          width=1_000_000).strip()
-
-
-def _fields(rows: list[tuple[str, str | Text]]) -> Table:
-    """Label and value rows; values fold to the console's width."""
-    grid = Table.grid(padding=(0, 2), pad_edge=False)
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in rows:
-        grid.add_row(label, value if isinstance(value, Text) else Text(value))
-    return grid
-
-
 @rules_app.command("list")
 def rules_list(
     rules: RulesOption = None,
@@ -277,7 +239,7 @@ def rules_list(
     `{"rules": [...]}`; `--format csv` the same rows.
     """
     table = rulebook.rule_table(load_rules(rules or None))
-    table["source"] = table["source"].map(_shown)
+    table["source"] = table["source"].map(render.shown)
     if format is Format.json:
         records = table.astype(object).where(table.notna(), None).to_dict("records")
         typer.echo(json.dumps({"rules": records}, indent=2, ensure_ascii=False))
@@ -285,22 +247,7 @@ def rules_list(
     if format is Format.csv:
         sys.stdout.write(render.to_csv_text(table))
         return
-    console = render.make_console(color.value)
-    view = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
-                 title=Text(f"{len(table)} rules", style="bold"), title_justify="left")
-    view.add_column("id", no_wrap=True)
-    view.add_column("name", overflow="fold", max_width=20)
-    view.add_column("kind", no_wrap=True)
-    view.add_column("severity", no_wrap=True)
-    view.add_column("enabled", no_wrap=True)
-    view.add_column("source", overflow="fold")
-    for row in table.to_dict("records"):
-        severity = row["severity"] if isinstance(row["severity"], str) else ""
-        view.add_row(row["id"], row["name"] if isinstance(row["name"], str) else "",
-                     row["kind"], Text(severity, style=render.SEVERITY_STYLE.get(severity, "")),
-                     Text(_yes(row["enabled"]), style="" if row["enabled"] else "yellow"),
-                     row["source"])
-    console.print(view)
+    render.print_rule_table(render.make_console(color.value), table)
 
 
 @rules_app.command("show")
@@ -317,66 +264,7 @@ def rules_show(
     An unknown ID is an error (exit 2) that names the nearest known IDs.
     """
     rule = rulebook.describe_rule(load_rules(rules or None), rule_id)
-    console = render.make_console(color.value)
-    heading = Text(rule["id"], style="bold")
-    if rule["type"] == "finding rule":
-        heading.append(f"  {rule['name']}", style="bold")
-        heading.append("  finding rule", style="dim")
-        console.print(heading)
-        console.print(_fields([
-            ("kind", rule["kind"]),
-            ("severity", Text(rule["severity"],
-                              style=render.SEVERITY_STYLE.get(rule["severity"], ""))),
-            ("enabled", _yes(rule["enabled"])), ("description", rule["description"]),
-            ("example", rule["example"]), ("message", rule["message"]),
-            ("source", _shown(rule["source"]))]))
-        return
-    heading.append("  metric", style="dim")
-    console.print(heading)
-    console.print(_fields([
-        ("description", rule["description"]), ("example", rule["example"]),
-        ("accumulates", _yes(rule["accumulates"])
-         + ("  (a later, lower figure is a conflict unless it is a revision)"
-            if rule["accumulates"] else "  (any later figure may replace an earlier one)")),
-        ("tolerance", str(rule["tolerance"])), ("enabled", _yes(rule["enabled"])),
-        ("keywords", ", ".join(rule["keywords"])), ("source", _shown(rule["source"]))]))
-
-    def patterns(title: str, entries: list[dict[str, Any]]) -> None:
-        console.print()
-        console.print(Text(title, style="bold"))
-        for entry in entries:
-            console.print(Text(f"  {_at(entry['file'], entry['line'])}", style="cyan"))
-            # Soft wrap: the pattern is one line, exactly as written, for the terminal to wrap;
-            # rich's own wrapping would drop the space it breaks at.
-            console.print(Text(f"    {entry['pattern']}"), soft_wrap=True)
-
-    patterns(f"patterns ({len(rule['patterns'])})", rule["patterns"])
-    if rule["conditional_patterns"]:
-        # The condition first: it decides whether the patterns under it count at all.
-        patterns("unless_report_mentions: a report it matches skips the conditional patterns",
-                 [rule["unless_report_mentions"]])
-        patterns(f"conditional patterns ({len(rule['conditional_patterns'])})",
-                 rule["conditional_patterns"])
-
-
-def _print_case(console: Console, case: rulebook.CaseResult) -> None:
-    console.print()
-    title = Text("FAIL", style="bold red")
-    title.append(f"  {_at(case.file, case.line)}", style="cyan")
-    title.append(f"  {case.name}")
-    console.print(title, overflow="fold")
-    rows: list[tuple[str, str | Text]] = []
-    if case.kind == "claims":
-        rows.append(("text", case.text or ""))
-    else:
-        rows.append(("reports", "\n".join(
-            f"{n}. " + ", ".join(str(r[k]) for k in ("source", "date") if r.get(k))
-            + (": " if r.get("source") or r.get("date") else "") + str(r.get("text", ""))
-            for n, r in enumerate(case.reports, start=1))))
-    nothing = f"(no {case.kind})"
-    rows.append(("expected", "\n".join(_flow(e) for e in case.expected) or nothing))
-    rows.append(("found", "\n".join(_flow(f) for f in case.found) or nothing))
-    console.print(Padding(_fields(rows), (0, 0, 0, 2), expand=False))
+    render.print_rule(render.make_console(color.value), rule)
 
 
 @rules_app.command("test")
@@ -401,32 +289,13 @@ def rules_test(
     run = rulebook.run_rule_tests(dirs or None)
     if format is CaseFormat.json:
         payload = run.to_dict()
-        payload["rules"] = [_shown(d) for d in payload["rules"]]
-        payload["case_files"] = [_shown(f) for f in payload["case_files"]]
+        payload["rules"] = [render.shown(d) for d in payload["rules"]]
+        payload["case_files"] = [render.shown(f) for f in payload["case_files"]]
         for case in (*payload["failures"], *payload["skipped_cases"]):
-            case["file"] = _shown(case["file"])
+            case["file"] = render.shown(case["file"])
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        console = render.make_console(color.value)
-        summary = Text("factcheck rules test", style="bold")
-        summary.append(f": {run.run} cases run, ")
-        summary.append(f"{run.passed} passed", style="green" if not run.failed else "")
-        summary.append(", ")
-        summary.append(f"{run.failed} failed", style="bold red" if run.failed else "")
-        if run.skipped:
-            summary.append(f", {len(run.skipped)} skipped", style="yellow")
-        console.print(summary)
-        console.print(Text(f"rules: {', '.join(_shown(d) for d in run.dirs)}; "
-                           f"{len(run.case_files)} cases files", style="dim"), overflow="fold")
-        for case in run.failures:
-            _print_case(console, case)
-        if run.skipped:
-            console.print()
-            for case in run.skipped:
-                line = Text("skipped", style="yellow")
-                line.append(f"  {_at(case.file, case.line)}", style="cyan")
-                line.append(f"  {case.name}: {case.skipped}")
-                console.print(line, overflow="fold")
+        render.print_rule_tests(render.make_console(color.value), run)
     if run.failed:
         raise typer.Exit(ExitCode.FINDINGS)  # a failing case, as a finding fails a check
 
@@ -452,14 +321,14 @@ def rules_new(
     command that runs their cases.
     """
     made = rulebook.scaffold_metric(name, directory, force=force)
-    typer.echo(f"created {_shown(made.metric_file)}")
-    typer.echo(f"created {_shown(made.cases_file)}")
+    typer.echo(f"created {render.shown(made.metric_file)}")
+    typer.echo(f"created {render.shown(made.cases_file)}")
     if directory is None and made.directory == shipped_rules_dir():
         typer.echo("note: no rules/ folder here, so this is in the shipped rules")
     if made.overrides is not None:
-        typer.echo(f"note: this replaces the shipped metric in {_shown(made.overrides)}")
+        typer.echo(f"note: this replaces the shipped metric in {render.shown(made.overrides)}")
     typer.echo(f"next: edit both, then run: factcheck rules test "
-               f"{shlex.quote(_shown(made.directory))}")
+               f"{shlex.quote(render.shown(made.directory))}")
 
 
 def _terminated(signum: int, frame: object) -> None:
