@@ -97,10 +97,11 @@ class ClaimReader:
         self._macros = {name: str(body) for name, body in grammar["macros"].items()}
         self._macros["PEOPLE"] = words_alternation(grammar["people_nouns"])
         self._macros["PERSON"] = words_alternation(grammar["person_nouns"])
-        # A figure right after "N of (the)" is the whole the count is taken from ("633 of
-        # 32,000 protesters", "two of the four victims")
-        self._macros["N"] = (r"(?<!(?:⟩|\bnone)\s{1,3}of\s{1,3}(?:the\s{1,3}|those\s{1,3})?"
-                             r"(?:other\s{1,3})?)⟨(?P<n>\d+)⟩")
+        # {N} is a figure's slot, unless what precedes it makes it a whole (grammar.yaml)
+        not_after = self._expand(str(grammar["figure_not_after"]),
+                                 str(rules.files.get("grammar.yaml", "grammar.yaml")),
+                                 line_of(grammar, "figure_not_after"))
+        self._macros["N"] = rf"(?<!{not_after})⟨(?P<n>\d+)⟩"
         self.metrics = []
         # Patterns that ran out of time: reported once each, the run goes on without them there.
         self.problems: list[Problem] = []

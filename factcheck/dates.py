@@ -30,6 +30,7 @@ class DateReader:
     """Reads the date words of `rules/dates.yaml` and resolves what it finds."""
 
     def __init__(self, config: Mapping[str, Any]):
+        self.possessive_endings = tuple(str(e) for e in config["possessive_endings"])
         self._months: dict[str, int] = {}
         for number, (_, words) in enumerate(config["months"].items(), start=1):
             for word in words:
@@ -129,7 +130,7 @@ class DateReader:
         """Whether a date pins a figure to its moment: "by late Friday", "as of Monday".
 
         A possessive date names the event, not the moment ("killed by yesterday's blast")."""
-        if text.startswith(("'s", "’s"), mention.end):
+        if text.startswith(self.possessive_endings, mention.end):
             return False
         return bool(self._pin.search(text, max(floor, mention.start - 40), mention.start))
 

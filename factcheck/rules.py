@@ -58,6 +58,7 @@ FINDING_RULE_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
 FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "grammar.yaml": {"macros": (_MAP, True), "people_nouns": (_TEXTS, True),
                      "person_nouns": (_TEXTS, True), "implicit_figures": (_LIST, True),
+                     "figure_not_after": (_STR, True),
                      "part_patterns": (_TEXTS, True), "history_patterns": (_TEXTS, True),
                      "scope_patterns": (_TEXTS, True),
                      "enumerated_scope_patterns": (_TEXTS, True),
@@ -65,7 +66,7 @@ FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                      "max_quote_characters": ((int,), True)},
     "dates.yaml": {"months": (_MAP, True), "weekdays": (_MAP, True), "day_parts": (_TEXTS, True),
                    "relative_days": (_MAP, True), "state_markers": (_TEXTS, True),
-                   "lead_words": (_TEXTS, True),
+                   "lead_words": (_TEXTS, True), "possessive_endings": (_TEXTS, True),
                    "weekday_window_days": ((int,), True), "future_days": ((int,), True),
                    "years_after_stated": ((int,), True)},
     "attribution.yaml": {"speech_verbs": (_TEXTS, True), "speech_phrases": (_TEXTS, True),
