@@ -101,7 +101,8 @@ class ClaimReader:
         not_after = self._expand(str(grammar["figure_not_after"]),
                                  str(rules.files.get("grammar.yaml", "grammar.yaml")),
                                  line_of(grammar, "figure_not_after"))
-        self._macros["N"] = rf"(?<!{not_after})⟨(?P<n>\d+)⟩"
+        # A figure quoted on its own ("said “at least 4” were hurt") is still the figure.
+        self._macros["N"] = rf"(?<!{not_after})[“\"‘«]?⟨(?P<n>\d+)⟩[”\"’»]?"
         self.metrics = []
         # Patterns that ran out of time: reported once each, the run goes on without them there.
         self.problems: list[Problem] = []
