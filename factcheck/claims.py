@@ -13,7 +13,7 @@ import regex
 
 from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
-from .documents import Document
+from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
@@ -97,17 +97,18 @@ class ClaimReader:
         self._macros = {name: str(body) for name, body in grammar["macros"].items()}
         self._macros["PEOPLE"] = words_alternation(grammar["people_nouns"])
         self._macros["PERSON"] = words_alternation(grammar["person_nouns"])
-        # {N} is a figure's slot, unless what precedes it makes it a whole (grammar.yaml)
-        not_after = self._expand(str(grammar["figure_not_after"]),
-                                 str(rules.files.get("grammar.yaml", "grammar.yaml")),
-                                 line_of(grammar, "figure_not_after"))
-        # A figure quoted on its own ("said “at least 4” were hurt") is still the figure.
-        self._macros["N"] = rf"(?<!{not_after})[“\"‘«]?⟨(?P<n>\d+)⟩[”\"’»]?"
+        # {N} is grammar.yaml's `figure` around the slot itself
+        self._macros["SLOT"] = r"⟨(?P<n>\d+)⟩"
+        figure = str(grammar["figure"])
+        if "{SLOT}" not in figure:
+            raise RuleError("'figure' must contain {SLOT}, the figure's place",
+                            rules.files.get("grammar.yaml"), line_of(grammar, "figure"))
+        self._macros["N"] = figure
         self.metrics = []
         # Patterns that ran out of time: reported once each, the run goes on without them there.
         self.problems: list[Problem] = []
         self._timed_out: set[tuple[str, int | None]] = set()
-        self._mentions: dict[tuple[str, str], bool] = {}
+        self._mentions: dict[str, bool] = {}  # per report: does it match an `unless` pattern
         for metric in rules.metrics.values():
             lines = metric.pattern_lines or (None,) * len(metric.patterns)
             compiled = [(self._compile(p, metric.source, line), None, line)
@@ -127,9 +128,13 @@ class ClaimReader:
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
         self._max_quote = int(grammar["max_quote_characters"])
         self.part_patterns = self._compile_list(grammar, "part_patterns", grammar_path)
-        self.history_patterns = self._compile_list(grammar, "history_patterns", grammar_path,
-                                                   False)
-        self.scope_patterns = self._compile_list(grammar, "scope_patterns", grammar_path, False)
+        # Patterns with a {N} slot speak of one figure; those without, of the whole sentence.
+        history = self._compile_list(grammar, "history_patterns", grammar_path, False)
+        self.history_patterns = [p for p in history if "n" in p.groupindex]
+        self.sentence_history_patterns = [p for p in history if "n" not in p.groupindex]
+        scope = self._compile_list(grammar, "scope_patterns", grammar_path, False)
+        self.scope_patterns = [p for p in scope if "n" in p.groupindex]
+        self.sentence_scope_patterns = [p for p in scope if "n" not in p.groupindex]
         self.enumerated_scope_patterns = self._compile_list(
             grammar, "enumerated_scope_patterns", grammar_path)
         self.implicit_figures = self._implicit_figures(grammar["implicit_figures"],
@@ -168,23 +173,14 @@ class ClaimReader:
         return [compile_pattern(self._expand(p, source, line_of(patterns, i)), source,
                                 line_of(patterns, i)) for i, p in enumerate(patterns)]
 
-    def _implicit_figures(self, items: Sequence[Any],
+    def _implicit_figures(self, items: Sequence[Mapping[str, Any]],
                           source: str) -> list[tuple[float, regex.Pattern]]:
+        """(value, pattern) of each implicit figure; the rules stage checked their shape."""
         result = []
         for index, item in enumerate(items):
             line = line_of(items, index)
-            if not isinstance(item, Mapping) or set(item) != {"value", "pattern"}:
-                raise RuleError("an implicit figure needs exactly 'value' (a number) and "
-                                "'pattern' (text)", source, line)
-            value = item["value"]
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise RuleError(f"implicit figure value {value!r}: expected a number >= 0",
-                                source, line)
-            pattern = item["pattern"]
-            if not isinstance(pattern, str):
-                raise RuleError("an implicit figure's pattern must be text", source, line)
-            result.append((float(value), compile_pattern(
-                self._expand(pattern, source, line), source, line, regex.IGNORECASE)))
+            result.append((float(item["value"]), compile_pattern(
+                self._expand(item["pattern"], source, line), source, line, regex.IGNORECASE)))
         return result
 
     def _with_implicit(self, sentence_text: str, offset: int,
@@ -235,14 +231,12 @@ class ClaimReader:
         return [[m.start() for m in pattern.finditer(text, start)] for pattern in self._keywords]
 
     def _report_mentions(self, document: Document, pattern: regex.Pattern) -> bool:
-        """Whether the report's body matches a pattern; asked once per report and pattern."""
-        key = (document.doc, pattern.pattern)
-        if key not in self._mentions:
-            if len(self._mentions) > 4096:
-                self._mentions.clear()
-            self._mentions[key] = bool(pattern.search(
+        """Whether the report's body matches a pattern; asked once per report and pattern
+        (`read` forgets the answers of the report before)."""
+        if pattern.pattern not in self._mentions:
+            self._mentions[pattern.pattern] = bool(pattern.search(
                 document.text, document.body_start, timeout=PATTERN_TIMEOUT_SECONDS * 4))
-        return self._mentions[key]
+        return self._mentions[pattern.pattern]
 
     # -- scope ----------------------------------------------------------------------------
     def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
@@ -316,6 +310,7 @@ class ClaimReader:
         mentions = self.numbers.find(text, document.body_start)
         sentences = self.sentences(text, document.body_start)
         keywords = self._keyword_positions(text, document.body_start)
+        self._mentions.clear()
         claims: list[Claim] = []
         history: list[Frame] = []
         history_text: list[str] = []
@@ -435,8 +430,6 @@ class ClaimReader:
                     claims_by_slot[slot] = part
         history_figure = False
         for pattern in self.history_patterns:
-            if "n" not in pattern.groupindex:
-                continue
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
@@ -446,9 +439,8 @@ class ClaimReader:
                     history_figure = True
         # A sentence that only says its figures were the first word ("police had initially
         # said seven") is history as a whole, unless a figure-level pattern told which is.
-        if not history_figure and any(
-                p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS)
-                for p in self.history_patterns if "n" not in p.groupindex):
+        if not history_figure and any(p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS)
+                                      for p in self.sentence_history_patterns):
             for claim in claims_by_slot.values():
                 claim.superseded = True
         self._scope(masked, claims_by_slot, borrowed)
@@ -457,17 +449,12 @@ class ClaimReader:
     def _scope(self, masked: str, claims_by_slot: dict[int, Claim],
                borrowed: Callable[[int, regex.Match], Claim | None]) -> None:
         """Set the sub-place a figure covers; a scoped figure may bring in a new claim."""
-        sentence_scope = None
         for pattern in self.scope_patterns:
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
-                scope = " ".join(match.group("scope").split())
-                if "n" not in pattern.groupindex:
-                    sentence_scope = sentence_scope or scope
-                    continue
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
                 if claim is not None:
-                    claim.scope = scope
+                    claim.scope = " ".join(match.group("scope").split())
                     claims_by_slot[slot] = claim
         for pattern in self.enumerated_scope_patterns:
             matches = list(pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS))
@@ -479,6 +466,9 @@ class ClaimReader:
                 if claim is not None and claim.scope is None:
                     claim.scope = " ".join(match.group("scope").split())
                     claims_by_slot[slot] = claim
+        sentence_scope = next((" ".join(m.group("scope").split())
+                               for p in self.sentence_scope_patterns
+                               if (m := p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS))), None)
         if sentence_scope:
             for claim in claims_by_slot.values():
                 if claim.scope is None:
@@ -556,7 +546,7 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
     cursor = 0
     # blingfire takes UTF-8; a lone surrogate (possible in text a library caller passes) has
     # none, so it stands in as U+FFFD, one character for one, and offsets stay the same.
-    chunk = _SURROGATE.sub("\ufffd", chunk)
+    chunk = without_lone_surrogates(chunk)
     for sentence in blingfire.text_to_sentences(chunk).split("\n"):
         if not sentence.strip():
             continue
@@ -568,7 +558,6 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
     return spans
 
 
-_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 _QUOTE_TRIM = " \t\n,;:.“”\""
 _CLAUSE_BREAK = regex.compile(r"[;:()“”\"]|,\s|\s[—–-]\s")
 

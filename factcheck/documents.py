@@ -103,10 +103,15 @@ _LEGACY_MIN_LETTERS = 40
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def without_lone_surrogates(text: str) -> str:
+    """`text` with every lone surrogate as U+FFFD: one character for one, offsets unchanged."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
 def _scrub(value: Any) -> Any:
     """`value` (text, or lists and mappings of it) with every lone surrogate as U+FFFD."""
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+        return without_lone_surrogates(value)
     if isinstance(value, list):
         value[:] = [_scrub(item) for item in value]  # in place: a YAML LineList keeps its lines
     elif isinstance(value, dict):

@@ -27,6 +27,7 @@ from rapidfuzz import fuzz
 
 from .documents import Document
 from .errors import InputError
+from .findings import is_missing
 from .numbers import NumberReader
 from .rules import RuleSet, load_rules, words_alternation
 from .yamlio import line_of, load_yaml_file
@@ -256,17 +257,8 @@ def same_source(expected: str | None, found: str | None) -> bool:
     return fuzz.token_set_ratio(a, b) >= 80 or fuzz.partial_ratio(a, b) >= 90
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _float(value: Any) -> float | None:
-    return None if _missing(value) else float(value)
+    return None if is_missing(value) else float(value)
 
 
 def _value_matches(gold: GoldClaim, claim: Mapping[str, Any]) -> bool:
@@ -286,7 +278,7 @@ class Match:
 
 def _found_field(claim: Mapping[str, Any], field_name: str) -> str | None:
     found = claim.get(field_name)
-    return None if _missing(found) else str(found)
+    return None if is_missing(found) else str(found)
 
 
 def field_correct(match: Match, field_name: str) -> bool:

@@ -261,7 +261,8 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
     return findings
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """Whether a claims-table cell is empty: None, NaN, pandas' NA or NaT."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or (
         type(value).__name__ in {"NAType", "NaTType"})
 
@@ -269,17 +270,17 @@ def _missing(value: Any) -> bool:
 def _figure(row: Mapping[str, Any], order: int) -> Figure:
     def number(key: str) -> float | None:
         value = row.get(key)
-        return None if _missing(value) else float(value)
+        return None if is_missing(value) else float(value)
 
     source = next((str(row[k]) for k in ("attributed_to", "outlet", "doc")
-                   if not _missing(row.get(k)) and str(row.get(k))), "unknown source")
+                   if not is_missing(row.get(k)) and str(row.get(k))), "unknown source")
     claim_date = row.get("claim_date")
     return Figure(
         claim_id=str(row["claim_id"]), value=number("value"), low=number("low"),
         high=number("high"), low_inclusive=bool(row.get("low_inclusive")),
         high_inclusive=bool(row.get("high_inclusive")), figure=str(row.get("figure") or ""),
-        date=None if _missing(claim_date) else claim_date, source=source,
-        revision=bool(row.get("revision")) if not _missing(row.get("revision")) else False,
+        date=None if is_missing(claim_date) else claim_date, source=source,
+        revision=bool(row.get("revision")) if not is_missing(row.get("revision")) else False,
         order=order,
     )
 
@@ -290,11 +291,11 @@ def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Fi
     for order, row in enumerate(rows):
         if row.get("kind", "numeric") != "numeric" or not row.get("in_scope", True):
             continue
-        if not _missing(row.get("part_of")) or row.get("metric") not in rules.metrics:
+        if not is_missing(row.get("part_of")) or row.get("metric") not in rules.metrics:
             continue
         if row.get("superseded") is True:
             continue  # history the report itself gives, superseded by its current figure
-        scope = None if _missing(row.get("scope")) else row.get("scope")
+        scope = None if is_missing(row.get("scope")) else row.get("scope")
         key = (str(row.get("story") or ""), str(row["metric"]), scope)
         groups.setdefault(key, []).append(_figure(row, order))
     findings: list[Finding] = []

@@ -40,7 +40,7 @@ from .claims import Claim, ClaimReader, StoryContext
 from .documents import Document
 from .errors import FactcheckError, RuleError
 from .resources import shipped_rules_dir
-from .rules import CASES_SUFFIX, FindingRule, Metric, RuleSet, load_rules
+from .rules import CASES_SUFFIX, FindingRule, Metric, RuleSet, load_rules, same_folder, yaml_files
 from .yamlio import line_of, load_yaml_file
 
 __all__ = [
@@ -289,38 +289,11 @@ class RuleTestRun:
                 "skipped_cases": [r.to_dict() for r in self.skipped]}
 
 
-def _same_folder(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
 def case_files(folders: Sequence[Path]) -> dict[str, Path]:
     """The `*.cases.yaml` files of rules folders by their path inside the folder; a later
     folder's file replaces an earlier one's at the same path, as rule files do (a newsroom
-    that rewrites a metric gives its own cases for it). Hidden folders are skipped, as the
-    rule loader skips them."""
-    files: dict[str, Path] = {}
-    for folder in folders:
-        if not folder.is_dir():
-            raise RuleError("rules folder not found", folder)
-        for path in sorted(folder.rglob(f"*{CASES_SUFFIX}")):
-            relative = path.relative_to(folder)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            files[relative.as_posix()] = path
-    return files
-
-
-def _case_folders(rules: RuleSet) -> list[Path]:
-    """The folders whose cases are run: the rule set's own, with the shipped rules first
-    even when the rule set was loaded without them (a full copy given on its own)."""
-    folders = [Path(d) for d in rules.dirs]
-    shipped = shipped_rules_dir()
-    if not any(_same_folder(f, shipped) for f in folders):
-        folders.insert(0, shipped)
-    return folders
+    that rewrites a metric gives its own cases for it)."""
+    return dict(yaml_files(folders, cases=True))
 
 
 class _RecordingReader(ClaimReader):
@@ -431,7 +404,7 @@ def run_rule_tests(dirs: Sequence[str | Path] | None = None) -> RuleTestRun:
     off is skipped, with the reason. Raises RuleError for a broken rule or cases file.
     """
     rules = load_rules(list(dirs) if dirs else None)
-    folders = _case_folders(rules)
+    folders = list(rules.dirs)  # the shipped rules first, always (rules.rule_folders)
     files = case_files(folders)
     wanted = {path.resolve() for path in files.values()}
     reader = _RecordingReader(rules)
@@ -590,7 +563,7 @@ def scaffold_metric(name: str, directory: Path | None = None, force: bool = Fals
     metrics = folder / "metrics"
     if not _writable(metrics):
         hint = (" (the shipped rules: make a rules/ folder here, or give --dir)"
-                if _same_folder(folder, shipped_rules_dir()) else "")
+                if same_folder(folder, shipped_rules_dir()) else "")
         raise FactcheckError(f"folder is not writable{hint}", folder)
     metric_file = metrics / f"{name}.yaml"
     cases_file = metrics / f"{name}{CASES_SUFFIX}"
@@ -611,6 +584,6 @@ def scaffold_metric(name: str, directory: Path | None = None, force: bool = Fals
         for temp in temps:
             temp.unlink(missing_ok=True)
     shipped = shipped_rules_dir() / "metrics" / f"{name}.yaml"
-    overrides = shipped if shipped.is_file() and not _same_folder(folder,
+    overrides = shipped if shipped.is_file() and not same_folder(folder,
                                                                   shipped_rules_dir()) else None
     return Scaffold(name, folder, metric_file, cases_file, overrides)

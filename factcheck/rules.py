@@ -58,7 +58,7 @@ FINDING_RULE_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
 FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "grammar.yaml": {"macros": (_MAP, True), "people_nouns": (_TEXTS, True),
                      "person_nouns": (_TEXTS, True), "implicit_figures": (_LIST, True),
-                     "figure_not_after": (_STR, True),
+                     "figure": (_STR, True),
                      "part_patterns": (_TEXTS, True), "history_patterns": (_TEXTS, True),
                      "scope_patterns": (_TEXTS, True),
                      "enumerated_scope_patterns": (_TEXTS, True),
@@ -194,15 +194,17 @@ class RuleSet:
         return None
 
 
-def _rule_files(dirs: Sequence[Path]) -> list[tuple[str, Path]]:
-    """Every rule file of every folder, as (path inside its folder, file), folder by folder."""
+def yaml_files(dirs: Sequence[Path], cases: bool = False) -> list[tuple[str, Path]]:
+    """The rule files (or, with `cases`, the `*.cases.yaml` files) of rules folders, as (path
+    inside its folder, file), folder by folder; hidden folders inside a rules folder skipped."""
     found: list[tuple[str, Path]] = []
     for directory in dirs:
         if not directory.is_dir():
             raise RuleError("rules folder not found", directory)
         for path in sorted(directory.rglob("*.yaml")):
             relative = path.relative_to(directory)
-            if path.name.endswith(CASES_SUFFIX) or any(p.startswith(".") for p in relative.parts):
+            if path.name.endswith(CASES_SUFFIX) != cases or any(
+                    p.startswith(".") for p in relative.parts):
                 continue
             found.append((relative.as_posix(), path))
     return found
@@ -213,11 +215,12 @@ def rule_folders(dirs: Sequence[str | Path] | None = None) -> tuple[Path, ...]:
     at its last place (so a copy of the shipped rules can be layered again on top)."""
     folders: list[Path] = []
     for folder in (shipped_rules_dir(), *(Path(d) for d in dirs or ())):
-        folders = [f for f in folders if not _same_folder(f, folder)] + [folder]
+        folders = [f for f in folders if not same_folder(f, folder)] + [folder]
     return tuple(folders)
 
 
-def _same_folder(a: Path, b: Path) -> bool:
+def same_folder(a: Path, b: Path) -> bool:
+    """Whether two paths are one folder (a folder that cannot be resolved is no match)."""
     try:
         return a.resolve() == b.resolve()
     except OSError:
@@ -230,17 +233,27 @@ def _partial(schema: Mapping[str, tuple[tuple[type, ...], bool]]
     return {key: (types, False) for key, (types, _) in schema.items()}
 
 
+def _check_implicit_figures(grammar: Mapping[str, Any], path: Path) -> None:
+    """Each `implicit_figures` entry is exactly a `value` (a number >= 0) and a `pattern`."""
+    items = grammar["implicit_figures"]
+    for index, item in enumerate(items):
+        line = line_of(items, index)
+        if not isinstance(item, Mapping) or set(item) != {"value", "pattern"}:
+            raise RuleError("an implicit figure needs exactly 'value' (a number) and "
+                            "'pattern' (text)", path, line)
+        value = item["value"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise RuleError(f"implicit figure value {value!r}: expected a number >= 0",
+                            path, line)
+        if not isinstance(item["pattern"], str):
+            raise RuleError("an implicit figure's pattern must be text", path, line)
+
+
 def _load_metric(path: Path, raw: Any) -> Metric:
     data = check_mapping(raw, METRIC_SCHEMA, path)
-    for key in ("keywords", "patterns", "conditional_patterns"):
-        if key not in data:
-            continue
-        items = data[key]
-        if not items and key != "conditional_patterns":
+    for key in ("keywords", "patterns"):  # check_mapping saw that every entry is text
+        if not data[key]:
             raise RuleError(f"'{key}' must list at least one entry", path, line_of(data, key))
-        for index, item in enumerate(items):
-            if not isinstance(item, str):
-                raise RuleError(f"'{key}' entries must be text", path, line_of(items, index))
     conditional = data.get("conditional_patterns") or []
     if conditional and not data.get("unless_report_mentions"):
         raise RuleError("'conditional_patterns' need 'unless_report_mentions' (a pattern)", path,
@@ -325,7 +338,7 @@ def load_rules(dirs: Sequence[str | Path] | None = None) -> RuleSet:
     name (a file with only policy keys changes just those).
     """
     folders = rule_folders(dirs)
-    found = _rule_files(folders)
+    found = yaml_files(folders)
     files = dict(found)  # the last file at each path
     for name in REQUIRED_FILES:
         if name not in files:
@@ -334,6 +347,7 @@ def load_rules(dirs: Sequence[str | Path] | None = None) -> RuleSet:
     for name, schema in FILE_SCHEMAS.items():
         if name != "findings.yaml":
             loaded[name] = check_mapping(load_yaml_file(files[name]), schema, files[name])
+    _check_implicit_figures(loaded["grammar.yaml"], files["grammar.yaml"])
     numbers_path = files["numbers.yaml"]
     numbers = NumberReader.from_config(load_yaml_file(numbers_path), str(numbers_path))
 
