@@ -88,7 +88,7 @@ def test_gva_injured_exact(gva: IncidentScore) -> None:
     assert injured_exact >= GVA_INJURED_EXACT
 
 
-@below("0.104 over-count (a ceiling of 0.03)")
+@below("0.103 over-count (a ceiling of 0.03)")
 def test_gva_over_count(gva: IncidentScore) -> None:
     over_count = gva.over_count
     assert over_count <= GVA_OVER_COUNT
