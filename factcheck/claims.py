@@ -16,7 +16,7 @@ from .dates import DateMention, DateReader
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
 from .numbers import NumberMention
-from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, union, words_alternation
+from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
 from .yamlio import line_of
 
 CLAIM_COLUMNS = [
@@ -143,7 +143,6 @@ class ClaimReader:
         self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
                                for p in rules.compare.get("revision_words", [])]
-        self._any_revision = union(self.revision_words)
 
     # -- patterns -------------------------------------------------------------------------
     def _expand(self, pattern: str, source: str, line: int | None, depth: int = 0) -> str:
@@ -252,17 +251,12 @@ class ClaimReader:
         noise = config["noise_lines"]
         self._noise = [compile_pattern(p, path, line_of(noise, i), flags)
                        for i, p in enumerate(noise)]
-        # Most sentences match none of these: one search of the union says so.
-        self._any_other = union([p for _, p in self._other])
-        self._any_noise = union(self._noise)
 
     def _out_of_scope(self, sentence_text: str, figure_spans: list[tuple[int, int]],
                       years: Sequence[int]) -> str | None:
-        if self._any_other is None or self._any_other.search(
-                sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
-            for note, pattern in self._other:
-                if pattern.search(sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
-                    return note
+        for note, pattern in self._other:
+            if pattern.search(sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
+                return note
         if self._other_years:
             for match in _YEAR.finditer(sentence_text):
                 if any(a <= match.start() < b for a, b in figure_spans):
@@ -271,11 +265,6 @@ class ClaimReader:
                 if not years or year < min(years):
                     return f"other period: {year}"
         return None
-
-    def _is_noise(self, line: str) -> bool:
-        if self._any_noise is not None:
-            return bool(self._any_noise.search(line))
-        return any(p.search(line) for p in self._noise)
 
     # -- segmentation ---------------------------------------------------------------------
     def sentences(self, text: str, start: int) -> list[Sentence]:
@@ -299,7 +288,7 @@ class ClaimReader:
             line_start, line_end = position, position + len(line.rstrip("\r\n"))
             position += len(line)
             stripped = line.strip()
-            if not stripped or self._is_noise(stripped):
+            if not stripped or any(p.search(stripped) for p in self._noise):
                 flush()
                 continue
             if stripped.startswith("#"):
@@ -368,9 +357,7 @@ class ClaimReader:
                                 sentence)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
                 note = self._out_of_scope(sentence_text, spans, years)
-                revision = bool(self._any_revision.search(sentence_text)) \
-                    if self._any_revision else any(p.search(sentence_text)
-                                                   for p in self.revision_words)
+                revision = any(p.search(sentence_text) for p in self.revision_words)
                 for claim in found:
                     claim.revision = revision
                     if note:

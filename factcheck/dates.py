@@ -48,8 +48,11 @@ class DateReader:
         part = rf"(?:\s+(?:{words_alternation(config['day_parts'])}))*"
         day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
         year = r"(?P<year>(?:19|20)\d\d)"
+        # Every date starts with a digit or one of these words; testing that first, as one
+        # plain alternation, makes the scan of a sentence several times faster.
+        first_words = words_alternation([*self._months, *self._weekdays, *self._relative])
         self._pattern = regex.compile(
-            rf"""\b(?:
+            rf"""\b(?=\d|(?:{first_words}))(?:
               (?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))
             | (?:(?P<wd>{weekday}){part}[,]?\s*\(?\s*)?
               (?:(?P<mon>{month})\s+{day}(?!\d)(?:\s*,?\s*{year})?

@@ -135,23 +135,6 @@ def compile_pattern(pattern: Any, path: Path, line: int | None,
         raise RuleError(f"bad regular expression {pattern!r}: {exc}", path, line) from None
 
 
-# Back-references and global inline flags mean a pattern cannot share one alternation.
-_UNJOINABLE = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?[a-zA-Z]+\)")
-
-
-def union(patterns: Sequence[regex.Pattern]) -> regex.Pattern | None:
-    """One pattern that matches where any of `patterns` (compiled with the same flags) does:
-    a single search says whether any can match, before the patterns are tried one by one.
-    None when they cannot be joined (different flags, or a numbered back-reference)."""
-    if not patterns or len({p.flags for p in patterns}) > 1 or any(
-            _UNJOINABLE.search(p.pattern) for p in patterns):
-        return None
-    try:
-        return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
-    except regex.error:
-        return None
-
-
 @dataclass(frozen=True)
 class Metric:
     """A numeric metric: its words, patterns and how its figures move over time."""

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import regex
 
 import factcheck
 from factcheck.errors import RuleError
@@ -210,22 +209,3 @@ def test_one_folder_defines_a_metric_once(rules_copy: Path) -> None:
     with pytest.raises(RuleError, match="'killed' is also defined in") as caught:
         factcheck.load_rules([rules_copy])
     assert caught.value.path == str(rules_copy / "metrics" / "killed.yaml")
-
-
-def test_union_matches_where_any_pattern_matches():
-    from factcheck.rules import union
-
-    sources = (r"\bsince\b", r"^related:", r"\d+ years ago")
-    patterns = [regex.compile(p, regex.IGNORECASE) for p in sources]
-    joined = union(patterns)
-    assert joined is not None
-    for text in ("Since Friday", "related: more", "two years ago", "5 years ago", "nothing here"):
-        assert bool(joined.search(text)) == any(p.search(text) for p in patterns)
-
-
-def test_union_refuses_patterns_it_cannot_join():
-    from factcheck.rules import union
-
-    assert union([]) is None
-    assert union([regex.compile(r"(a)\1"), regex.compile("b")]) is None
-    assert union([regex.compile("a", regex.IGNORECASE), regex.compile("b")]) is None
