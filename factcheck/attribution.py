@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -41,6 +42,12 @@ _HEADLINE_SOURCE = regex.compile(r"\s*#*\s*(?P<src>[^:]{2,40}):\s")
 def _bare(word: str) -> str:
     """A word without its possessive and punctuation, lower case: "Ministry's," → "ministry"."""
     return _POSSESSIVE_END.sub("", word.lower())
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_pattern(word: str) -> regex.Pattern:
+    """The word on its own, any case (compiled once per word, not once per comparison)."""
+    return regex.compile(rf"\b{regex.escape(word)}\b", regex.IGNORECASE)
 
 
 class AttributionReader:
@@ -214,7 +221,7 @@ class AttributionReader:
             return frame
         if definite and head in self._source_nouns:
             for earlier in reversed(history):
-                if regex.search(rf"\b{regex.escape(head)}\b", earlier.source, regex.IGNORECASE) \
+                if _word_pattern(head).search(earlier.source) \
                         and earlier.source.lower() != frame.source.lower():
                     return replace(frame, source=earlier.source)
             return frame
