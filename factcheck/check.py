@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from .api import claims_frame, read_claims, reference_claims
-from .documents import Document, load_documents
-from .errors import FactcheckError, Problem
+from .documents import Document, load_documents, parse_date
+from .errors import FactcheckError, Problem, RuleError
 from .findings import (
     Cluster,
     Figure,
@@ -28,6 +28,7 @@ from .findings import (
 )
 from .rules import SEVERITIES, FindingRule, Metric, RuleSet, load_rules
 from .suppress import Baseline, fingerprint, inline_suppressions
+from .yamlio import line_of, load_yaml_file
 
 # The finding kinds of `check`, in the order a finding is decided (see `judge`).
 STALE, CONFLICT, UNSUPPORTED = "draft-stale", "draft-conflict", "draft-unsupported"
@@ -319,3 +320,74 @@ def check_drafts(drafts: Sequence[str | Path], against: Sequence[str | Path],
                        problems=problems,
                        suppressed=len(found) - len(kept), baselined=baselined,
                        all_findings=kept)
+
+
+# -- declarative cases: rules/check.cases.yaml --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckCase:
+    """Reference reports and a draft in, the draft's findings out."""
+
+    file: str
+    line: int | None
+    name: str
+    reference: tuple[Mapping[str, Any], ...]
+    draft: Mapping[str, Any]
+    expected: tuple[Mapping[str, Any], ...]
+
+    @property
+    def id(self) -> str:
+        return f"check: {self.name}"
+
+
+def load_check_cases(path: Path) -> list[CheckCase]:
+    """The cases of a `check.cases.yaml`; a malformed one is a rule error at its line."""
+    data = load_yaml_file(path)
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise RuleError("a check cases file must have a 'cases' list", path, line_of(data))
+    cases = []
+    for index, item in enumerate(data["cases"]):
+        line = line_of(data["cases"], index)
+        if not isinstance(item, dict) or not {"name", "reference", "draft", "findings"} <= set(
+                item) or not isinstance(item["draft"], dict) or "text" not in item["draft"]:
+            raise RuleError("a check case needs 'name', 'reference', 'draft' (with 'text') and "
+                            "'findings'", path, line)
+        cases.append(CheckCase(str(path), line, str(item["name"]), tuple(item["reference"]),
+                               item["draft"], tuple(item["findings"] or ())))
+    return cases
+
+
+def _case_document(name: str, report: Mapping[str, Any]) -> Document:
+    return Document(doc=name, text=str(report["text"]), outlet=report.get("source"),
+                    published=parse_date(report["date"]) if report.get("date") else None,
+                    story=name if name == "draft" else "")
+
+
+def check_case_findings(case: CheckCase, rules: RuleSet) -> list[dict[str, Any]]:
+    """What a check case's draft gives, in the shape cases compare."""
+    reference = [_case_document(f"reference{n}", r) for n, r in enumerate(case.reference, 1)]
+    draft = _case_document("draft", case.draft)
+    found = compare_draft_claims(claims_frame(read_claims([draft], rules)),
+                                 claims_frame(read_claims(reference, rules)), rules)
+    return [{"kind": f.kind, "rule": f.rule, "severity": f.severity, "metric": f.metric,
+             "figure": f.figure, "references": [r.figure for r in f.references]}
+            for f in found]
+
+
+def run_check_case(case: CheckCase, rules: RuleSet) -> list[str]:
+    """What is wrong with the findings for a check case; empty when the case passes."""
+    found = check_case_findings(case, rules)
+    unmatched = list(range(len(found)))
+    problems = []
+    for expected in case.expected:
+        match = next((i for i in unmatched if all(
+            sorted(map(str, v)) == sorted(map(str, found[i].get(k) or []))
+            if isinstance(v, list) else str(v).casefold() == str(found[i].get(k)).casefold()
+            for k, v in expected.items())), None)
+        if match is None:
+            problems.append(f"expected {dict(expected)}")
+        else:
+            unmatched.remove(match)
+    problems += [f"unexpected {found[i]}" for i in unmatched]
+    return problems
