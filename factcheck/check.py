@@ -27,7 +27,13 @@ from .findings import (
     moves_on,
 )
 from .rules import SEVERITIES, FindingRule, Metric, RuleSet, load_rules
-from .suppress import Baseline, fingerprint, inline_suppressions
+from .suppress import (
+    Baseline,
+    InlineSuppressions,
+    blank_comments,
+    fingerprint,
+    inline_suppressions,
+)
 from .yamlio import line_of, load_yaml_file
 
 # The finding kinds of `check`, in the order a finding is decided (see `judge`).
@@ -194,12 +200,17 @@ def judge(draft: Figure, reference: Sequence[Figure], metric: Metric, rules: Rul
         current, key=lambda c: (c.first_date or date.max, c.lead.order))))
 
 
-def _draft_documents(paths: Sequence[str | Path], problems: list[Problem]) -> list[Document]:
+def _draft_documents(paths: Sequence[str | Path], problems: list[Problem]
+                     ) -> tuple[list[Document], dict[str, InlineSuppressions]]:
     """The drafts, each its own story (a draft is compared with the reference, never with
-    another draft)."""
+    another draft), and the suppression comments of each, by its path as findings name it."""
     loaded = load_documents(list(paths))
     problems.extend(loaded.problems)
-    return [dataclasses.replace(d, story=d.doc) for d in loaded.documents]
+    comments = {display_path(d.doc): inline_suppressions(d.text) for d in loaded.documents}
+    # Comments are invisible in a published story: blanked, they take no part in a sentence.
+    documents = [dataclasses.replace(d, story=d.doc, text=blank_comments(d.text))
+                 for d in loaded.documents]
+    return documents, comments
 
 
 def _rule(rules: RuleSet, kind: str) -> FindingRule | None:
@@ -306,14 +317,13 @@ def check_drafts(drafts: Sequence[str | Path], against: Sequence[str | Path],
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     check_severity_overrides(severity or {})
     problems: list[Problem] = []
-    documents = _draft_documents(drafts, problems)
+    documents, comments = _draft_documents(drafts, problems)
     if reference is None:
         reference = reference_claims(against, ruleset, problems)
     draft_claims = claims_frame(read_claims(documents, ruleset, problems))
     found = compare_draft_claims(draft_claims, reference, ruleset,
                                  events={d.doc: d.event for d in documents},
                                  severity=severity, ignore=ignore)
-    comments = {display_path(d.doc): inline_suppressions(d.text) for d in documents}
     kept = [f for f in found if not comments[f.path].suppresses(f.rule, f.line)]
     fresh, baselined = baseline.new_findings(kept) if baseline else (kept, 0)
     return CheckResult(findings=fresh, drafts=documents, reference=reference, rules=ruleset,

@@ -81,8 +81,14 @@ def _line_of(path: Path, key: str) -> int | None:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    return next((n for n, text in enumerate(lines, start=1) if pattern.match(text)), None)
+    # `key = …` on its own line, else inside an inline table (`severity = { FC301 = … }`)
+    for pattern in (rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=",
+                    rf"(?<![\w-])[\"']?{re.escape(key)}[\"']?\s*="):
+        found = next((n for n, text in enumerate(lines, start=1) if re.search(pattern, text)),
+                     None)
+        if found:
+            return found
+    return None
 
 
 def _paths(value: Any, key: str, path: Path) -> tuple[Path, ...]:

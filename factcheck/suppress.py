@@ -199,3 +199,12 @@ def load_baseline(path: str | Path) -> Baseline:
                                  path)
         counts[_key(entry["path"], entry["fingerprint"])] += 1
     return Baseline(counts)
+
+
+_ANY_COMMENT = regex.compile(r"<!--.*?-->", regex.DOTALL)
+
+
+def blank_comments(text: str) -> str:
+    """`text` with every HTML comment turned into spaces (line breaks kept): a reader never sees
+    a comment, so it is no part of a sentence, and every position stays where it was."""
+    return _ANY_COMMENT.sub(lambda m: regex.sub(r"[^\n]", " ", m.group()), text)
