@@ -112,6 +112,19 @@ def analyse(paths: Sequence[str | Path] | None = None,
     return Analysis(documents, claims, find_discrepancies(claims, ruleset), problems)
 
 
+def reference_claims(paths: Sequence[str | Path],
+                     rules: RuleSet | Sequence[str | Path] | None = None,
+                     problems: list[Problem] | None = None) -> pd.DataFrame:
+    """The claims of the reporting a desk trusts, that `check` compares drafts with: the
+    claims table of the reports under `paths`, a story per `event` they state. Inputs that
+    cannot be read are skipped and added to `problems` when given. (The one place `check`
+    gets reference claims from, so that a claims store can supply them instead.)"""
+    documents, skipped = _documents(paths, None)
+    if problems is not None:
+        problems.extend(skipped)
+    return claims_frame(read_claims(documents, _rules(rules), problems))
+
+
 def evaluate(paths: Sequence[str | Path],
              rules: RuleSet | Sequence[str | Path] | None = None,
              strict: bool = False) -> Evaluation:

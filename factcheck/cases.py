@@ -31,6 +31,7 @@ from .rules import CASES_SUFFIX, RuleSet
 from .yamlio import line_of, load_yaml_file
 
 FINDING_CASES_FILE = "findings.cases.yaml"  # reports in, findings out (see FindingCase)
+CHECK_CASES_FILE = "check.cases.yaml"  # reference and a draft in, findings out (factcheck.check)
 CASE_KEYS = {"name", "text", "published", "source", "claims", "years"}
 
 
@@ -56,7 +57,7 @@ def load_cases(directory: Path) -> list[Case]:
     """Every case in the `*.cases.yaml` files under a rules folder, in file order."""
     cases: list[Case] = []
     for path in sorted(directory.rglob(f"*{CASES_SUFFIX}")):
-        if path.name == FINDING_CASES_FILE:
+        if path.name in (FINDING_CASES_FILE, CHECK_CASES_FILE):
             continue
         data = load_yaml_file(path)
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):

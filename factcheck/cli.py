@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shlex
@@ -13,11 +14,14 @@ from typing import Annotated
 
 import typer
 
-from . import __version__, render, rulebook
+from . import __version__, formats, render, rulebook
 from .api import Analysis, analyse, evaluate
+from .check import CHECK_KINDS, CheckResult, check_drafts, display_path
+from .config import resolve_config
 from .errors import ExitCode, FactcheckError, SkippedInputError
 from .resources import shipped_rules_dir
 from .rules import load_rules
+from .suppress import baseline_text, load_baseline
 
 app = typer.Typer(
     name="factcheck",
@@ -208,6 +212,137 @@ def eval_command(
         typer.echo(f"factcheck: skipped {problem}", err=True)
     if evaluation.problems:
         raise typer.Exit(ExitCode.INPUT_SKIPPED)
+
+
+# --------------------------------------------------------------------------- check
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    line = "line"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class Level(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@app.command("check", no_args_is_help=True)
+def check_command(
+    drafts: Annotated[list[Path], typer.Argument(
+        metavar="DRAFT...", help="Draft files or folders to check (.md, .txt; folders are read "
+        "recursively).", show_default=False)],
+    against: Annotated[list[Path] | None, typer.Option(
+        "--against", "-a", help="Reference reports, folders or corpora the desk trusts; repeat "
+        "for several. Default: `reference` in the configuration.", show_default=False,
+        rich_help_panel="Reference")] = None,
+    rules: RulesOption = None,
+    format: Annotated[CheckFormat | None, typer.Option(
+        "--format", "-f", help="text (for people), line (path:line:col: CODE message), json, "
+        "github (workflow commands and a step summary), sarif (2.1.0), junit. Default: text.",
+        show_default=False, rich_help_panel="Output")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the output to this file (atomically) instead of stdout.",
+        show_default=False, rich_help_panel="Output")] = None,
+    fail_on: Annotated[Level | None, typer.Option(
+        "--fail-on", help="The least severe level that fails the check (exit 1). Default: "
+        "error.", show_default=False, rich_help_panel="Exit status")] = None,
+    exit_zero: Annotated[bool, typer.Option(
+        "--exit-zero", help="Exit 0 even when findings fail the check (errors in usage or "
+        "configuration still exit 2).", rich_help_panel="Exit status")] = False,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", help="A rule code to leave out (FC303); repeat for several. Replaces "
+        "`ignore` in the configuration.", show_default=False)] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="Leave out the findings this baseline file accepts: only new "
+        "findings are shown and can fail the check.", show_default=False,
+        rich_help_panel="Baseline")] = None,
+    write_baseline: Annotated[Path | None, typer.Option(
+        "--write-baseline", help="Write every finding to this baseline file and exit 0.",
+        show_default=False, rich_help_panel="Baseline")] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="The configuration file (factcheck.toml, or a pyproject.toml with "
+        "[tool.factcheck]). Default: the nearest one from the working folder up.",
+        show_default=False, rich_help_panel="Configuration")] = None,
+    no_config: Annotated[bool, typer.Option(
+        "--no-config", help="Use no configuration file.",
+        rich_help_panel="Configuration")] = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Check drafts against reference reporting before publication: every figure a draft
+    gives is compared with the reference claims of the same metric and scope.
+
+    FC301 (error): the draft repeats a figure the reference has since superseded. FC302
+    (error): the draft's figure is incompatible with the reference. FC303 (info): no
+    reference states the figure's metric. Exit 0: nothing at or above --fail-on; 1: findings
+    that fail the check; 2: usage or configuration error; 3: an input could not be read.
+    """
+    settings = resolve_config(config, no_config)
+    references = against or list(settings.reference)
+    if not references:
+        raise FactcheckError("no reference to check against: give --against PATH or set "
+                             "'reference' in [tool.factcheck]")
+    accepted = load_baseline(baseline or settings.baseline) if (
+        baseline or settings.baseline) and write_baseline is None else None
+    level = fail_on.value if fail_on else (settings.fail_on or "error")
+    chosen = format.value if format else (settings.format or "text")
+    result = check_drafts(
+        [str(d) for d in drafts], [str(r) for r in references],
+        rules=rules or list(settings.rules) or None, severity=settings.severity,
+        ignore=set(ignore if ignore is not None else settings.ignore), baseline=accepted)
+    for problem in result.problems:
+        typer.echo(f"factcheck: skipped {problem}", err=True)
+    if write_baseline is not None:
+        formats.write_text_atomic(write_baseline, baseline_text(result.all_findings))
+        count = len(result.all_findings)
+        typer.echo(f"factcheck: wrote {count} finding{'s' * (count != 1)} to the baseline "
+                   f"{render.shown(write_baseline)}", err=True)
+        raise typer.Exit(ExitCode.INPUT_SKIPPED if result.problems else ExitCode.OK)
+    _emit_check(result, chosen, output, color, level)
+    if result.problems:
+        raise typer.Exit(ExitCode.INPUT_SKIPPED)
+    if result.at_or_above(level) and not exit_zero:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _emit_check(result: CheckResult, chosen: str, output: Path | None, color: Color,
+                level: str) -> None:
+    findings = result.findings
+    drafts = [display_path(d.doc) for d in result.drafts]
+    if chosen == "text":
+        if output is not None:
+            buffer = io.StringIO()
+            console = render.make_console("never", file=buffer)
+        else:
+            console = render.make_console(color.value)
+        formats.print_text(console, findings, len(drafts), len(result.reference),
+                           result.suppressed, result.baselined, level)
+        if output is not None:
+            formats.write_text_atomic(output, buffer.getvalue())
+        return
+    if chosen == "line":
+        text = formats.to_line(findings)
+    elif chosen == "json":
+        text = formats.to_json(findings, len(drafts), result.suppressed, result.baselined)
+    elif chosen == "github":
+        text = formats.to_github(findings)
+        formats.append_step_summary(formats.github_summary(findings, len(drafts)))
+    elif chosen == "sarif":
+        rules = {code: rule for code, rule in result.rules.finding_rules.items()
+                 if rule.kind in CHECK_KINDS}
+        text = formats.to_sarif(findings, rules)
+    else:
+        text = formats.to_junit(findings, drafts)
+    if output is not None:
+        formats.write_text_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 # --------------------------------------------------------------------------- rules

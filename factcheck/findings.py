@@ -302,3 +302,31 @@ def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Fi
     for (story, metric, scope), figures in groups.items():
         findings.extend(compare_group(figures, rules.metrics[metric], rules, story, scope))
     return [replace(f, finding_id=f"f{number}") for number, f in enumerate(findings, start=1)]
+
+
+# -- the comparison pieces `check` reuses (a draft against a reference) ------------------------
+
+def figure_of(row: Mapping[str, Any], order: int) -> Figure:
+    """The comparable part of a claims-table row (`order` keeps ties in table order)."""
+    return _figure(row, order)
+
+
+def cluster_figures(figures: Sequence[Figure], metric: Metric, rules: RuleSet) -> list[Cluster]:
+    """Figures grouped into clusters that agree on one figure, as `compare_group` groups them."""
+    round_reach = bool(rules.compare.get("round_figure_reach", True))
+    return _cluster(figures, metric.tolerance, round_reach)
+
+
+def moves_on(earlier: Cluster, later: Cluster, metric: Metric) -> bool:
+    """Whether a later cluster updates an earlier one (the update rule of `compare_group`):
+    on the same day only a figure its report calls a change; on a later day a figure that
+    moves the way the metric moves, or one its report calls a revision."""
+    if earlier.first_date == later.first_date:
+        return later.revision
+    rising = (later.lead.point or 0) > (earlier.lead.point or 0)
+    return not metric.accumulates or rising or later.revision
+
+
+def describe_cluster(cluster: Cluster) -> str:
+    """A cluster as findings name it: `94 (source, 2024-01-11)`."""
+    return _describe(cluster)

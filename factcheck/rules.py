@@ -16,7 +16,10 @@ from .resources import shipped_rules_dir
 from .yamlio import line_of, load_yaml_file
 
 SEVERITIES = ("error", "warning", "info")
-FINDING_KINDS = ("update", "conflict", "stale")
+# update, conflict, stale: reports compared with each other (`report`); draft-*: a draft's
+# figures compared with a reference (`check`).
+FINDING_KINDS = ("update", "conflict", "stale", "draft-stale", "draft-conflict",
+                 "draft-unsupported")
 CASES_SUFFIX = ".cases.yaml"
 # Bounds a single pattern search so a pathological rule cannot hang a run.
 PATTERN_TIMEOUT_SECONDS = 0.25

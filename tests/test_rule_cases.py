@@ -13,10 +13,12 @@ from factcheck.cases import (
     run_case,
     run_finding_case,
 )
+from factcheck.check import load_check_cases, run_check_case
 from factcheck.claims import ClaimReader
 from factcheck.resources import shipped_rules_dir
 
 RULES_DIR = shipped_rules_dir()
+CHECK_CASES = load_check_cases(RULES_DIR / "check.cases.yaml")
 CASES = load_cases(RULES_DIR)
 FINDING_CASES = load_finding_cases(RULES_DIR / "findings.cases.yaml")
 
@@ -38,6 +40,12 @@ def test_finding_case(case, rules: factcheck.RuleSet) -> None:
     assert not problems, f"{case.file}:{case.line}: " + "\n".join(problems)
 
 
+@pytest.mark.parametrize("case", CHECK_CASES, ids=[c.id for c in CHECK_CASES])
+def test_check_case(case, rules: factcheck.RuleSet) -> None:
+    problems = run_check_case(case, rules)
+    assert not problems, f"{case.file}:{case.line}: " + "\n".join(problems)
+
+
 def test_every_metric_has_cases(rules: factcheck.RuleSet) -> None:
     covered = {Path(c.file).name.removesuffix(".cases.yaml") for c in CASES}
     for metric in rules.metrics.values():
@@ -49,7 +57,7 @@ def test_every_metric_has_cases(rules: factcheck.RuleSet) -> None:
 
 
 def test_every_finding_rule_kind_has_a_case(rules: factcheck.RuleSet) -> None:
-    kinds = {e.get("kind") for c in FINDING_CASES for e in c.expected}
+    kinds = {e.get("kind") for c in [*FINDING_CASES, *CHECK_CASES] for e in c.expected}
     for rule in rules.finding_rules.values():
         assert rule.kind in kinds, f"{rule.code} ({rule.kind}) has no findings case"
 

@@ -20,7 +20,8 @@ def rules_copy(tmp_path: Path, rules_dir: Path) -> Path:
 
 def test_shipped_rules_load(rules: factcheck.RuleSet) -> None:
     assert {"killed", "injured", "arrested", "missing", "displaced"} <= set(rules.metrics)
-    assert {r.kind for r in rules.finding_rules.values()} == {"update", "conflict", "stale"}
+    assert {r.kind for r in rules.finding_rules.values()} == {
+        "update", "conflict", "stale", "draft-stale", "draft-conflict", "draft-unsupported"}
     for rule in rules.finding_rules.values():
         assert rule.description and rule.example and rule.message
 

@@ -1,0 +1,403 @@
+"""Check stage: compare each draft's figures with the reference claims of the same metric and
+scope, into finding records (stale, conflicting, unsupported) every output format renders."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .api import claims_frame, read_claims, reference_claims
+from .documents import Document, load_documents, parse_date
+from .errors import FactcheckError, Problem, RuleError
+from .findings import (
+    Cluster,
+    Figure,
+    agree,
+    cluster_figures,
+    describe_cluster,
+    figure_of,
+    is_missing,
+    moves_on,
+)
+from .rules import SEVERITIES, FindingRule, Metric, RuleSet, load_rules
+from .suppress import (
+    Baseline,
+    InlineSuppressions,
+    blank_comments,
+    fingerprint,
+    inline_suppressions,
+)
+from .yamlio import line_of, load_yaml_file
+
+# The finding kinds of `check`, in the order a finding is decided (see `judge`).
+STALE, CONFLICT, UNSUPPORTED = "draft-stale", "draft-conflict", "draft-unsupported"
+CHECK_KINDS = (STALE, CONFLICT, UNSUPPORTED)
+SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # info 0 … error 2
+
+
+@dataclass(frozen=True)
+class ReferenceClaim:
+    """A reference claim a finding cites: its figure, source, date and place."""
+
+    figure: str
+    source: str
+    date: str | None  # ISO 8601, None when the reference does not fix one
+    path: str
+    line: int
+    column: int
+    quote: str
+
+    def describe(self) -> str:
+        return f"{self.figure} ({self.source}, {self.date or 'unknown date'})"
+
+
+@dataclass(frozen=True)
+class CheckFinding:
+    """One finding about a draft, as every output format renders it.
+
+    Generic on purpose: a rule code and severity, a message, where in which file (1-based line
+    and column, in characters), the draft's words, and the reference claims it contradicts.
+    Findings of other rules (named claims, say) can be made in the same shape.
+    """
+
+    rule: str
+    rule_name: str
+    severity: str
+    kind: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int  # exclusive: the column just after the figure
+    message: str
+    quote: str
+    metric: str | None = None
+    figure: str | None = None
+    references: tuple[ReferenceClaim, ...] = ()
+    fingerprint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (Path(self.path).as_posix(), self.line, self.column, self.rule)
+
+    def row(self) -> dict[str, Any]:
+        record = dataclasses.asdict(self)
+        record["references"] = [dataclasses.asdict(r) for r in self.references]
+        return record
+
+
+@dataclass
+class CheckResult:
+    """What `check` found: the findings to show, and what was read, set aside and skipped."""
+
+    findings: list[CheckFinding]
+    drafts: list[Document]
+    reference: pd.DataFrame
+    rules: RuleSet
+    problems: list[Problem] = field(default_factory=list)
+    suppressed: int = 0  # by an inline comment
+    baselined: int = 0  # accepted in the baseline file
+    all_findings: list[CheckFinding] = field(default_factory=list)  # before the baseline
+
+    def at_or_above(self, level: str) -> list[CheckFinding]:
+        """The findings at `level` or more severe (`--fail-on`)."""
+        floor = SEVERITY_RANK[level]
+        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
+
+
+def display_path(path: str | Path) -> str:
+    """A file as findings name it: relative to the working folder when inside it, with
+    forward slashes (so that a baseline written in one checkout matches in another)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(path).as_posix()
+
+
+def _comparable(row: Mapping[str, Any], rules: RuleSet) -> bool:
+    """Whether a claim takes part in comparisons, as `findings.compare_claims` decides: numeric,
+    in scope, not a part of a total, not given as history, of a metric the rules have."""
+    if row.get("kind", "numeric") != "numeric" or not row.get("in_scope", True):
+        return False
+    if not is_missing(row.get("part_of")) or row.get("metric") not in rules.metrics:
+        return False
+    return row.get("superseded") is not True
+
+
+def _scope(row: Mapping[str, Any]) -> str | None:
+    return None if is_missing(row.get("scope")) else str(row.get("scope"))
+
+
+def _iso(value: Any) -> str | None:
+    if is_missing(value):
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _reference_claim(row: Mapping[str, Any], figure: Figure) -> ReferenceClaim:
+    return ReferenceClaim(figure=str(row.get("figure") or ""), source=figure.source,
+                          date=_iso(row.get("claim_date")),
+                          path=str(row.get("doc") or ""),
+                          line=int(row.get("line") or 0), column=int(row.get("column") or 0),
+                          quote=str(row.get("quote") or ""))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How a draft figure stands against the reference: its kind (None: supported) and the
+    reference clusters it contradicts."""
+
+    kind: str | None
+    cited: tuple[Cluster, ...] = ()
+
+
+def _latest(cluster: Cluster, successor: Mapping[int, Cluster]) -> Cluster:
+    while id(cluster) in successor:
+        cluster = successor[id(cluster)]
+    return cluster
+
+
+def judge(draft: Figure, reference: Sequence[Figure], metric: Metric, rules: RuleSet
+          ) -> Judgement:
+    """Judge one draft figure against the reference figures of its metric and scope.
+
+    The reference figures are grouped and ordered as `report` orders them: figures that agree
+    form one cluster, and a later cluster that moves the way the metric moves (a rising toll,
+    a revision) updates the one before it. As of the draft's date (every reference figure when
+    the draft states none), the draft is supported when it agrees with a figure that nothing
+    has updated, or with an undated one; stale when it agrees only with figures since updated;
+    in conflict with the current figures otherwise. No reference figure: unsupported.
+    """
+    if not reference:
+        return Judgement(UNSUPPORTED)
+    round_reach = bool(rules.compare.get("round_figure_reach", True))
+    clusters = cluster_figures(reference, metric, rules)
+    if draft.date is not None:
+        as_of = [c for c in clusters if c.first_date is None or c.first_date <= draft.date]
+        if any(c.first_date is not None for c in as_of):
+            clusters = as_of  # a figure published after the draft's date cannot make it stale
+    dated = sorted((c for c in clusters if c.first_date),
+                   key=lambda c: (c.first_date, c.lead.order))
+    successor: dict[int, Cluster] = {}
+    for earlier, later in pairwise(dated):
+        if moves_on(earlier, later, metric):
+            successor[id(earlier)] = later
+    current = [c for c in clusters if id(c) not in successor]
+    agreeing = [c for c in clusters
+                if any(agree(draft, m, metric.tolerance, round_reach) for m in c.members)]
+    if any(id(c) not in successor for c in agreeing):
+        return Judgement(None)
+    if agreeing:
+        newest = max(agreeing, key=lambda c: (c.first_date or date.min, c.lead.order))
+        return Judgement(STALE, (_latest(newest, successor),))
+    return Judgement(CONFLICT, tuple(sorted(
+        current, key=lambda c: (c.first_date or date.max, c.lead.order))))
+
+
+def _draft_documents(paths: Sequence[str | Path], problems: list[Problem]
+                     ) -> tuple[list[Document], dict[str, InlineSuppressions]]:
+    """The drafts, each its own story (a draft is compared with the reference, never with
+    another draft), and the suppression comments of each, by its path as findings name it."""
+    loaded = load_documents(list(paths))
+    problems.extend(loaded.problems)
+    comments = {display_path(d.doc): inline_suppressions(d.text) for d in loaded.documents}
+    # Comments are invisible in a published story: blanked, they take no part in a sentence.
+    documents = [dataclasses.replace(d, story=d.doc, text=blank_comments(d.text))
+                 for d in loaded.documents]
+    return documents, comments
+
+
+def _rule(rules: RuleSet, kind: str) -> FindingRule | None:
+    return rules.rule_for_kind(kind)
+
+
+class _Messages(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _end(line: int, column: int, figure: str) -> tuple[int, int]:
+    """The position just after a figure that starts at (line, column)."""
+    if "\n" not in figure:
+        return line, column + len(figure)
+    return line + figure.count("\n"), len(figure) - figure.rfind("\n")
+
+
+def _finding(rule: FindingRule, severity: str, row: Mapping[str, Any],
+             cited: Sequence[Cluster], rows: Mapping[str, Mapping[str, Any]]) -> CheckFinding:
+    figure_text = str(row.get("figure") or "")
+    metric = str(row["metric"])
+    scope = _scope(row)
+    described = [describe_cluster(c) for c in cited]
+    message = rule.message.format_map(_Messages(
+        metric=metric, figure=figure_text, scope=f" for {scope}" if scope else "",
+        latest=described[0] if described else "", reference=" or ".join(described)))
+    references = tuple(_reference_claim(rows[m.claim_id], m)
+                       for c in cited for m in sorted(c.members, key=_member_order))
+    line, column = int(row["line"]), int(row["column"])
+    end_line, end_column = _end(line, column, figure_text)
+    quote = str(row.get("quote") or "")
+    return CheckFinding(
+        rule=rule.code, rule_name=rule.name, severity=severity, kind=rule.kind,
+        path=display_path(str(row["doc"])), line=line, column=column, end_line=end_line,
+        end_column=end_column, message=message, quote=quote, metric=metric,
+        figure=figure_text, references=references,
+        fingerprint=fingerprint(rule.code, metric, scope, figure_text, quote))
+
+
+def _member_order(figure: Figure) -> tuple[int, date, int]:
+    # the cluster's exact figures first, then by date
+    return (0 if figure.exact else 1, figure.date or date.max, figure.order)
+
+
+def compare_draft_claims(drafts: pd.DataFrame, reference: pd.DataFrame, rules: RuleSet,
+                         events: Mapping[str, str | None] | None = None,
+                         severity: Mapping[str, str] | None = None,
+                         ignore: Collection[str] = ()) -> list[CheckFinding]:
+    """Findings for draft claims against reference claims (both claims tables).
+
+    Each comparable draft claim is compared with the comparable reference claims of the same
+    metric and scope: across the whole reference, unless its draft names an `event` (in
+    `events`, by draft) that is also a story of the reference, then within that story.
+    `severity` re-levels rules by code; rules in `ignore` and switched-off rules give nothing.
+    """
+    severity = dict(severity or {})
+    # Reference files as findings name them (a source is the file when nothing better is known).
+    reference_rows = [{**r, "doc": display_path(str(r.get("doc") or ""))}
+                      for r in reference.to_dict("records") if _comparable(r, rules)]
+    by_id = {str(r["claim_id"]): r for r in reference_rows}
+    reference_stories = {str(r.get("story") or "") for r in reference_rows}
+    figures = {str(r["claim_id"]): figure_of(r, order) for order, r in enumerate(reference_rows)}
+    findings: list[CheckFinding] = []
+    for order, row in enumerate(drafts.to_dict("records")):
+        if not _comparable(row, rules):
+            continue
+        metric = rules.metrics[str(row["metric"])]
+        event = (events or {}).get(str(row["doc"]))
+        same = [r for r in reference_rows
+                if r["metric"] == metric.name and _scope(r) == _scope(row)
+                and (event not in reference_stories or r.get("story") == event)]
+        judgement = judge(figure_of(row, -1 - order), [figures[str(r["claim_id"])] for r in same],
+                          metric, rules)
+        if judgement.kind is None:
+            continue
+        rule = _rule(rules, judgement.kind)
+        if rule is None or rule.code in ignore:
+            continue
+        findings.append(_finding(rule, severity.get(rule.code, rule.severity), row,
+                                 judgement.cited, by_id))
+    return sorted(findings, key=CheckFinding.sort_key)
+
+
+def check_severity_overrides(severity: Mapping[str, str], where: str | None = None) -> None:
+    """Reject a severity override that names no level we know (exit 2)."""
+    for code, level in severity.items():
+        if level not in SEVERITIES:
+            raise FactcheckError(f"severity of {code} must be one of "
+                                 f"{', '.join(SEVERITIES)}, not {level!r}", where)
+
+
+def check_drafts(drafts: Sequence[str | Path], against: Sequence[str | Path],
+                 rules: RuleSet | Sequence[str | Path] | None = None,
+                 severity: Mapping[str, str] | None = None, ignore: Collection[str] = (),
+                 baseline: Baseline | None = None,
+                 reference: pd.DataFrame | None = None) -> CheckResult:
+    """Check drafts against the reporting a desk trusts: `factcheck check`.
+
+    `against` are reference reports, folders or corpora (or give `reference`, a claims table,
+    to use claims from elsewhere). Inline comments in a draft switch rules off where they
+    say; with a `baseline`, findings it accepts are left out (`all_findings` keeps them).
+    """
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    check_severity_overrides(severity or {})
+    problems: list[Problem] = []
+    documents, comments = _draft_documents(drafts, problems)
+    if reference is None:
+        reference = reference_claims(against, ruleset, problems)
+    draft_claims = claims_frame(read_claims(documents, ruleset, problems))
+    found = compare_draft_claims(draft_claims, reference, ruleset,
+                                 events={d.doc: d.event for d in documents},
+                                 severity=severity, ignore=ignore)
+    kept = [f for f in found if not comments[f.path].suppresses(f.rule, f.line)]
+    fresh, baselined = baseline.new_findings(kept) if baseline else (kept, 0)
+    return CheckResult(findings=fresh, drafts=documents, reference=reference, rules=ruleset,
+                       problems=problems,
+                       suppressed=len(found) - len(kept), baselined=baselined,
+                       all_findings=kept)
+
+
+# -- declarative cases: rules/check.cases.yaml --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckCase:
+    """Reference reports and a draft in, the draft's findings out."""
+
+    file: str
+    line: int | None
+    name: str
+    reference: tuple[Mapping[str, Any], ...]
+    draft: Mapping[str, Any]
+    expected: tuple[Mapping[str, Any], ...]
+
+    @property
+    def id(self) -> str:
+        return f"check: {self.name}"
+
+
+def load_check_cases(path: Path) -> list[CheckCase]:
+    """The cases of a `check.cases.yaml`; a malformed one is a rule error at its line."""
+    data = load_yaml_file(path)
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise RuleError("a check cases file must have a 'cases' list", path, line_of(data))
+    cases = []
+    for index, item in enumerate(data["cases"]):
+        line = line_of(data["cases"], index)
+        if not isinstance(item, dict) or not {"name", "reference", "draft", "findings"} <= set(
+                item) or not isinstance(item["draft"], dict) or "text" not in item["draft"]:
+            raise RuleError("a check case needs 'name', 'reference', 'draft' (with 'text') and "
+                            "'findings'", path, line)
+        cases.append(CheckCase(str(path), line, str(item["name"]), tuple(item["reference"]),
+                               item["draft"], tuple(item["findings"] or ())))
+    return cases
+
+
+def _case_document(name: str, report: Mapping[str, Any]) -> Document:
+    return Document(doc=name, text=str(report["text"]), outlet=report.get("source"),
+                    published=parse_date(report["date"]) if report.get("date") else None,
+                    story=name if name == "draft" else "")
+
+
+def check_case_findings(case: CheckCase, rules: RuleSet) -> list[dict[str, Any]]:
+    """What a check case's draft gives, in the shape cases compare."""
+    reference = [_case_document(f"reference{n}", r) for n, r in enumerate(case.reference, 1)]
+    draft = _case_document("draft", case.draft)
+    found = compare_draft_claims(claims_frame(read_claims([draft], rules)),
+                                 claims_frame(read_claims(reference, rules)), rules)
+    return [{"kind": f.kind, "rule": f.rule, "severity": f.severity, "metric": f.metric,
+             "figure": f.figure, "references": [r.figure for r in f.references]}
+            for f in found]
+
+
+def run_check_case(case: CheckCase, rules: RuleSet) -> list[str]:
+    """What is wrong with the findings for a check case; empty when the case passes."""
+    found = check_case_findings(case, rules)
+    unmatched = list(range(len(found)))
+    problems = []
+    for expected in case.expected:
+        match = next((i for i in unmatched if all(
+            sorted(map(str, v)) == sorted(map(str, found[i].get(k) or []))
+            if isinstance(v, list) else str(v).casefold() == str(found[i].get(k)).casefold()
+            for k, v in expected.items())), None)
+        if match is None:
+            problems.append(f"expected {dict(expected)}")
+        else:
+            unmatched.remove(match)
+    problems += [f"unexpected {found[i]}" for i in unmatched]
+    return problems
