@@ -208,7 +208,7 @@ def claims_through_store(documents: Sequence[Document], rules: RuleSet, store: s
         if opened.extractor not in (None, extractor):
             update.other_rules = opened.rules_version or "unknown"
             update.written = prune
-        stored = {} if update.other_rules else opened.keys()
+        stored = opened.keys()
         reader = ClaimReader(rules)
         contexts = story_contexts(documents, reader.dates)
         keys: list[tuple[str, int]] = []
@@ -224,7 +224,8 @@ def claims_through_store(documents: Sequence[Document], rules: RuleSet, store: s
             digest = content_hash(document)
             context = context_key(contexts[document.story].years)
             known = stored.get(key)
-            if known is not None and (known.content_hash, known.context) == (digest, context):
+            if known is not None and update.other_rules is None and (
+                    known.content_hash, known.context) == (digest, context):
                 reused[index] = known.report_id
                 update.reused += 1
                 continue
