@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,17 @@ from .evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
 from .findings import FINDING_COLUMNS, compare_claims
 from .resources import shipped_seeds_dir
 from .rules import RuleSet, load_rules
+from .store import (
+    ClaimStore,
+    StoredReport,
+    StoreError,
+    claim_rows,
+    claims_table,
+    content_hash,
+    context_key,
+    extractor_version,
+    is_store,
+)
 
 
 @dataclass
@@ -26,6 +37,7 @@ class Analysis:
     claims: pd.DataFrame
     findings: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    store: StoreUpdate | None = None  # what the run did with a claims store, when given one
 
 
 def _rules(rules: RuleSet | Sequence[str | Path] | None) -> RuleSet:
@@ -96,33 +108,70 @@ def find_discrepancies(claims: pd.DataFrame,
 
 def analyse(paths: Sequence[str | Path] | None = None,
             rules: RuleSet | Sequence[str | Path] | None = None,
-            group_by: str | None = None, strict: bool = False) -> Analysis:
+            group_by: str | None = None, strict: bool = False,
+            store: str | Path | None = None) -> Analysis:
     """Read reports, extract their claims and compare them: everything `factcheck report` shows.
 
     With `strict`, any input skipped raises `SkippedInputError` (its `problems` say what): at the
     end of loading, before a claim is read, or after reading for a rule pattern cut short.
+    With `store` (a claims store file, made if missing), the claims of reports it holds
+    unchanged are taken from it, and the others are extracted and added to it (see
+    `claims_through_store`); the tables are the same as without it.
     """
     ruleset = _rules(rules)
     documents, problems = _documents(paths, group_by)
     if strict and problems:
         raise SkippedInputError(problems)
-    claims = claims_frame(read_claims(documents, ruleset, problems))
+    update = None
+    if store is None:
+        claims = claims_frame(read_claims(documents, ruleset, problems))
+    else:
+        claims, update = claims_through_store(documents, ruleset, store, problems,
+                                              strict=strict)
     if strict and problems:
         raise SkippedInputError(problems)
-    return Analysis(documents, claims, find_discrepancies(claims, ruleset), problems)
+    return Analysis(documents, claims, find_discrepancies(claims, ruleset), problems, update)
 
 
 def reference_claims(paths: Sequence[str | Path],
                      rules: RuleSet | Sequence[str | Path] | None = None,
-                     problems: list[Problem] | None = None) -> pd.DataFrame:
+                     problems: list[Problem] | None = None,
+                     metrics: Collection[str] | None = None,
+                     stories: Collection[str] | None = None) -> pd.DataFrame:
     """The claims of the reporting a desk trusts, that `check` compares drafts with: the
-    claims table of the reports under `paths`, a story per `event` they state. Inputs that
-    cannot be read are skipped and added to `problems` when given. (The one place `check`
-    gets reference claims from, so that a claims store can supply them instead.)"""
-    documents, skipped = _documents(paths, None)
-    if problems is not None:
-        problems.extend(skipped)
-    return claims_frame(read_claims(documents, _rules(rules), problems))
+    claims table of the reports under `paths`, a story per `event` they state. A path that is
+    a claims store (`factcheck index`) gives its stored claims instead, only those of
+    `metrics` and of `stories` when given (a store without those stories gives those of all
+    its stories). Inputs that cannot be read are skipped and added to `problems` when given."""
+    ruleset = _rules(rules)
+    reports = [p for p in paths if not is_store(p)]
+    tables = []
+    for path in paths:
+        if is_store(path):
+            wanted = sorted(metrics) if metrics is not None else None
+            table = stored_claims(path, wanted, sorted(stories) if stories else None, ruleset)
+            if stories and table.empty:
+                table = stored_claims(path, wanted, None, ruleset)
+            tables.append(table)
+    if reports or not tables:
+        documents, skipped = _documents(reports, None) if reports else ([], [])
+        if problems is not None:
+            problems.extend(skipped)
+        tables.append(claims_frame(read_claims(documents, ruleset, problems)))
+    return tables[0] if len(tables) == 1 else _joined_claims(tables)
+
+
+def _joined_claims(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Claims tables of several references as one, numbered c1… again (each is numbered from
+    c1 on its own), parts still pointing at their totals."""
+    renumbered = []
+    first = 0
+    for table in tables:
+        ids = {old: f"c{first + n}" for n, old in enumerate(table["claim_id"], start=1)}
+        renumbered.append(table.assign(claim_id=table["claim_id"].map(ids),
+                                       part_of=table["part_of"].map(ids)))
+        first += len(table)
+    return pd.concat(renumbered, ignore_index=True)
 
 
 def evaluate(paths: Sequence[str | Path],
@@ -159,3 +208,140 @@ def evaluate(paths: Sequence[str | Path],
         name = named.as_posix()
         golds.append(evaluate_gold(name, gold, documents, claims, findings, ruleset))
     return Evaluation(golds, problems)
+
+
+# --------------------------------------------------------------------------- claims store
+
+@dataclass
+class StoreUpdate:
+    """What one run did with a claims store: reports added, reused, re-extracted, removed."""
+
+    store: Path
+    rules_version: str
+    reports: int = 0  # the run's reports
+    added: int = 0
+    reused: int = 0
+    reextracted: int = 0  # in the store, but changed (text, metadata or story context)
+    removed: int = 0
+    claims: int = 0  # the run's claims
+    other_rules: str | None = None  # the rules version of a store built with other rules
+    written: bool = True  # False: the store was left as it was
+
+
+def claims_through_store(documents: Sequence[Document], rules: RuleSet, store: str | Path,
+                         problems: list[Problem] | None = None, *, prune: bool = False,
+                         frame: bool = True, strict: bool = False,
+                         ) -> tuple[pd.DataFrame, StoreUpdate]:
+    """The claims table of `documents`, taking each report's claims from the store when it
+    holds them for the same text, metadata, story context and rules, and extracting the rest;
+    identical to `claims_frame(read_claims(documents, rules))`, ids included.
+
+    The reports extracted are written to the store in one transaction; with `prune` (as
+    `factcheck index` does) the store is made exactly these reports, in this order: reports
+    not among them are removed. A store made with other rules (or another version of the
+    extraction code) is never reused: every report is extracted, and the store is rebuilt with
+    `prune`, left as it was without. A report whose extraction had a rule pattern cut short
+    is not stored. With `frame` False no table is built (an empty one is returned). With
+    `strict`, a pattern cut short raises `SkippedInputError` before anything is written.
+    """
+    extractor = extractor_version(rules)
+    update = StoreUpdate(Path(store), rules.version, reports=len(documents))
+    with ClaimStore(store, create=True) as opened:
+        if opened.extractor not in (None, extractor):
+            update.other_rules = opened.rules_version or "unknown"
+            update.written = prune
+        stored = opened.keys()
+        reader = ClaimReader(rules)
+        contexts = story_contexts(documents, reader.dates)
+        keys: list[tuple[str, int]] = []
+        seen: dict[str, int] = {}
+        reused: dict[int, int] = {}  # document index -> report id
+        extracted: dict[int, list[Claim]] = {}
+        to_store: list[StoredReport] = []
+        remove: list[int] = []
+        for index, document in enumerate(documents):
+            key = (document.doc, seen.get(document.doc, 0))
+            seen[document.doc] = key[1] + 1
+            keys.append(key)
+            digest = content_hash(document)
+            context = context_key(contexts[document.story].years)
+            known = stored.get(key)
+            if known is not None and update.other_rules is None and (
+                    known.content_hash, known.context) == (digest, context):
+                reused[index] = known.report_id
+                update.reused += 1
+                continue
+            if known is not None:
+                update.reextracted += 1
+            else:
+                update.added += 1
+            before = len(reader.problems)
+            claims = reader.read(document, contexts[document.story])
+            extracted[index] = claims
+            if len(reader.problems) > before:  # cut short: extract it again next time
+                if known is not None:
+                    remove.append(known.report_id)
+                continue
+            to_store.append(StoredReport(document.doc, key[1], document.path or document.doc,
+                                         document.story, digest, context, claim_rows(claims)))
+        if problems is not None:
+            problems.extend(reader.problems)
+        if strict and reader.problems:
+            raise SkippedInputError(reader.problems)
+        if prune:
+            in_run = set(keys)
+            gone = [k.report_id for key, k in stored.items() if key not in in_run]
+            update.removed = len(gone)
+            remove += gone
+        if update.written:
+            opened.write(extractor=extractor, rules_version=rules.version, reports=to_store,
+                         remove=remove, order=keys if prune else None,
+                         replace_all=prune and update.other_rules is not None)
+        rows = opened.report_rows(list(reused.values())) if frame else {}
+    update.claims = sum(len(claims) for claims in extracted.values()) + sum(
+        stored[keys[index]].claims for index in reused)
+    if not frame:
+        return claims_table([]), update
+    records = []
+    first = 0
+    for index in range(len(documents)):
+        document_rows = (rows[reused[index]] if index in reused
+                         else claim_rows(extracted[index]))
+        for seq, part_of, *values in document_rows:
+            records.append((f"c{first + seq}",
+                            f"c{first + part_of}" if part_of is not None else None, values))
+        first += len(document_rows)
+    return claims_table(records), update
+
+
+def index_reports(paths: Sequence[str | Path], store: str | Path,
+                  rules: RuleSet | Sequence[str | Path] | None = None,
+                  group_by: str | None = None, strict: bool = False,
+                  ) -> tuple[StoreUpdate, list[Problem]]:
+    """Make the claims store at `store` hold exactly the claims of the reports under `paths`:
+    `factcheck index`. Unchanged reports are kept, changed and new ones extracted, missing
+    ones removed; what was done, and the inputs skipped, are returned."""
+    ruleset = _rules(rules)
+    documents, problems = _documents(paths, group_by)
+    if strict and problems:
+        raise SkippedInputError(problems)
+    _, update = claims_through_store(documents, ruleset, store, problems, prune=True,
+                                     frame=False, strict=strict)
+    return update, problems
+
+
+def stored_claims(store: str | Path, metrics: Sequence[str] | None = None,
+                     stories: Sequence[str] | None = None,
+                     rules: RuleSet | Sequence[str | Path] | None = None) -> pd.DataFrame:
+    """The claims table kept in a claims store (made by `factcheck index`), in the order and
+    with the ids of the indexed run; only the claims of `metrics` and `stories` when given.
+    With `rules`, a store made with other rules is an error (`StoreError`), not a reference."""
+    with ClaimStore(store) as opened:
+        if rules is not None:
+            ruleset = _rules(rules)
+            if opened.extractor != extractor_version(ruleset):
+                raise StoreError(
+                    f"claims store made with other rules ({opened.rules_version}; these are "
+                    f"{ruleset.version}) or another factcheck: rebuild it with factcheck index",
+                    store)
+        return opened.claims(metrics, stories)

@@ -318,9 +318,13 @@ def check_drafts(drafts: Sequence[str | Path], against: Sequence[str | Path],
     check_severity_overrides(severity or {})
     problems: list[Problem] = []
     documents, comments = _draft_documents(drafts, problems)
-    if reference is None:
-        reference = reference_claims(against, ruleset, problems)
     draft_claims = claims_frame(read_claims(documents, ruleset, problems))
+    if reference is None:
+        # A claims store is asked only for what the drafts can be compared with.
+        events = {d.event for d in documents}
+        reference = reference_claims(
+            against, ruleset, problems, metrics=set(draft_claims["metric"].dropna()),
+            stories=None if None in events or not events else {str(e) for e in events})
     found = compare_draft_claims(draft_claims, reference, ruleset,
                                  events={d.doc: d.event for d in documents},
                                  severity=severity, ignore=ignore)

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from . import __version__, formats, render, rulebook
-from .api import Analysis, analyse, evaluate
+from .api import Analysis, StoreUpdate, analyse, evaluate, index_reports
 from .check import CHECK_KINDS, CheckResult, check_drafts, display_path
 from .config import resolve_config
 from .errors import ExitCode, FactcheckError, SkippedInputError
@@ -96,13 +96,35 @@ StrictOption = Annotated[bool, typer.Option(
     "print nothing, exit 3.")]
 
 
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="A claims store (made by factcheck index, or here if missing): "
+                 "claims of reports it holds unchanged are taken from it, the others extracted "
+                 "and added to it. Same output.", show_default=False),
+]
+
+
 def _run(paths: list[Path] | None, rules: list[Path] | None, group_by: str | None,
-         strict: bool = False) -> Analysis:
+         strict: bool = False, store: Path | None = None) -> Analysis:
     try:
-        return analyse([str(p) for p in paths] if paths else None, rules or None, group_by,
-                       strict=strict)
+        analysis = analyse([str(p) for p in paths] if paths else None, rules or None, group_by,
+                           strict=strict, store=store)
     except SkippedInputError as stopped:
         raise _strict_exit(stopped) from None
+    if analysis.store is not None:
+        _store_note(analysis.store)
+    return analysis
+
+
+def _store_note(update: StoreUpdate) -> None:
+    """Say so when a store's claims were not used because other rules made them."""
+    if update.other_rules is None:
+        return
+    what = ("every report re-extracted and the store rebuilt" if update.written else
+            "every report extracted; the store is left as it is (factcheck index rebuilds it)")
+    typer.echo(f"factcheck: note: {render.shown(update.store)} holds claims made with other "
+               f"rules ({update.other_rules}; these are {update.rules_version}) or another "
+               f"factcheck: {what}", err=True)
 
 
 def _strict_exit(stopped: SkippedInputError) -> typer.Exit:
@@ -135,13 +157,14 @@ def report(
     group_by: GroupOption = None,
     color: ColorOption = Color.auto,
     strict: StrictOption = False,
+    store: StoreOption = None,
 ) -> None:
     """Report the disagreements between reports, grouped by metric, with every claim's source,
     date, words and file:line.
 
     --format json prints {"claims": [...], "findings": [...]}; --format csv prints the findings.
     """
-    analysis = _run(paths, rules, group_by, strict)
+    analysis = _run(paths, rules, group_by, strict, store)
     _write(analysis, out)
     if format is Format.json:
         typer.echo(render.to_json(analysis.claims, analysis.findings))
@@ -164,9 +187,10 @@ def claims(
     group_by: GroupOption = None,
     color: ColorOption = Color.auto,
     strict: StrictOption = False,
+    store: StoreOption = None,
 ) -> None:
     """List every claim found: metric, figure and interval, source, date, scope and position."""
-    analysis = _run(paths, rules, group_by, strict)
+    analysis = _run(paths, rules, group_by, strict, store)
     _write(analysis, out)
     if format is Format.json:
         typer.echo(render.to_json(analysis.claims))
@@ -175,6 +199,45 @@ def claims(
     else:
         render.print_claims(render.make_console(color.value), analysis.claims)
     _finish(analysis)
+
+
+@app.command("index")
+def index_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Report files, folders (read recursively) or JSONL/CSV corpora: "
+                            "the reference the store holds.", show_default=False),
+    ],
+    store: Annotated[Path, typer.Option(
+        "--store", help="The claims store file (SQLite; made if missing).",
+        show_default=False)],
+    rules: RulesOption = None,
+    group_by: GroupOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """Extract the claims of PATHS once into a claims store: later runs (report --store,
+    claims --store, a check against the store) reuse them.
+
+    Run again after the reports change: unchanged reports are kept, new and changed ones (text,
+    metadata, or their story's dates) extracted, and reports no longer under PATHS removed. A
+    store made with other rules is rebuilt. Prints one line: reports added, reused,
+    re-extracted and removed, claims, and the rules' version. The store is written in one
+    transaction: an interrupted run leaves it as it was.
+    """
+    try:
+        update, problems = index_reports([str(p) for p in paths], store, rules or None,
+                                         group_by, strict=strict)
+    except SkippedInputError as stopped:
+        raise _strict_exit(stopped) from None
+    _store_note(update)
+    typer.echo(f"factcheck index: {render.shown(update.store)}: {update.reports:,} reports "
+               f"({update.added:,} added, {update.reused:,} reused, "
+               f"{update.reextracted:,} re-extracted, {update.removed:,} removed), "
+               f"{update.claims:,} claims, rules {update.rules_version}")
+    for problem in problems:
+        typer.echo(f"factcheck: skipped {problem}", err=True)
+    if problems:
+        raise typer.Exit(ExitCode.INPUT_SKIPPED)
 
 
 @app.command("eval")

@@ -106,6 +106,22 @@ def test_seeds_done_when(in_tmp: Path) -> None:
     assert (code, output) == (0, "")
 
 
+def test_a_claims_store_as_reference_gives_the_same_findings(in_tmp: Path) -> None:
+    """`check --against STORE` (made by `factcheck index`) finds what the reports give."""
+    from factcheck.api import index_reports
+
+    index_reports([REFERENCE], in_tmp / "reference.db")
+    plain = run("--format", "json", str(DRAFTS), "--against", str(REFERENCE))
+    stored = run("--format", "json", str(DRAFTS), "--against", "reference.db")
+    assert plain[0] == stored[0] == 1
+    findings = [json.loads(output)["findings"] for _, output in (plain, stored)]
+    assert [(f["path"], f["line"], f["rule"]) for f in findings[0]] == [
+        (f["path"], f["line"], f["rule"]) for f in findings[1]]
+    mixed = run("--format", "json", str(DRAFTS), "--against", "reference.db",
+                "--against", str(shipped_seeds_dir()))
+    assert mixed[0] == 1
+
+
 def test_an_event_the_reference_uses_limits_the_comparison(in_tmp: Path) -> None:
     reference = in_tmp / "reference"
     write(reference / "a.md", "---\nevent: fire\ndate: 2024-05-01\n---\n30 people were "

@@ -1,0 +1,259 @@
+"""The claims store: the same tables as a plain run, reuse of unchanged reports, and bad stores."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import factcheck
+from factcheck import api
+from factcheck.claims import Claim, ClaimReader, StoryContext
+from factcheck.documents import Document
+from factcheck.errors import Problem
+from factcheck.store import SCHEMA_VERSION, ClaimStore, StoredReport, StoreError, is_store
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed entry point in a subprocess: real exit codes and stderr."""
+    return subprocess.run([sys.executable, "-m", "factcheck", *args], capture_output=True,
+                          text=True, check=False, env={"NO_COLOR": "1", "PATH": ""})
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def reports(tmp_path: Path, seeds_dir: Path) -> Path:
+    """The seeds, and a story of two reports where the undated one takes its year from the
+    other: whether its 2023 figure is of this story's time depends on that year."""
+    folder = tmp_path / "reports"
+    shutil.copytree(seeds_dir, folder / "seeds")
+    write(folder / "fire" / "a.md", "---\nevent: fire\ndate: 2023-04-04\nsource: Ledger\n---\n"
+          "At least 10 people were killed in the fire on Monday, police said.\n\n"
+          "Officials said 4 people were arrested on April 3.\n")
+    write(folder / "fire" / "b.md", "---\nevent: fire\n---\n"
+          "The death toll rose to 12, the mayor said.\n\n"
+          "Of the 12 dead, 7 were children and 5 were adults.\n\n"
+          "In 2023, 3 people were killed in a fire at the same plant.\n")
+    return folder
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    return [{key: None if pd.isna(value) else value for key, value in row.items()}
+            for row in frame.to_dict("records")]
+
+
+class Reads:
+    """Counts the reports the claims stage reads."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.docs: list[str] = []
+        original = ClaimReader.read
+
+        def counted(reader: ClaimReader, document: Document,
+                    context: StoryContext | None = None) -> list[Claim]:
+            self.docs.append(Path(document.doc).name)
+            return original(reader, document, context)
+
+        monkeypatch.setattr(ClaimReader, "read", counted)
+
+
+def through_store(paths: list[Path], store: Path, rules: list[Path] | None = None,
+                  **options: bool) -> tuple[pd.DataFrame, api.StoreUpdate]:
+    documents, _ = api._documents([str(p) for p in paths], None)
+    return api.claims_through_store(documents, api._rules(rules), store, **options)
+
+
+def test_store_gives_the_plain_tables_first_time_and_after(reports: Path, tmp_path: Path,
+                                                           rules: factcheck.RuleSet) -> None:
+    store = tmp_path / "claims.db"
+    plain = factcheck.analyse([reports], rules)
+    assert plain.claims.part_of.notna().any()  # the breakdown of 12 into 7 and 5 is linked
+    for _ in range(2):  # made, then reused
+        stored = factcheck.analyse([reports], rules, store=store)
+        pd.testing.assert_frame_equal(stored.claims, plain.claims)
+        pd.testing.assert_frame_equal(stored.findings, plain.findings)
+    assert stored.store is not None and stored.store.reused == len(plain.documents)
+    pd.testing.assert_frame_equal(api.stored_claims(store), plain.claims)
+
+
+def test_unchanged_reports_are_not_read_again(reports: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "claims.db"
+    reads = Reads(monkeypatch)
+    _, first = through_store([reports], store, prune=True)
+    assert (first.added, first.reused, len(reads.docs)) == (4, 0, 4)
+    reads.docs.clear()
+    _, again = through_store([reports], store)
+    assert (again.added, again.reused, again.reextracted, reads.docs) == (0, 4, 0, [])
+
+
+def test_a_changed_report_and_its_story_are_read_again(reports: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "claims.db"
+    through_store([reports], store, prune=True)
+    reads = Reads(monkeypatch)
+    seed = next((reports / "seeds").iterdir())
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nPolice said 3 people were arrested.\n",
+                    encoding="utf-8")
+    claims, update = through_store([reports], store, prune=True)
+    assert reads.docs == [seed.name] and update.reextracted == 1
+    # b.md is unchanged, but its story's year comes from a.md's date: both are read again
+    reads.docs.clear()
+    story = reports / "fire" / "a.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("2023-04-04", "2024-04-04"),
+                     encoding="utf-8")
+    claims, update = through_store([reports], store, prune=True)
+    assert sorted(reads.docs) == ["a.md", "b.md"] and update.reextracted == 2
+    plain = factcheck.extract_claims([reports])
+    pd.testing.assert_frame_equal(claims, plain)
+    earlier = plain[plain.doc.str.endswith("b.md") & plain.figure.eq("3")]
+    assert list(earlier.scope_note) == ["other period: 2023"]  # in scope with 2023
+    pd.testing.assert_frame_equal(api.stored_claims(store), plain)
+
+
+def test_other_rules_are_never_reused(reports: Path, tmp_path: Path, rules_dir: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "claims.db"
+    through_store([reports], store, prune=True)
+    local = write(tmp_path / "local" / "scope.yaml",
+                  (rules_dir / "scope.yaml").read_text(encoding="utf-8") + "\n# ours\n").parent
+    reads = Reads(monkeypatch)
+    claims, update = through_store([reports], store, [local])
+    assert len(reads.docs) == 4 and update.other_rules and not update.written
+    pd.testing.assert_frame_equal(claims, factcheck.extract_claims([reports], [local]))
+    with pytest.raises(StoreError, match="other rules"):
+        api.stored_claims(store, rules=[local])
+    reads.docs.clear()
+    _, update = through_store([reports], store, [local], prune=True)  # `index` rebuilds it
+    assert len(reads.docs) == 4 and update.reextracted == 4 and update.written
+    api.stored_claims(store, rules=[local])  # now made with these rules
+    with ClaimStore(store) as opened:
+        assert opened.rules_version == factcheck.load_rules([local]).version
+
+
+def test_removed_reports_leave_the_store(reports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "claims.db"
+    through_store([reports], store, prune=True)
+    (reports / "fire" / "b.md").unlink()
+    _, update = through_store([reports], store, prune=True)
+    assert (update.removed, update.reused) == (1, 3)
+    stored = api.stored_claims(store)
+    assert not stored.doc.str.endswith("b.md").any()
+    pd.testing.assert_frame_equal(stored, factcheck.extract_claims([reports]))
+
+
+def test_a_report_cut_short_is_not_stored(reports: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "claims.db"
+    original = ClaimReader.read
+
+    def timing_out(reader: ClaimReader, document: Document,
+                   context: StoryContext | None = None) -> list[Claim]:
+        if document.doc.endswith("a.md"):
+            reader.problems.append(Problem(document.doc, "a rule pattern took too long"))
+        return original(reader, document, context)
+
+    monkeypatch.setattr(ClaimReader, "read", timing_out)
+    problems: list[Problem] = []
+    documents, _ = api._documents([str(reports)], None)
+    api.claims_through_store(documents, api._rules(None), store, problems, prune=True)
+    assert len(problems) == 1
+    assert not api.stored_claims(store).doc.str.endswith("a.md").any()
+    with ClaimStore(store) as opened:
+        assert len(opened.keys()) == 3
+
+
+def test_stored_claims_filtered_by_metric_and_story(reports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "claims.db"
+    factcheck.analyse([reports], store=store)
+    whole = api.stored_claims(store)
+    killed = api.stored_claims(store, metrics=["killed"])
+    assert set(killed.metric) == {"killed"} and len(killed) < len(whole)
+    fire = api.stored_claims(store, metrics=["killed", "arrested"], stories=["fire"])
+    assert set(fire.story) == {"fire"} and set(fire.metric) <= {"killed", "arrested"}
+    # the same rows as the whole table's, ids and all (a column of nothing but None is
+    # inferred as object, as `claims_frame` infers it for these rows alone)
+    expected = whole[whole.story.eq("fire") & whole.metric.isin(["killed", "arrested"])]
+    assert records(fire) == records(expected) and len(fire) == 5
+    assert api.stored_claims(store, stories=["no such story"]).empty
+
+
+def test_an_interrupted_write_leaves_the_store_as_it_was(reports: Path, tmp_path: Path,
+                                                         rules: factcheck.RuleSet) -> None:
+    store = tmp_path / "claims.db"
+    through_store([reports], store, prune=True)
+    before = api.stored_claims(store)
+
+    class Interrupted(list):
+        def __iter__(self) -> Iterator[tuple]:
+            yield self[0]
+            raise KeyboardInterrupt  # Ctrl-C halfway through the claims
+
+    with ClaimStore(store) as opened:
+        keys = opened.keys()
+        report_id = next(iter(keys.values())).report_id
+        rows = Interrupted(opened.report_rows([report_id])[report_id] * 2)
+        with pytest.raises(KeyboardInterrupt):
+            opened.write(extractor="x", rules_version="x", remove=[report_id],
+                         reports=[StoredReport("new", 0, "new", "", "h", "", rows)])
+    pd.testing.assert_frame_equal(api.stored_claims(store), before)
+
+
+def test_bad_stores_are_one_line_errors(tmp_path: Path, seeds_dir: Path) -> None:
+    not_sqlite = write(tmp_path / "notes.db", "not a database\n")
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    newer = tmp_path / "newer.db"
+    assert run("index", str(seeds_dir), "--store", str(newer)).returncode == 0
+    connection = sqlite3.connect(newer)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.commit()
+    connection.close()
+    for store, message in ((not_sqlite, "not an SQLite file"), (other, "another kind"),
+                           (newer, "newer than this factcheck reads"),
+                           (tmp_path, "a folder")):
+        for command in ("index", "report", "claims"):
+            done = run(command, str(seeds_dir), "--store", str(store))
+            assert done.returncode == 2, done.stderr
+            assert done.stderr.count("\n") == 1 and message in done.stderr
+            assert "Traceback" not in done.stderr
+    with pytest.raises(StoreError, match="not found"):
+        api.stored_claims(tmp_path / "missing.db")
+    assert not_sqlite.read_text() == "not a database\n"  # never overwritten
+
+
+def test_is_store(tmp_path: Path, seeds_dir: Path) -> None:
+    store = tmp_path / "reference"  # no suffix: known by its SQLite header
+    factcheck.analyse([seeds_dir], store=store)
+    assert is_store(store) and is_store(tmp_path / "missing.db")
+    assert not is_store(seeds_dir) and not is_store(next(seeds_dir.iterdir()))
+
+
+def test_index_command_says_what_it_did(reports: Path, tmp_path: Path, rules_dir: Path) -> None:
+    store = tmp_path / "claims.db"
+    first = run("index", str(reports), "--store", str(store))
+    assert first.returncode == 0, first.stderr
+    assert "4 reports (4 added, 0 reused, 0 re-extracted, 0 removed)" in first.stdout
+    assert factcheck.load_rules().version in first.stdout
+    (reports / "fire" / "b.md").unlink()
+    again = run("index", str(reports), "--store", str(store))
+    assert "3 reports (0 added, 3 reused, 0 re-extracted, 1 removed)" in again.stdout
+    plain = run("claims", str(reports), "-f", "csv")
+    stored = run("claims", str(reports), "-f", "csv", "--store", str(store))
+    assert stored.stdout == plain.stdout and stored.stderr == ""
+    local = write(tmp_path / "local" / "scope.yaml",
+                  (rules_dir / "scope.yaml").read_text(encoding="utf-8") + "\n# ours\n").parent
+    other = run("report", str(reports), "--store", str(store), "--rules", str(local))
+    assert other.returncode == 0 and "other rules" in other.stderr
+    assert "left as it is" in other.stderr
