@@ -62,8 +62,11 @@ def read_claims(documents: Sequence[Document], rules: RuleSet,
     claims: list[Claim] = []
     for document in documents:
         claims.extend(reader.read(document, contexts[document.story]))
-    for number, claim in enumerate(claims, start=1):
-        claim.claim_id = f"c{number}"
+    numbered: dict[str, int] = {}
+    for claim in claims:  # figures are c1, c2, …; named claims n1, n2, … (as in gold files)
+        prefix = "n" if claim.kind == "named" else "c"
+        numbered[prefix] = numbered.get(prefix, 0) + 1
+        claim.claim_id = f"{prefix}{numbered[prefix]}"
     for claim in claims:
         claim.part_of = claim.total.claim_id if claim.total is not None else None
     if problems is not None:
