@@ -842,6 +842,19 @@ def print_evaluation(console: Console, evaluation: Mapping[str, Any], verbose: b
         f"flagged as a conflict; {_plural(pairs['skipped_entries'], 'gold entry', 'gold entries')}"
         " skipped (other metrics, sums of parts)."
     )
+    named = total.get("named")
+    if named and named["gold_claims"]:
+        console.print(
+            f"Named claims: {named['matched']} of {named['gold_claims']} found, "
+            f"{named['extracted']} extracted: recall {_share(named['recall'])}, precision "
+            f"{_share(named['precision'])}; canonical value {named['value_correct']} of "
+            f"{named['value_checked']} checked, source {_share(named['attribution_accuracy'])}."
+            + (f" Not scored (kinds factcheck does not read): {', '.join(named['not_scored'])}."
+               if named["not_scored"] else ""))
+        if verbose:
+            for line in [*(f"missed    {m}" for m in named["missed"]),
+                         *(f"spurious  {m}" for m in named["spurious"])]:
+                console.print(Padding(Text(line), (0, 0, 0, 2), expand=False), overflow="fold")
     taken = [(gold["gold"], claim) for gold in golds
              for claim in gold["out_of_scope_taken_claims"]]
     if taken:
