@@ -10,7 +10,8 @@ A cases file sits beside the rule file it tests (`metrics/killed.cases.yaml` bes
         claims:                      # every claim the text must give, and no other
           - {metric: killed, figure: at least 84, low: 84, high: null}
 
-Only the keys a case lists are checked. `claims: []` says the text gives no claim.
+Only the keys a case lists are checked. `claims: []` says the text gives no claim. A cases
+file checks the claims of one kind: numeric (figures) unless it says `kind: named` at its top.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Case:
     published: date | None = None
     source: str | None = None
     years: tuple[int, ...] = ()
+    kind: str = "numeric"  # the kind of claims the case checks (the file's `kind`)
 
     @property
     def id(self) -> str:
@@ -62,6 +64,10 @@ def load_cases(directory: Path) -> list[Case]:
         data = load_yaml_file(path)
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
             raise RuleError("a cases file must have a 'cases' list", path, line_of(data))
+        kind = str(data.get("kind", "numeric"))
+        if kind not in ("numeric", "named"):
+            raise RuleError("a cases file's kind is numeric or named", path,
+                            line_of(data, "kind"))
         for index, item in enumerate(data["cases"]):
             line = line_of(data["cases"], index)
             if not isinstance(item, dict) or not {"name", "text", "claims"} <= set(item):
@@ -77,7 +83,7 @@ def load_cases(directory: Path) -> list[Case]:
             published = parse_date(item["published"]) if item.get("published") else None
             cases.append(Case(str(path), line, str(item["name"]), str(item["text"]),
                               tuple(item["claims"] or ()), published, item.get("source"),
-                              tuple(item.get("years") or ())))
+                              tuple(item.get("years") or ()), kind))
     return cases
 
 
@@ -94,6 +100,11 @@ def _same(expected: Any, found: Any) -> bool:
 def _describe(claim: Claim) -> str:
     interval = f"[{claim.low}, {claim.high}]"
     extra = "" if claim.in_scope else f", out of scope ({claim.scope_note})"
+    if claim.kind == "named":
+        detail = ", ".join(f"{k} {v}" for k, v in (("role", claim.role),
+                                                    ("stance", claim.stance)) if v)
+        return (f"{claim.metric} {claim.figure!r} = {claim.entity or '-'} ({detail or '-'}) "
+                f"by {claim.attributed_to or '-'} on {claim.claim_date or '-'}{extra}")
     return (f"{claim.metric} {claim.figure!r} {interval} by {claim.attributed_to or '-'} "
             f"on {claim.claim_date or '-'}{extra}")
 
@@ -103,7 +114,8 @@ def run_case(case: Case, reader: ClaimReader) -> list[str]:
     document = Document(doc=case.id, text=case.text, outlet=case.source,
                         published=case.published)
     years = list(case.years) or ([case.published.year] if case.published else [])
-    claims = reader.read(document, StoryContext(years=years))
+    claims = [c for c in reader.read(document, StoryContext(years=years))
+              if c.kind == case.kind]
     for number, claim in enumerate(claims, start=1):
         claim.claim_id = f"c{number}"
     values = [{**c.row(), "part_of": c.total.figure if c.total else None} for c in claims]

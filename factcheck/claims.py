@@ -15,6 +15,7 @@ from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
+from .named import NamedReader
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
 from .yamlio import line_of
@@ -23,7 +24,7 @@ CLAIM_COLUMNS = [
     "claim_id", "story", "doc", "outlet", "published", "kind", "metric", "figure", "value",
     "low", "high", "low_inclusive", "high_inclusive", "qualifier", "subject", "scope", "part_of",
     "attributed_to", "claim_date", "in_scope", "scope_note", "revision", "superseded", "quote",
-    "line", "column",
+    "line", "column", "entity", "role", "stance",
 ]
 SLOT = "⟨{}⟩"  # a figure's place in a masked sentence; patterns see {N} as this slot
 _MACRO = regex.compile(r"(?<!\\[pP])\{([A-Z_]+)\}")  # not \p{L}
@@ -43,8 +44,8 @@ class Claim:
     value: float | None
     low: float | None
     high: float | None
-    low_inclusive: bool
-    high_inclusive: bool
+    low_inclusive: bool | None
+    high_inclusive: bool | None
     qualifier: str | None
     subject: str | None
     quote: str
@@ -58,6 +59,10 @@ class Claim:
     in_scope: bool = True
     scope_note: str | None = None
     claim_id: str = ""
+    # Named claims (kind "named", see named.py): the canonical value, the role, the stance.
+    entity: str | None = None
+    role: str | None = None
+    stance: str | None = None
     # Not in the table: where the figure is, and what the comparison stage needs to know.
     start: int = 0
     end: int = 0
@@ -143,6 +148,7 @@ class ClaimReader:
         self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
                                for p in rules.compare.get("revision_words", [])]
+        self.named = NamedReader(rules, self) if rules.named else None
 
     # -- patterns -------------------------------------------------------------------------
     def _expand(self, pattern: str, source: str, line: int | None, depth: int = 0) -> str:
@@ -318,6 +324,8 @@ class ClaimReader:
         carried: Frame | None = None
         previous_paragraph = -1
         cursor = 0
+        named: list[Claim] = []
+        named_at = self.named.keyword_positions(text, document.body_start) if self.named else []
         for index, sentence in enumerate(sentences):
             if sentence.paragraph != previous_paragraph:
                 carried, previous_paragraph = None, sentence.paragraph
@@ -363,12 +371,15 @@ class ClaimReader:
                     if note:
                         claim.in_scope, claim.scope_note = False, note
                 claims.extend(found)
+            if named_at and self.named and self.named.wanted(named_at, sentence):
+                named.extend(self.named.claims_in(document, sentence, index, frames, carried,
+                                                  years))
             history.extend(frames)
             history_text.extend(sentence_text for _ in frames)
             if frames:
                 carried = frames[-1] if frames[-1].kind == "post" else None
         self._link_parts(claims)
-        return claims
+        return claims + named
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
                    mentions: list[NumberMention], index: int,

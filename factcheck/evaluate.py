@@ -105,6 +105,21 @@ class Gold:
     optional: list[GoldClaim] = field(default_factory=list)
     discrepancies: list[GoldDiscrepancy] = field(default_factory=list)
     path: Path | None = None
+    named: list[GoldNamed] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GoldNamed:
+    """One `named_claims` entry: a kind (`claim`), its value and the words it stands in."""
+
+    id: str
+    file: str
+    claim: str  # responsibility, attacker_nationality, cause, …
+    value: str | None
+    quote: str
+    attributed_to: str | None = None
+    claim_date: str | None = None
+    line: int | None = None
 
 
 def _number(item: Mapping[str, Any], key: str, path: Path) -> float | None:
@@ -202,7 +217,16 @@ def load_gold(path: Path) -> Gold:
         not_claims.append((_text(item, "file"), str(item.get("quote"))))
     discrepancies = [_discrepancy(d, path, set(seen))
                      for d in _items(data, "discrepancies", path)]
-    return Gold(path.parent, claims, out, not_claims, optional, discrepancies, path)
+    named = []
+    for item in _items(data, "named_claims", path):
+        for key in ("file", "claim", "quote"):
+            if not item.get(key):
+                raise InputError(f"a `named_claims` entry needs `{key}`", path, line_of(item))
+        named.append(GoldNamed(
+            str(item.get("id", "")), str(item["file"]), str(item["claim"]),
+            _text(item, "value"), str(item["quote"]), _text(item, "attributed_to"),
+            str(item["claim_date"]) if item.get("claim_date") else None, line_of(item)))
+    return Gold(path.parent, claims, out, not_claims, optional, discrepancies, path, named)
 
 
 def find_gold_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -593,6 +617,110 @@ def check_pairs(gold: Gold, matches: Sequence[Match], findings: pd.DataFrame | S
     return checks, skipped
 
 
+# --------------------------------------------------------------------------- named claims
+
+
+@dataclass
+class NamedScore:
+    """Named claims of one gold folder: matched, missed and spurious, and the canonical value
+    checked where the gold's value is one name the alias tables know."""
+
+    matches: list[tuple[GoldNamed, Mapping[str, Any]]] = field(default_factory=list)
+    missed: list[GoldNamed] = field(default_factory=list)
+    spurious: list[Mapping[str, Any]] = field(default_factory=list)
+    value_checked: int = 0
+    value_correct: int = 0
+    not_scored: set[str] = field(default_factory=set)  # gold kinds factcheck does not read
+
+
+def named_kind(claim: str, rules: RuleSet) -> tuple[str, str | None] | None:
+    """The (kind, role) a gold `claim` names: `responsibility`, `attacker_nationality` (role
+    and kind); None for a kind factcheck does not read (`cause`, `origin of the cargo`)."""
+    kinds = rules.named_kinds()
+    if claim in kinds:
+        return claim, None
+    role, _, kind = claim.partition("_")
+    roles = {str(p.get("role")) for p in (rules.named["kinds"].get(kind) or {}).get(
+        "patterns", []) if p.get("role")} if kind in kinds else set()
+    return (kind, role) if role in roles else None
+
+
+def score_named(documents: Sequence[Document], claims: pd.DataFrame, gold: Gold,
+                rules: RuleSet) -> NamedScore:
+    """Match found named claims to the gold's: same report, same kind and role, the name's
+    position inside the gold quote. Only the kinds this gold file annotates are counted; a
+    found claim inside a matched gold quote of its kind is part of that entry, not spurious."""
+    result = NamedScore()
+    by_name = gold_documents(documents, gold)
+    keys: dict[str, tuple[str, str | None]] = {}
+    for g in gold.named:
+        key = named_kind(g.claim, rules)
+        if key is None:
+            result.not_scored.add(g.claim)
+        else:
+            keys[g.id or g.quote] = key
+    if "kind" not in claims.columns:
+        rows: list[dict[str, Any]] = []
+    else:
+        rows = [r for r in claims[claims["kind"] == "named"].to_dict("records")
+                if r["in_scope"] and Path(str(r["doc"])).name in by_name]
+
+    def key_of(row: Mapping[str, Any]) -> tuple[str, str | None]:
+        return str(row["metric"]), None if is_missing(row.get("role")) else str(row["role"])
+
+    rows = [r for r in rows if key_of(r) in set(keys.values())]
+    starts = [offset_of(by_name[Path(str(r["doc"])).name].text, int(r["line"]),
+                        int(r["column"])) for r in rows]
+    taken: set[int] = set()
+    for g in gold.named:
+        key = keys.get(g.id or g.quote)
+        if key is None:
+            continue
+        document = by_name.get(g.file)
+        spans = quote_spans(document.text, g.quote) if document else []
+        inside = [i for i, r in enumerate(rows) if Path(str(r["doc"])).name == g.file
+                  and key_of(r) == key and any(a <= starts[i] < b for a, b in spans)]
+        fresh = [i for i in inside if i not in taken]
+        if not fresh:
+            result.missed.append(g)
+            continue
+        taken.update(inside)
+        row = rows[fresh[0]]
+        result.matches.append((g, row))
+        tables = {"responsibility": ("groups",), "nationality": ("countries",),
+                  "location": ("places", "countries")}.get(key[0])
+        expected = rules.aliases.lookup(g.value, tables) if g.value and tables else None
+        if expected is not None:
+            result.value_checked += 1
+            result.value_correct += expected.name == row.get("entity")
+    result.spurious = [r for i, r in enumerate(rows) if i not in taken]
+    return result
+
+
+def named_figures(scores: Sequence[NamedScore]) -> dict[str, Any]:
+    """Named-claim recall, precision and canonical-value accuracy, from summed counts."""
+    matches = [m for s in scores for m in s.matches]
+    gold = len(matches) + sum(len(s.missed) for s in scores)
+    found = len(matches) + sum(len(s.spurious) for s in scores)
+    checked = sum(s.value_checked for s in scores)
+    correct = sum(s.value_correct for s in scores)
+    attributed = sum(same_source(g.attributed_to, None if is_missing(r.get("attributed_to"))
+                                 else str(r["attributed_to"])) for g, r in matches)
+    return {
+        "gold_claims": gold, "extracted": found, "matched": len(matches),
+        "recall": _ratio(len(matches), gold), "precision": _ratio(len(matches), found),
+        "value_checked": checked, "value_correct": correct,
+        "value_accuracy": _ratio(correct, checked),
+        "attribution_accuracy": _ratio(attributed, len(matches)),
+        "not_scored": sorted({k for s in scores for k in s.not_scored}),
+        "missed": [f"{g.file} {g.id} {g.claim}: {_quote(g.quote, 80)}"
+                   for s in scores for g in s.missed],
+        "spurious": [f"{_claim_where(r)} {r['claim_id']} {r['metric']} "
+                     f"{r.get('figure')} → {r.get('entity')}"
+                     for s in scores for r in s.spurious],
+    }
+
+
 # --------------------------------------------------------------------------- one gold folder
 
 
@@ -608,11 +736,15 @@ class GoldEvaluation:
     skipped: list[SkippedDiscrepancy]
     documents: dict[str, Document]  # the reports beside the gold file, by file name
     problems: list[str] = field(default_factory=list)  # gold quotes not found in their report
+    named: NamedScore | None = None
 
 
 def evaluate_gold(name: str, gold: Gold, documents: Sequence[Document], claims: pd.DataFrame,
                   findings: pd.DataFrame, rules: RuleSet) -> GoldEvaluation:
     """Score the claims and findings of the reports of one gold folder."""
+    named = score_named(documents, claims, gold, rules)
+    if "kind" in claims.columns:
+        claims = claims[claims["kind"] != "named"]
     result = score(documents, claims, gold, rules.metrics)
     by_name = gold_documents(documents, gold)
     intervals = [IntervalCheck(m, gold_interval(m.gold, rules.numbers), claim_interval(m.claim))
@@ -623,7 +755,8 @@ def evaluate_gold(name: str, gold: Gold, documents: Sequence[Document], claims: 
         document = by_name.get(g.file)
         if document is not None and not quote_spans(document.text, g.quote):
             problems.append(f"{gold.path}:{g.line}: quote not found in {g.file}: {g.quote!r}")
-    return GoldEvaluation(name, gold, result, intervals, pairs, skipped, by_name, problems)
+    return GoldEvaluation(name, gold, result, intervals, pairs, skipped, by_name, problems,
+                          named)
 
 
 # --------------------------------------------------------------------------- figures
@@ -684,6 +817,7 @@ def evaluation_figures(evaluations: Sequence[GoldEvaluation]) -> dict[str, Any]:
         "out_of_scope_taken_claims": [
             {"where": _claim_where(r), "metric": r["metric"], "figure": _figure(r),
              "quote": " ".join(str(r["quote"]).split())} for r in out_taken],
+        "named": named_figures([e.named for e in evaluations if e.named is not None]),
         "pairs": {
             "update_conflict": len(flagged_pairs),
             "found": len(found),

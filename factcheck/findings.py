@@ -286,7 +286,11 @@ def _figure(row: Mapping[str, Any], order: int) -> Figure:
 
 
 def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Finding]:
-    """Findings for a claims table: comparable claims grouped by story, metric and scope."""
+    """Findings for a claims table: comparable claims grouped by story, metric and scope;
+    named claims (who, where, when) compared by `named.compare_named`."""
+    from .named import compare_named
+
+    rows = list(rows)
     groups: dict[tuple[str, str, str | None], list[Figure]] = {}
     for order, row in enumerate(rows):
         if row.get("kind", "numeric") != "numeric" or not row.get("in_scope", True):
@@ -301,6 +305,7 @@ def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Fi
     findings: list[Finding] = []
     for (story, metric, scope), figures in groups.items():
         findings.extend(compare_group(figures, rules.metrics[metric], rules, story, scope))
+    findings.extend(compare_named(rows, rules))
     return [replace(f, finding_id=f"f{number}") for number, f in enumerate(findings, start=1)]
 
 

@@ -170,8 +170,21 @@ def _display_source(claim: Mapping) -> str:
     return _text(claim, "attributed_to") or _text(claim, "outlet") or UNKNOWN
 
 
+def format_named(claim: Mapping) -> str:
+    """A named claim: the words as written, the canonical value beside them when it differs,
+    and the stance or role ("ISIS → Islamic State (claimed)")."""
+    written = " ".join((_text(claim, "figure") or "").split()) or UNKNOWN
+    entity = _text(claim, "entity")
+    shown = f"{written} → {entity}" if entity and entity.casefold() != written.casefold() \
+        else written
+    detail = _text(claim, "stance") or _text(claim, "role")
+    return f"{shown} ({detail.replace('_', ' ')})" if detail else shown
+
+
 def format_figure(claim: Mapping) -> str:
     """The figure as written ("at least 84", "30–40", "dozens"), else rebuilt from the numbers."""
+    if _text(claim, "kind") == "named":
+        return format_named(claim)
     figure = _text(claim, "figure")
     if figure:
         return " ".join(figure.split())
@@ -191,7 +204,10 @@ def format_figure(claim: Mapping) -> str:
 
 
 def format_interval(claim: Mapping) -> str:
-    """The interval a figure stands for: "[84, ∞)", "(90, ∞)", "[30, 40]", or "84" when exact."""
+    """The interval a figure stands for: "[84, ∞)", "(90, ∞)", "[30, 40]", or "84" when exact;
+    for a named claim, its canonical value."""
+    if _text(claim, "kind") == "named":
+        return _text(claim, "entity") or "none"
     value, low, high = (_as_float(_get(claim, key)) for key in ("value", "low", "high"))
     low_inclusive = bool(_get(claim, "low_inclusive")) and low is not None
     high_inclusive = bool(_get(claim, "high_inclusive")) and high is not None
@@ -826,6 +842,19 @@ def print_evaluation(console: Console, evaluation: Mapping[str, Any], verbose: b
         f"flagged as a conflict; {_plural(pairs['skipped_entries'], 'gold entry', 'gold entries')}"
         " skipped (other metrics, sums of parts)."
     )
+    named = total.get("named")
+    if named and named["gold_claims"]:
+        console.print(
+            f"Named claims: {named['matched']} of {named['gold_claims']} found, "
+            f"{named['extracted']} extracted: recall {_share(named['recall'])}, precision "
+            f"{_share(named['precision'])}; canonical value {named['value_correct']} of "
+            f"{named['value_checked']} checked, source {_share(named['attribution_accuracy'])}."
+            + (f" Not scored (kinds factcheck does not read): {', '.join(named['not_scored'])}."
+               if named["not_scored"] else ""))
+        if verbose:
+            for line in [*(f"missed    {m}" for m in named["missed"]),
+                         *(f"spurious  {m}" for m in named["spurious"])]:
+                console.print(Padding(Text(line), (0, 0, 0, 2), expand=False), overflow="fold")
     taken = [(gold["gold"], claim) for gold in golds
              for claim in gold["out_of_scope_taken_claims"]]
     if taken:

@@ -331,7 +331,8 @@ def _claims_skip(case: Case, rules: RuleSet) -> str | None:
     """Why a claims case cannot be judged: it expects a metric the rule set does not have
     (switched off by a newsroom, say). A misspelt metric lands here too, and is shown."""
     absent = sorted({str(e["metric"]) for e in case.expected
-                     if e.get("metric") is not None and e["metric"] not in rules.metrics})
+                     if e.get("metric") is not None and e["metric"] not in rules.metrics
+                     and e["metric"] not in rules.named_kinds()})
     return f"metric {', '.join(absent)} not in the rule set" if absent else None
 
 
@@ -346,7 +347,8 @@ def _findings_skip(case: FindingCase, rules: RuleSet) -> str | None:
             reasons.append(f"rule {code} is switched off")
         elif kind is not None and rules.rule_for_kind(str(kind)) is None:
             reasons.append(f"no enabled rule gives {kind} findings")
-        if metric is not None and metric not in rules.metrics:
+        if metric is not None and metric not in rules.metrics \
+                and metric not in rules.named_kinds():
             reasons.append(f"metric {metric} not in the rule set")
     return "; ".join(dict.fromkeys(reasons)) or None
 

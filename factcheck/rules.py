@@ -16,10 +16,13 @@ from .resources import shipped_rules_dir
 from .yamlio import line_of, load_yaml_file
 
 SEVERITIES = ("error", "warning", "info")
-# update, conflict, stale: reports compared with each other (`report`); draft-*: a draft's
-# figures compared with a reference (`check`).
-FINDING_KINDS = ("update", "conflict", "stale", "draft-stale", "draft-conflict",
-                 "draft-unsupported")
+# update, conflict, stale: reports compared with each other (`report`); the named-claim kinds
+# (different groups responsible, a denial against a claim, two values for one role, a group
+# and its branch, places or dates of the event); draft-*: a draft's figures compared with a
+# reference (`check`).
+FINDING_KINDS = ("update", "conflict", "stale",
+                 "responsibility", "denial", "role", "branch", "location", "event-date",
+                 "draft-stale", "draft-conflict", "draft-unsupported")
 CASES_SUFFIX = ".cases.yaml"
 # Bounds a single pattern search so a pathological rule cannot hang a run.
 PATTERN_TIMEOUT_SECONDS = 0.25
@@ -85,6 +88,27 @@ FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "scope.yaml": {"other_period": (_MAP, True), "other_event": (_MAP, True),
                    "other_years": (_BOOL, True), "noise_lines": (_TEXTS, True)},
     "findings.yaml": {"compare": (_MAP, True), "rules": (_LIST, True)},
+    "named.yaml": {"matching": (_MAP, True), "macros": (_MAP, True), "kinds": (_MAP, True),
+                   "relative_clause": (_STR, True)},
+}
+# Named claims (named.yaml) and the alias tables they resolve names against (aliases/*.yaml).
+ALIAS_TABLES = ("groups", "countries", "places")
+NAMED_ENTITIES = (*ALIAS_TABLES, "names", "dates")
+NAMED_STANCES = ("claimed", "blamed", "denied", "not_claimed")
+MATCHING_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
+    "scorer": (_STR, True), "threshold": (_NUM, True), "min_length": ((int,), True),
+    "tables": (_TEXTS, True),
+}
+NAMED_KIND_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
+    "description": (_STR, True), "example": (_STR, True), "entities": (_STR, True),
+    "keywords": (_TEXTS, True), "patterns": (_LIST, True), "enabled": (_BOOL, False),
+}
+NAMED_PATTERN_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
+    "pattern": (_STR, True), "stance": (_STR, False), "role": (_STR, False),
+}
+ALIAS_ENTRY_SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
+    "aliases": (_TEXTS, False), "demonyms": (_TEXTS, False), "places": (_TEXTS, False),
+    "branch_of": (_STR, False), "description": (_STR, False),
 }
 REQUIRED_FILES = ("numbers.yaml", *FILE_SCHEMAS)
 
@@ -189,6 +213,13 @@ class RuleSet:
     finding_rules: dict[str, FindingRule]
     files: dict[str, Path] = field(default_factory=dict)
     version: str = ""  # a hash of every rule file's content: stored claims are keyed by it
+    named: Mapping[str, Any] = field(default_factory=dict)  # named.yaml, checked
+    aliases: Any = None  # the alias tables (`aliases.AliasTables`) named claims resolve against
+
+    def named_kinds(self) -> set[str]:
+        """The named-claim kinds switched on (responsibility, nationality, …)."""
+        kinds = self.named.get("kinds") or {}
+        return {str(name) for name, kind in kinds.items() if kind.get("enabled", True)}
 
     def rule_for_kind(self, kind: str) -> FindingRule | None:
         for rule in self.finding_rules.values():
@@ -351,6 +382,10 @@ def load_rules(dirs: Sequence[str | Path] | None = None) -> RuleSet:
         if name != "findings.yaml":
             loaded[name] = check_mapping(load_yaml_file(files[name]), schema, files[name])
     _check_implicit_figures(loaded["grammar.yaml"], files["grammar.yaml"])
+    from .aliases import load_alias_tables  # they build on this module's checks
+    from .named import check_named_rules
+    check_named_rules(loaded["named.yaml"], files["named.yaml"])
+    aliases = load_alias_tables(found, loaded["named.yaml"]["matching"], files["named.yaml"])
     numbers_path = files["numbers.yaml"]
     numbers = NumberReader.from_config(load_yaml_file(numbers_path), str(numbers_path))
 
@@ -389,4 +424,5 @@ def load_rules(dirs: Sequence[str | Path] | None = None) -> RuleSet:
         attribution=loaded["attribution.yaml"], scope=loaded["scope.yaml"],
         compare=compare, metrics={k: m for k, m in metrics.items() if m.enabled},
         finding_rules=finding_rules, files=files, version=digest.hexdigest()[:16],
+        named=loaded["named.yaml"], aliases=aliases,
     )

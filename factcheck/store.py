@@ -182,7 +182,7 @@ def claims_table(records: Iterable[tuple[str, str | None, tuple[Any, ...]]]) -> 
         for index in _DATE_INDEXES:
             row[index] = dates[row[index]]
         for index in _BOOL_INDEXES:
-            row[index] = bool(row[index])
+            row[index] = None if row[index] is None else bool(row[index])
         rows.append(_TABLE_ORDER((claim_id, part_of, *row)))
     frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     return frame.astype({"line": "int64", "column": "int64"}) if rows else frame
