@@ -4,7 +4,7 @@ scope, into finding records (stale, conflicting, unsupported) every output forma
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -26,6 +26,7 @@ from .findings import (
     is_missing,
     moves_on,
 )
+from .named import NAMED, compare_named, named_source
 from .rules import SEVERITIES, FindingRule, Metric, RuleSet, load_rules
 from .suppress import (
     Baseline,
@@ -274,15 +275,19 @@ def compare_draft_claims(drafts: pd.DataFrame, reference: pd.DataFrame, rules: R
     by_id = {str(r["claim_id"]): r for r in reference_rows}
     reference_stories = {str(r.get("story") or "") for r in reference_rows}
     figures = {str(r["claim_id"]): figure_of(r, order) for order, r in enumerate(reference_rows)}
+    # The reference once by metric and scope, not once per draft claim.
+    by_quantity: dict[tuple[str, str | None], list[Mapping[str, Any]]] = {}
+    for r in reference_rows:
+        by_quantity.setdefault((str(r["metric"]), _scope(r)), []).append(r)
     findings: list[CheckFinding] = []
-    for order, row in enumerate(drafts.to_dict("records")):
+    draft_rows = drafts.to_dict("records")
+    for order, row in enumerate(draft_rows):
         if not _comparable(row, rules):
             continue
         metric = rules.metrics[str(row["metric"])]
         event = (events or {}).get(str(row["doc"]))
-        same = [r for r in reference_rows
-                if r["metric"] == metric.name and _scope(r) == _scope(row)
-                and (event not in reference_stories or r.get("story") == event)]
+        same = [r for r in by_quantity.get((metric.name, _scope(row)), ())
+                if event not in reference_stories or r.get("story") == event]
         judgement = judge(figure_of(row, -1 - order), [figures[str(r["claim_id"])] for r in same],
                           metric, rules)
         if judgement.kind is None:
@@ -292,7 +297,74 @@ def compare_draft_claims(drafts: pd.DataFrame, reference: pd.DataFrame, rules: R
             continue
         findings.append(_finding(rule, severity.get(rule.code, rule.severity), row,
                                  judgement.cited, by_id))
+    findings += compare_draft_names(draft_rows, reference, rules, events, severity, ignore)
     return sorted(findings, key=CheckFinding.sort_key)
+
+
+def _named_rows(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [r for r in rows if r.get("kind") == NAMED and r.get("in_scope", True)
+            and not is_missing(r.get("entity"))]
+
+
+def compare_draft_names(draft_rows: Sequence[Mapping[str, Any]], reference: pd.DataFrame,
+                        rules: RuleSet, events: Mapping[str, str | None] | None = None,
+                        severity: Mapping[str, str] | None = None,
+                        ignore: Collection[str] = ()) -> list[CheckFinding]:
+    """Findings for a draft's named claims (who claimed it, a suspect's nationality, …) that
+    the reference contradicts: the draft's claims and the reference's are compared as one
+    story by `named.compare_named`, and a finding is the draft's when the side its claim is
+    on has no reference claim (a disagreement inside the reference is `report`'s)."""
+    severity = dict(severity or {})
+    reference_rows = [{**r, "doc": display_path(str(r.get("doc") or ""))}
+                      for r in _named_rows(reference.to_dict("records"))]
+    reference_stories = {str(r.get("story") or "") for r in reference_rows}
+    by_id = {str(r["claim_id"]): r for r in reference_rows}
+    findings: list[CheckFinding] = []
+    drafts: dict[str, list[Mapping[str, Any]]] = {}
+    for row in _named_rows(draft_rows):
+        drafts.setdefault(str(row["doc"]), []).append(row)
+    for doc, rows in drafts.items():
+        event = (events or {}).get(doc)
+        reference_side = [{**r, "story": "check"} for r in reference_rows
+                          if event not in reference_stories or r.get("story") == event]
+        # Draft ids are renamed: both tables number their claims from c1.
+        draft_side = {f"draft:{r['claim_id']}": {**r, "story": "check",
+                                                 "claim_id": f"draft:{r['claim_id']}"}
+                      for r in rows}
+        for finding in compare_named([*reference_side, *draft_side.values()], rules):
+            rule = rules.finding_rules.get(finding.rule)
+            if rule is None or rule.code in ignore:
+                continue
+            for group in finding.groups:
+                if any(i not in draft_side for i in group):
+                    continue  # a reference claim says the same: supported
+                cited = [i for other in finding.groups if other is not group for i in other
+                         if i in by_id]
+                for claim_id in group:
+                    findings.append(_named_finding(rule, severity.get(rule.code, rule.severity),
+                                                   draft_side[claim_id], finding.message,
+                                                   [by_id[i] for i in cited]))
+    return findings
+
+
+def _named_finding(rule: FindingRule, severity: str, row: Mapping[str, Any], message: str,
+                   cited: Sequence[Mapping[str, Any]]) -> CheckFinding:
+    written = str(row.get("figure") or "")
+    line, column = int(row["line"]), int(row["column"])
+    end_line, end_column = _end(line, column, written)
+    quote = str(row.get("quote") or "")
+    references = tuple(ReferenceClaim(
+        figure=f"{r.get('figure')} → {r.get('entity')}", source=named_source(r),
+        date=_iso(r.get("claim_date")), path=str(r.get("doc") or ""),
+        line=int(r.get("line") or 0), column=int(r.get("column") or 0),
+        quote=str(r.get("quote") or "")) for r in cited)
+    metric = str(row["metric"])
+    return CheckFinding(
+        rule=rule.code, rule_name=rule.name, severity=severity, kind=rule.kind,
+        path=display_path(str(row["doc"])), line=line, column=column, end_line=end_line,
+        end_column=end_column, message=message, quote=quote, metric=metric, figure=written,
+        references=references,
+        fingerprint=fingerprint(rule.code, metric, None, written, quote))
 
 
 def check_severity_overrides(severity: Mapping[str, str], where: str | None = None) -> None:

@@ -282,11 +282,18 @@ class _Named:
     order: int
 
 
+def named_source(row: Mapping[str, Any]) -> str:
+    """Who a named claim comes from, as findings name it."""
+    from .findings import is_missing
+
+    return next((str(row[k]) for k in ("attributed_to", "outlet", "doc")
+                 if not is_missing(row.get(k)) and str(row.get(k))), "unknown source")
+
+
 def _named(row: Mapping[str, Any], order: int) -> _Named:
     from .findings import is_missing
 
-    source = next((str(row[k]) for k in ("attributed_to", "outlet", "doc")
-                   if not is_missing(row.get(k)) and str(row.get(k))), "unknown source")
+    source = named_source(row)
     claim_date = row.get("claim_date")
     stance = row.get("stance")
     return _Named(str(row["claim_id"]), str(row["entity"]), str(row.get("figure") or ""),
