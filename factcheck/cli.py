@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
 import signal
 import sys
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import __version__, render, rulebook
-from .api import Analysis, analyse, evaluate
+from . import __version__, pipeline, render, rulebook
+from .api import evaluate
+from .engines import parse_jobs
 from .errors import ExitCode, FactcheckError, SkippedInputError
+from .progress import run_progress
 from .resources import shipped_rules_dir
 from .rules import load_rules
 
@@ -92,13 +96,25 @@ StrictOption = Annotated[bool, typer.Option(
     "print nothing, exit 3.")]
 
 
-def _run(paths: list[Path] | None, rules: list[Path] | None, group_by: str | None,
-         strict: bool = False) -> Analysis:
-    try:
-        return analyse([str(p) for p in paths] if paths else None, rules or None, group_by,
-                       strict=strict)
-    except SkippedInputError as stopped:
-        raise _strict_exit(stopped) from None
+class EngineName(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+_SCALE = "Scale"
+JobsOption = Annotated[str, typer.Option(
+    "--jobs", "-j", metavar="N", rich_help_panel=_SCALE,
+    help="Read stories in N processes (0 or 'auto': one per core); the output is the same.")]
+EngineOption = Annotated[EngineName, typer.Option(
+    "--engine", rich_help_panel=_SCALE,
+    help="Where stories are read: this machine, or a Dask cluster (the 'dask' extra).")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="ADDRESS", rich_help_panel=_SCALE, show_default=False,
+    help="With --engine dask: the scheduler's address (tcp://host:8786). Default: a local "
+    "cluster of --jobs workers.")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", rich_help_panel=_SCALE,
+    help="Print nothing on stdout and no progress bar: write --out, diagnostics on stderr.")]
 
 
 def _strict_exit(stopped: SkippedInputError) -> typer.Exit:
@@ -109,16 +125,41 @@ def _strict_exit(stopped: SkippedInputError) -> typer.Exit:
     return typer.Exit(stopped.exit_code)
 
 
-def _write(analysis: Analysis, out: Path | None) -> None:
-    # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
-    if out is not None:
-        render.write_outputs(out, analysis.claims, analysis.findings)
-
-
-def _finish(analysis: Analysis) -> None:
-    for problem in analysis.problems:
+def _run(command: str, paths: list[Path] | None, rules: list[Path] | None,
+         out: Path | None, group_by: str | None, format: Format, color: Color,
+         strict: bool, jobs: str, engine: EngineName, scheduler: str | None,
+         quiet: bool) -> None:
+    """`report` and `claims`: the corpus streamed through `pipeline.run` (the tables `analyse`
+    gives, claims.csv and findings.csv written as claims are read, a progress bar on a
+    terminal); the tables are held in memory only for the table and JSON formats."""
+    printed = None if quiet else format
+    streamed = printed in (None, Format.csv)  # these print from the files: no tables held
+    with contextlib.ExitStack() as stack:
+        target = out
+        if printed is Format.csv and out is None:
+            target = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="factcheck-")))
+        try:
+            run = pipeline.run([str(p) for p in paths] if paths else None, rules or None,
+                               group_by, out=target, keep_tables=not streamed,
+                               jobs=parse_jobs(jobs), engine=engine.value, scheduler=scheduler,
+                               strict=strict, progress=run_progress(quiet))
+        except SkippedInputError as stopped:
+            raise _strict_exit(stopped) from None
+        if printed is Format.csv and target is not None:
+            name = "findings.csv" if command == "report" else "claims.csv"
+            pipeline.copy_csv(target / name, sys.stdout)
+        elif printed is Format.json and run.claims is not None:
+            typer.echo(render.to_json(run.claims, run.findings if command == "report" else None))
+        elif printed is Format.table and run.claims is not None:
+            console = render.make_console(color.value)
+            if command == "report":
+                render.print_report(console, run.claims, run.findings, documents=run.reports,
+                                    problems=[str(p) for p in run.problems])
+            else:
+                render.print_claims(console, run.claims)
+    for problem in run.problems:
         typer.echo(f"factcheck: skipped {problem}", err=True)
-    if analysis.problems:
+    if run.problems:
         raise typer.Exit(ExitCode.INPUT_SKIPPED)
 
 
@@ -131,24 +172,18 @@ def report(
     group_by: GroupOption = None,
     color: ColorOption = Color.auto,
     strict: StrictOption = False,
+    jobs: JobsOption = "1",
+    engine: EngineOption = EngineName.local,
+    scheduler: SchedulerOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Report the disagreements between reports, grouped by metric, with every claim's source,
     date, words and file:line.
 
     --format json prints {"claims": [...], "findings": [...]}; --format csv prints the findings.
     """
-    analysis = _run(paths, rules, group_by, strict)
-    _write(analysis, out)
-    if format is Format.json:
-        typer.echo(render.to_json(analysis.claims, analysis.findings))
-    elif format is Format.csv:
-        sys.stdout.write(render.to_csv_text(analysis.findings))
-    else:
-        console = render.make_console(color.value)
-        render.print_report(console, analysis.claims, analysis.findings,
-                            documents=len(analysis.documents),
-                            problems=[str(p) for p in analysis.problems])
-    _finish(analysis)
+    _run("report", paths, rules, out, group_by, format, color, strict, jobs, engine, scheduler,
+         quiet)
 
 
 @app.command()
@@ -160,17 +195,14 @@ def claims(
     group_by: GroupOption = None,
     color: ColorOption = Color.auto,
     strict: StrictOption = False,
+    jobs: JobsOption = "1",
+    engine: EngineOption = EngineName.local,
+    scheduler: SchedulerOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """List every claim found: metric, figure and interval, source, date, scope and position."""
-    analysis = _run(paths, rules, group_by, strict)
-    _write(analysis, out)
-    if format is Format.json:
-        typer.echo(render.to_json(analysis.claims))
-    elif format is Format.csv:
-        sys.stdout.write(render.to_csv_text(analysis.claims))
-    else:
-        render.print_claims(render.make_console(color.value), analysis.claims)
-    _finish(analysis)
+    _run("claims", paths, rules, out, group_by, format, color, strict, jobs, engine, scheduler,
+         quiet)
 
 
 @app.command("eval")
