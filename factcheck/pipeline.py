@@ -436,7 +436,8 @@ def copy_csv(path: Path, stream: IO[str]) -> None:
 def iter_claims(paths: Sequence[str | Path] | None = None,
                 rules: RuleSet | Sequence[str | Path] | None = None,
                 group_by: str | None = None, *, jobs: int = 1, engine: str = "local",
-                scheduler: str | None = None, chunk: int = 10_000) -> Iterator[pd.DataFrame]:
+                scheduler: str | None = None, chunk: int = 10_000,
+                unit_reports: int = UNIT_REPORTS) -> Iterator[pd.DataFrame]:
     """The claims table of `extract_claims`, a chunk of about `chunk` rows at a time, read
     with bounded memory (for notebooks and scripts over corpora too big to hold)."""
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
@@ -447,7 +448,8 @@ def iter_claims(paths: Sequence[str | Path] | None = None,
     numbering = _Numbering(chunk_sink)
     worker = make_engine(engine, jobs, scheduler, state)
     try:
-        for results in worker.map(read_stories, story_units(paths, group_by, plan)):
+        units = story_units(paths, group_by, plan, unit_reports)
+        for results in worker.map(read_stories, units):
             for result in results:
                 numbering.add(result)
             chunk_sink.findings.clear()  # claims only
