@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import shlex
 import signal
 import sys
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import __version__, formats, render, rulebook
+from . import __version__, formats, pipeline, render, rulebook
 from .api import Analysis, StoreUpdate, analyse, evaluate, index_reports
 from .check import CHECK_KINDS, CheckResult, check_drafts, display_path
 from .config import resolve_config
+from .engines import parse_jobs
 from .errors import ExitCode, FactcheckError, SkippedInputError
+from .progress import run_progress
 from .resources import shipped_rules_dir
 from .rules import load_rules
 from .suppress import baseline_text, load_baseline
@@ -104,8 +108,8 @@ StoreOption = Annotated[
 ]
 
 
-def _run(paths: list[Path] | None, rules: list[Path] | None, group_by: str | None,
-         strict: bool = False, store: Path | None = None) -> Analysis:
+def _analyse_with_store(paths: list[Path] | None, rules: list[Path] | None,
+                        group_by: str | None, strict: bool, store: Path) -> Analysis:
     try:
         analysis = analyse([str(p) for p in paths] if paths else None, rules or None, group_by,
                            strict=strict, store=store)
@@ -127,6 +131,59 @@ def _store_note(update: StoreUpdate) -> None:
                f"factcheck: {what}", err=True)
 
 
+def _run_with_store(command: str, paths: list[Path] | None, rules: list[Path] | None,
+                    out: Path | None, group_by: str | None, format: Format, color: Color,
+                    strict: bool, store: Path, jobs: str, engine: EngineName,
+                    quiet: bool) -> None:
+    """`report` and `claims` with a claims store: one process, the tables in memory."""
+    if parse_jobs(jobs) != 1 or engine is not EngineName.local:
+        raise FactcheckError("--store reads in this process: leave out --jobs and --engine "
+                             "(factcheck index --store FILE builds the store once)")
+    analysis = _analyse_with_store(paths, rules, group_by, strict, store)
+    # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
+    if out is not None:
+        render.write_outputs(out, analysis.claims, analysis.findings)
+    findings = analysis.findings if command == "report" else None
+    if quiet:
+        pass
+    elif format is Format.json:
+        typer.echo(render.to_json(analysis.claims, findings))
+    elif format is Format.csv:
+        sys.stdout.write(render.to_csv_text(findings if findings is not None
+                                            else analysis.claims))
+    elif command == "report":
+        render.print_report(render.make_console(color.value), analysis.claims,
+                            analysis.findings, documents=len(analysis.documents),
+                            problems=[str(p) for p in analysis.problems])
+    else:
+        render.print_claims(render.make_console(color.value), analysis.claims)
+    for problem in analysis.problems:
+        typer.echo(f"factcheck: skipped {problem}", err=True)
+    if analysis.problems:
+        raise typer.Exit(ExitCode.INPUT_SKIPPED)
+
+
+class EngineName(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+_SCALE = "Scale"
+JobsOption = Annotated[str, typer.Option(
+    "--jobs", "-j", metavar="N", rich_help_panel=_SCALE,
+    help="Read stories in N processes (0 or 'auto': one per core); the output is the same.")]
+EngineOption = Annotated[EngineName, typer.Option(
+    "--engine", rich_help_panel=_SCALE,
+    help="Where stories are read: this machine, or a Dask cluster (the 'dask' extra).")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="ADDRESS", rich_help_panel=_SCALE, show_default=False,
+    help="With --engine dask: the scheduler's address (tcp://host:8786). Default: a local "
+    "cluster of --jobs workers.")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", rich_help_panel=_SCALE,
+    help="Print nothing on stdout and no progress bar: write --out, diagnostics on stderr.")]
+
+
 def _strict_exit(stopped: SkippedInputError) -> typer.Exit:
     """`--strict` stopped the run: every diagnostic, one line saying so, and the exit to raise."""
     for problem in stopped.problems:
@@ -135,16 +192,41 @@ def _strict_exit(stopped: SkippedInputError) -> typer.Exit:
     return typer.Exit(stopped.exit_code)
 
 
-def _write(analysis: Analysis, out: Path | None) -> None:
-    # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
-    if out is not None:
-        render.write_outputs(out, analysis.claims, analysis.findings)
-
-
-def _finish(analysis: Analysis) -> None:
-    for problem in analysis.problems:
+def _run(command: str, paths: list[Path] | None, rules: list[Path] | None,
+         out: Path | None, group_by: str | None, format: Format, color: Color,
+         strict: bool, jobs: str, engine: EngineName, scheduler: str | None,
+         quiet: bool) -> None:
+    """`report` and `claims`: the corpus streamed through `pipeline.run` (the tables `analyse`
+    gives, claims.csv and findings.csv written as claims are read, a progress bar on a
+    terminal); the tables are held in memory only for the table and JSON formats."""
+    printed = None if quiet else format
+    streamed = printed in (None, Format.csv)  # these print from the files: no tables held
+    with contextlib.ExitStack() as stack:
+        target = out
+        if printed is Format.csv and out is None:
+            target = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="factcheck-")))
+        try:
+            run = pipeline.run([str(p) for p in paths] if paths else None, rules or None,
+                               group_by, out=target, keep_tables=not streamed,
+                               jobs=parse_jobs(jobs), engine=engine.value, scheduler=scheduler,
+                               strict=strict, progress=run_progress(quiet))
+        except SkippedInputError as stopped:
+            raise _strict_exit(stopped) from None
+        if printed is Format.csv and target is not None:
+            name = "findings.csv" if command == "report" else "claims.csv"
+            pipeline.copy_csv(target / name, sys.stdout)
+        elif printed is Format.json and run.claims is not None:
+            typer.echo(render.to_json(run.claims, run.findings if command == "report" else None))
+        elif printed is Format.table and run.claims is not None:
+            console = render.make_console(color.value)
+            if command == "report":
+                render.print_report(console, run.claims, run.findings, documents=run.reports,
+                                    problems=[str(p) for p in run.problems])
+            else:
+                render.print_claims(console, run.claims)
+    for problem in run.problems:
         typer.echo(f"factcheck: skipped {problem}", err=True)
-    if analysis.problems:
+    if run.problems:
         raise typer.Exit(ExitCode.INPUT_SKIPPED)
 
 
@@ -158,24 +240,22 @@ def report(
     color: ColorOption = Color.auto,
     strict: StrictOption = False,
     store: StoreOption = None,
+    jobs: JobsOption = "1",
+    engine: EngineOption = EngineName.local,
+    scheduler: SchedulerOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Report the disagreements between reports, grouped by metric, with every claim's source,
     date, words and file:line.
 
     --format json prints {"claims": [...], "findings": [...]}; --format csv prints the findings.
     """
-    analysis = _run(paths, rules, group_by, strict, store)
-    _write(analysis, out)
-    if format is Format.json:
-        typer.echo(render.to_json(analysis.claims, analysis.findings))
-    elif format is Format.csv:
-        sys.stdout.write(render.to_csv_text(analysis.findings))
-    else:
-        console = render.make_console(color.value)
-        render.print_report(console, analysis.claims, analysis.findings,
-                            documents=len(analysis.documents),
-                            problems=[str(p) for p in analysis.problems])
-    _finish(analysis)
+    if store is not None:
+        _run_with_store("report", paths, rules, out, group_by, format, color, strict, store,
+                        jobs, engine, quiet)
+        return
+    _run("report", paths, rules, out, group_by, format, color, strict, jobs, engine, scheduler,
+         quiet)
 
 
 @app.command()
@@ -188,17 +268,18 @@ def claims(
     color: ColorOption = Color.auto,
     strict: StrictOption = False,
     store: StoreOption = None,
+    jobs: JobsOption = "1",
+    engine: EngineOption = EngineName.local,
+    scheduler: SchedulerOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """List every claim found: metric, figure and interval, source, date, scope and position."""
-    analysis = _run(paths, rules, group_by, strict, store)
-    _write(analysis, out)
-    if format is Format.json:
-        typer.echo(render.to_json(analysis.claims))
-    elif format is Format.csv:
-        sys.stdout.write(render.to_csv_text(analysis.claims))
-    else:
-        render.print_claims(render.make_console(color.value), analysis.claims)
-    _finish(analysis)
+    if store is not None:
+        _run_with_store("claims", paths, rules, out, group_by, format, color, strict, store,
+                        jobs, engine, quiet)
+        return
+    _run("claims", paths, rules, out, group_by, format, color, strict, jobs, engine, scheduler,
+         quiet)
 
 
 @app.command("index")

@@ -285,12 +285,10 @@ def _figure(row: Mapping[str, Any], order: int) -> Figure:
     )
 
 
-def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Finding]:
-    """Findings for a claims table: comparable claims grouped by story, metric and scope;
-    named claims (who, where, when) compared by `named.compare_named`."""
-    from .named import compare_named
-
-    rows = list(rows)
+def comparable_groups(rows: Iterable[Mapping[str, Any]], rules: RuleSet
+                      ) -> dict[tuple[str, str, str | None], list[Figure]]:
+    """The comparable claims of a claims table by (story, metric, scope), groups in the order
+    of their first claim, each figure's `order` its row's position in `rows`."""
     groups: dict[tuple[str, str, str | None], list[Figure]] = {}
     for order, row in enumerate(rows):
         if row.get("kind", "numeric") != "numeric" or not row.get("in_scope", True):
@@ -302,8 +300,17 @@ def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Fi
         scope = None if is_missing(row.get("scope")) else row.get("scope")
         key = (str(row.get("story") or ""), str(row["metric"]), scope)
         groups.setdefault(key, []).append(_figure(row, order))
+    return groups
+
+
+def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Finding]:
+    """Findings for a claims table: comparable claims grouped by story, metric and scope;
+    named claims (who, where, when) compared by `named.compare_named`, after them."""
+    from .named import compare_named
+
+    rows = list(rows)
     findings: list[Finding] = []
-    for (story, metric, scope), figures in groups.items():
+    for (story, metric, scope), figures in comparable_groups(rows, rules).items():
         findings.extend(compare_group(figures, rules.metrics[metric], rules, story, scope))
     findings.extend(compare_named(rows, rules))
     return [replace(f, finding_id=f"f{number}") for number, f in enumerate(findings, start=1)]

@@ -316,6 +316,13 @@ def _group_ids(members: Iterable[_Named]) -> tuple[str, ...]:
 
 def compare_named(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Finding]:
     """Findings for the named rows of a claims table (ids are given by the caller)."""
+    return [finding for _, finding in named_findings(rows, rules)]
+
+
+def named_findings(rows: Iterable[Mapping[str, Any]], rules: RuleSet
+                   ) -> list[tuple[int, Finding]]:
+    """`compare_named`'s findings, each with the row position of the first claim of its
+    story, kind and role (the order they come in)."""
     from .findings import is_missing
 
     by_key: dict[tuple[str, str, str | None], list[_Named]] = {}
@@ -326,19 +333,20 @@ def compare_named(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Fin
         role = None if is_missing(row.get("role")) else str(row["role"])
         key = (str(row.get("story") or ""), str(row["metric"]), role)
         by_key.setdefault(key, []).append(_named(row, order))
-    findings: list[Finding] = []
+    findings: list[tuple[int, Finding]] = []
     for (story, metric, role), members in by_key.items():
         if metric == "responsibility":
-            findings += _responsibility(story, metric, members, rules)
+            found = _responsibility(story, metric, members, rules)
         elif metric == "location":
-            findings += _different(story, metric, role, members, rules, "location",
-                                   rules.aliases.country_of)
+            found = _different(story, metric, role, members, rules, "location",
+                               rules.aliases.country_of)
         elif metric == "event_date":
-            findings += _different(story, metric, role, members, rules, "event-date",
-                                   lambda entity: entity)
+            found = _different(story, metric, role, members, rules, "event-date",
+                               lambda entity: entity)
         else:
-            findings += _different(story, metric, role, members, rules, "role",
-                                   _same_name_key(members, rules))
+            found = _different(story, metric, role, members, rules, "role",
+                               _same_name_key(members, rules))
+        findings += [(members[0].order, finding) for finding in found]
     return findings
 
 

@@ -237,23 +237,18 @@ def test_strict_eval_stops_before_scoring(tmp_path: Path) -> None:
 # the test interrupts the run there, with the claims already complete in their temporary file.
 STALLING_RUN = '''
 import sys, time
-import pandas as pd
-from factcheck import cli
+from factcheck import cli, pipeline
 
 marker = sys.argv[1]
-real_to_csv = pd.DataFrame.to_csv
-calls = []
 
-def stalls_on_the_second_table(self, handle, *args, **kwargs):
-    calls.append(1)
-    if len(calls) < 2:
-        return real_to_csv(self, handle, *args, **kwargs)
-    real_to_csv(self.head(1), handle, *args, **kwargs)
-    handle.flush()
+def stalls_while_writing_the_findings(self):
+    # claims.csv is written; findings.csv half begun: the worst moment to be stopped
+    self._findings_file.write("finding_id\\n")
+    self._findings_file.flush()
     open(marker, "w").close()
     time.sleep(60)
 
-pd.DataFrame.to_csv = stalls_on_the_second_table
+pipeline.CsvSink.finish = stalls_while_writing_the_findings
 sys.argv = ["factcheck", *sys.argv[2:]]
 cli.main()
 '''

@@ -1,0 +1,187 @@
+"""Engines: where units of work run — this process, N local processes, or a Dask cluster."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol, TypeVar
+
+from .errors import FactcheckError
+
+Unit = TypeVar("Unit")
+Result = TypeVar("Result")
+
+ENGINES = ("local", "dask")
+
+# The function a worker process runs every unit through, and what it was given to start with
+# (the rule set): sent once per process, not once per unit.
+_worker_state: dict[str, Any] = {}
+
+
+def worker_state() -> dict[str, Any]:
+    """What this worker process was started with (`start_worker`)."""
+    return _worker_state
+
+
+def start_worker(state: dict[str, Any]) -> None:
+    """Set up a worker process: its state, and Ctrl-C left to the parent, which stops the run
+    and reports it once (a worker would print a traceback of its own)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_state.clear()
+    _worker_state.update(state)
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+def parse_jobs(value: str | int | None) -> int:
+    """`--jobs`: a count of processes, or 0 / `auto` for one per core."""
+    text = str(value if value is not None else 1).strip().lower()
+    if text == "auto":
+        return available_cores()
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise FactcheckError(f"--jobs must be a number of processes or 'auto', not {value!r}"
+                             ) from None
+    if jobs < 0:
+        raise FactcheckError(f"--jobs must be 0 (one per core), 'auto' or more, not {jobs}")
+    return jobs or available_cores()
+
+
+class Engine(Protocol):
+    """Runs a function over units of work and gives the results back in the units' order."""
+
+    workers: int
+
+    def map(self, function: Callable[[Any], Result], units: Iterable[Any]) -> Iterator[Result]:
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+class InProcess:
+    """Every unit in this process, one after another: the plain run."""
+
+    workers = 1
+
+    def __init__(self, state: dict[str, Any]):
+        self._state = dict(state)
+
+    def map(self, function: Callable[[Any], Result], units: Iterable[Any]) -> Iterator[Result]:
+        _worker_state.clear()
+        _worker_state.update(self._state)
+        for unit in units:
+            yield function(unit)
+
+    def close(self) -> None:
+        _worker_state.clear()
+
+
+def _in_order(submit: Callable[[Any], Future], units: Iterable[Any], window: int
+              ) -> Iterator[Any]:
+    """Results in the units' order, with at most `window` units submitted and not yet taken:
+    the input is read as fast as the workers go, never all at once."""
+    pending: deque[Future] = deque()
+    try:
+        for unit in units:
+            pending.append(submit(unit))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+class Processes:
+    """N worker processes on this machine (spawned, as on macOS and Windows)."""
+
+    def __init__(self, jobs: int, state: dict[str, Any]):
+        self.workers = jobs
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
+                                         initargs=(state,))
+
+    def map(self, function: Callable[[Any], Result], units: Iterable[Any]) -> Iterator[Result]:
+        try:
+            yield from _in_order(lambda unit: self._pool.submit(function, unit), units,
+                                 window=2 * self.workers + 1)
+        except BrokenProcessPool:
+            raise FactcheckError("a worker process stopped unexpectedly (out of memory, or "
+                                 "killed); nothing was written") from None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskCluster:
+    """Workers of a Dask cluster: the scheduler at `address`, or a local cluster of `jobs`
+    single-threaded worker processes."""
+
+    def __init__(self, address: str | None, jobs: int, state: dict[str, Any]):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise FactcheckError("--engine dask needs the dask extra: "
+                                 "pip install 'factcheck[dask]'") from None
+        self._cluster = None
+        try:
+            if address:
+                self._client = Client(address, timeout="10s")
+            else:
+                self._cluster = LocalCluster(n_workers=jobs, threads_per_worker=1,
+                                             processes=True, dashboard_address=None)
+                self._client = Client(self._cluster)
+        except (OSError, TimeoutError) as error:
+            self._close_cluster()
+            where = f"the Dask scheduler at {address}" if address else "a local Dask cluster"
+            raise FactcheckError(f"cannot reach {where}: {error}") from None
+        self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        # The state goes to every worker once; each unit refers to it.
+        self._state = self._client.scatter(state, broadcast=True, hash=False)
+
+    def map(self, function: Callable[[Any], Result], units: Iterable[Any]) -> Iterator[Result]:
+        def submit(unit: Any) -> Future:
+            return self._client.submit(_with_state, function, unit, self._state, pure=False)
+        yield from _in_order(submit, units, window=2 * self.workers + 1)
+
+    def _close_cluster(self) -> None:
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def close(self) -> None:
+        self._client.close()
+        self._close_cluster()
+
+
+def _with_state(function: Callable[[Any], Result], unit: Any, state: dict[str, Any]) -> Result:
+    """A unit on a Dask worker: the state scattered to it, then the function."""
+    if _worker_state.get("token") != state.get("token"):
+        _worker_state.clear()
+        _worker_state.update(state)
+    return function(unit)
+
+
+def make_engine(engine: str, jobs: int, scheduler: str | None, state: dict[str, Any]) -> Engine:
+    """The engine `--engine`, `--jobs` and `--scheduler` ask for."""
+    if engine not in ENGINES:
+        raise FactcheckError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "dask":
+        return DaskCluster(scheduler, jobs, state)
+    if scheduler:
+        raise FactcheckError("--scheduler needs --engine dask")
+    return InProcess(state) if jobs == 1 else Processes(jobs, state)

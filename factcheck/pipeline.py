@@ -1,0 +1,465 @@
+"""Runs at scale: a corpus streamed through extraction and comparison a story at a time, in this
+process, in N processes or on a Dask cluster, giving exactly the tables `analyse` gives.
+
+A run reads its inputs twice. The first pass counts each story's reports (and reports what it
+cannot read); the second gathers a story's reports until the last one is read and sends the
+whole story to a worker, which infers its years, reads its claims and compares them (a story's
+year inference and findings need all its reports, and nothing else). The parent numbers the
+claims c1… in document order as stories come back, writes them out at once, and keeps the
+findings until the end only as a spool file and sort keys. Memory is what the stories open at
+once hold: in a corpus sorted by story, one story per worker; in one that interleaves stories,
+every story started and not finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from . import render
+from .api import story_contexts
+from .claims import CLAIM_COLUMNS, ClaimReader
+from .documents import Document, iter_documents, load_documents
+from .engines import Engine, make_engine, worker_state
+from .errors import FactcheckError, Problem, SkippedInputError
+from .findings import FINDING_COLUMNS, Finding, comparable_groups, compare_group
+from .named import named_findings
+from .progress import RunProgress
+from .resources import shipped_seeds_dir
+from .rules import RuleSet, load_rules
+
+# A unit of work is whole stories adding up to at least this many reports: enough to make the
+# cost of sending it to a worker small, few enough to keep every worker busy to the end.
+UNIT_REPORTS = 32
+_PART_OF = CLAIM_COLUMNS.index("part_of")
+
+Story = list[tuple[int, Document]]  # a story's reports with their positions in the run
+
+
+# --------------------------------------------------------------------------- first pass
+
+@dataclass
+class StoryPlan:
+    """What the first pass found: how many reports each story has, and what it skipped."""
+
+    sizes: dict[str, int]
+    reports: int
+    problems: list[Problem]
+
+
+def plan_stories(paths: Sequence[str | Path], group_by: str | None,
+                 on_report: Callable[[int], None] | None = None) -> StoryPlan:
+    """Count the reports of each story, reading the inputs a record at a time."""
+    problems: list[Problem] = []
+    sizes: dict[str, int] = {}
+    count = 0
+    for document in iter_documents(paths, group_by, problems):
+        sizes[document.story] = sizes.get(document.story, 0) + 1
+        count += 1
+        if on_report is not None and count % 1000 == 0:
+            on_report(count)
+    if not count:
+        load_documents(paths, group_by)  # raises the plain run's "no reports found" error
+    return StoryPlan(sizes, count, problems)
+
+
+def story_units(paths: Sequence[str | Path], group_by: str | None, plan: StoryPlan,
+                unit_reports: int = UNIT_REPORTS) -> Iterator[list[Story]]:
+    """The second pass: complete stories, in the order their last report is read, grouped into
+    units of at least `unit_reports` reports."""
+    open_stories: dict[str, Story] = {}
+    unit: list[Story] = []
+    size = 0
+    index = -1
+    for index, document in enumerate(iter_documents(paths, group_by)):
+        members = open_stories.setdefault(document.story, [])
+        members.append((index, document))
+        if len(members) == plan.sizes.get(document.story, -1):
+            del open_stories[document.story]
+            unit.append(members)
+            size += len(members)
+            if size >= unit_reports:
+                yield unit
+                unit, size = [], 0
+    if open_stories or index + 1 != plan.reports:
+        raise FactcheckError("the input changed while it was being read; run again",
+                             ", ".join(str(p) for p in paths))
+    if unit:
+        yield unit
+
+
+# --------------------------------------------------------------------------- workers
+
+@dataclass
+class StoryResult:
+    """One story read by a worker. Claim rows are in CLAIM_COLUMNS order with no `claim_id`,
+    and `part_of` as the story-wide position of the total; findings name claims by their
+    story-wide position, each with the position of its group's first claim."""
+
+    story: str
+    documents: list[tuple[int, list[list[Any]]]]
+    findings: list[tuple[int, int, Finding]]  # (0 figures | 1 named, first claim, finding)
+    problems: list[Problem] = field(default_factory=list)
+
+
+_readers: dict[str, ClaimReader] = {}
+
+
+def _reader() -> tuple[ClaimReader, RuleSet]:
+    """This worker's claim reader, built once per rule set it is given."""
+    state = worker_state()
+    token, rules = state["token"], state["rules"]
+    if token not in _readers:
+        _readers.clear()
+        _readers[token] = ClaimReader(rules)
+    return _readers[token], rules
+
+
+def read_stories(stories: list[Story]) -> list[StoryResult]:
+    """Read and compare whole stories (runs in a worker)."""
+    reader, rules = _reader()
+    results = []
+    for members in stories:
+        documents = [document for _, document in members]
+        story = documents[0].story
+        context = story_contexts(documents, reader.dates)[story]
+        before = len(reader.problems)
+        per_document: list[tuple[int, list[list[Any]]]] = []
+        table: list[dict[str, Any]] = []
+        for index, document in members:
+            claims = reader.read(document, context)
+            for number, claim in enumerate(claims, start=len(table)):
+                claim.claim_id = str(number)
+            rows = []
+            for claim in claims:
+                row = claim.row()
+                row["part_of"] = claim.total.claim_id if claim.total is not None else None
+                table.append(row)
+                cells = [row[column] for column in CLAIM_COLUMNS]
+                cells[0] = None
+                cells[_PART_OF] = None if row["part_of"] is None else int(row["part_of"])
+                rows.append(cells)
+            per_document.append((index, rows))
+        findings = []
+        for (_, metric, scope), figures in comparable_groups(table, rules).items():
+            for finding in compare_group(figures, rules.metrics[metric], rules, story, scope):
+                findings.append((0, figures[0].order, finding))
+        # Named findings come after every figure finding, as in `compare_claims`.
+        findings += [(1, first, finding) for first, finding in named_findings(table, rules)]
+        results.append(StoryResult(story, per_document, findings, reader.problems[before:]))
+    return results
+
+
+# --------------------------------------------------------------------------- the parent
+
+class Sink:
+    """Where the numbered claims and findings go, in order."""
+
+    def claims(self, rows: list[list[Any]]) -> None:
+        ...
+
+    def finding(self, key: tuple[int, int, int], row: dict[str, Any]) -> None:
+        ...
+
+
+@dataclass
+class _OpenStory:
+    result: StoryResult
+    waiting: int  # reports not yet numbered
+    segments: list[tuple[int, int]] = field(default_factory=list)  # (story position, claim no.)
+
+    def number_of(self, position: int) -> int:
+        starts = [local for local, _ in self.segments]
+        local, first = self.segments[bisect_right(starts, position) - 1]
+        return first + position - local
+
+
+class _Numbering:
+    """Numbers claims c1… in document order as stories come back, in whatever order."""
+
+    def __init__(self, sink: Sink):
+        self.sink = sink
+        self.next_report = 0
+        self.next_claim = 1
+        self._ready: dict[int, tuple[_OpenStory, int, list[list[Any]]]] = {}
+        self._sequence = 0
+
+    def add(self, result: StoryResult) -> None:
+        story = _OpenStory(result, len(result.documents))
+        position = 0
+        for index, rows in result.documents:
+            self._ready[index] = (story, position, rows)
+            position += len(rows)
+        while self.next_report in self._ready:
+            self._number(*self._ready.pop(self.next_report))
+
+    def _number(self, story: _OpenStory, position: int, rows: list[list[Any]]) -> None:
+        first = self.next_claim
+        if rows:
+            story.segments.append((position, first))
+        for offset, row in enumerate(rows):
+            row[0] = f"c{first + offset}"
+            if row[_PART_OF] is not None:
+                row[_PART_OF] = f"c{first + row[_PART_OF] - position}"
+        self.next_claim += len(rows)
+        self.next_report += 1
+        self.sink.claims(rows)
+        story.waiting -= 1
+        if story.waiting == 0:
+            self._findings(story)
+
+    def _findings(self, story: _OpenStory) -> None:
+        for part, group_first, finding in story.result.findings:
+            row = finding.row()
+            row["claim_ids"] = [f"c{story.number_of(int(i))}" for i in finding.claim_ids]
+            row["groups"] = [[f"c{story.number_of(int(i))}" for i in group]
+                             for group in finding.groups]
+            self._sequence += 1
+            self.sink.finding((part, story.number_of(group_first), self._sequence), row)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._ready)
+
+
+class TableSink(Sink):
+    """The tables in memory, as `analyse` gives them."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Any]] = []
+        self.findings: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
+
+    def claims(self, rows: list[list[Any]]) -> None:
+        self.rows.extend(rows)
+
+    def finding(self, key: tuple[int, int, int], row: dict[str, Any]) -> None:
+        self.findings.append((key, row))
+
+    def claims_table(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.rows, columns=CLAIM_COLUMNS)
+        # as `api.claims_frame`: positions are whole numbers even when a column is empty
+        return frame.astype({"line": "int64", "column": "int64"}) if self.rows else frame
+
+    def findings_table(self) -> pd.DataFrame:
+        rows = []
+        for number, (_, row) in enumerate(sorted(self.findings, key=lambda f: f[0]), start=1):
+            rows.append({**row, "finding_id": f"f{number}"})
+        return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def _csv_row(values: Iterable[Any]) -> list[Any]:
+    return [render._csv_cell(value) for value in values]
+
+
+class CsvSink(Sink):
+    """claims.csv written as claims come, findings spooled and written sorted at the end: the
+    same bytes `render.write_outputs` writes for the whole tables."""
+
+    def __init__(self, claims_file: IO[str], findings_file: IO[str], spool: IO[str]):
+        self._claims = csv.writer(claims_file, lineterminator="\n")
+        self._claims.writerow(CLAIM_COLUMNS)
+        self._findings_file = findings_file
+        self._spool = spool
+        self._keys: list[tuple[tuple[int, int], int]] = []
+        self.claim_count = 0
+
+    def claims(self, rows: list[list[Any]]) -> None:
+        self._claims.writerows(_csv_row(row) for row in rows)
+        self.claim_count += len(rows)
+
+    def finding(self, key: tuple[int, int, int], row: dict[str, Any]) -> None:
+        self._keys.append((key, self._spool.tell()))
+        self._spool.write(json.dumps(_csv_row(row[c] for c in FINDING_COLUMNS[1:]),
+                                     ensure_ascii=False) + "\n")
+
+    def finish(self) -> int:
+        """Write findings.csv from the spool, in the plain run's order; return their count."""
+        writer = csv.writer(self._findings_file, lineterminator="\n")
+        writer.writerow(FINDING_COLUMNS)
+        self._keys.sort()
+        self._spool.flush()
+        self._spool.seek(0)
+        for number, (_, offset) in enumerate(self._keys, start=1):
+            self._spool.seek(offset)
+            writer.writerow([f"f{number}", *json.loads(self._spool.readline())])
+        return len(self._keys)
+
+
+class _Tee(Sink):
+    def __init__(self, sinks: Sequence[Sink]):
+        self.sinks = sinks
+
+    def claims(self, rows: list[list[Any]]) -> None:
+        for sink in self.sinks:
+            sink.claims(rows)
+
+    def finding(self, key: tuple[int, int, int], row: dict[str, Any]) -> None:
+        for sink in self.sinks:
+            sink.finding(key, row)
+
+
+def _run_units(paths: Sequence[str | Path], group_by: str | None, plan: StoryPlan,
+               engine: Engine, sink: Sink, progress: RunProgress) -> list[Problem]:
+    """Every story through the engine, numbered into the sink; the pattern time-outs met."""
+    numbering = _Numbering(sink)
+    problems: list[Problem] = []
+    seen: set[tuple[str, int | None]] = set()
+    progress.reading(plan.reports)
+    for results in engine.map(read_stories, story_units(paths, group_by, plan)):
+        for result in results:
+            for problem in result.problems:
+                # A pattern that ran out of time is reported once per run, as in one process.
+                if (problem.path, problem.line) not in seen:
+                    seen.add((problem.path, problem.line))
+                    problems.append(problem)
+            numbering.add(result)
+            progress.advance(len(result.documents))
+    if numbering.pending or numbering.next_report != plan.reports:
+        raise FactcheckError("the input changed while it was being read; run again")
+    return problems
+
+
+# --------------------------------------------------------------------------- runs
+
+@dataclass
+class ScaleRun:
+    """The result of a streamed run: counts always, tables only when asked to keep them."""
+
+    reports: int
+    claims: pd.DataFrame | None
+    findings: pd.DataFrame | None
+    problems: list[Problem]
+    claim_count: int = 0
+    finding_count: int = 0
+    written: list[Path] = field(default_factory=list)
+
+
+def _temporary(folder: Path, name: str) -> tuple[IO[str], Path]:
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    return os.fdopen(fd, "w", encoding="utf-8-sig", newline=""), Path(tmp_name)
+
+
+def _finish_file(handle: IO[str], target: Path) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+    with contextlib.suppress(OSError):  # keep mkstemp's private mode rather than fail the write
+        os.chmod(handle.name, target.stat().st_mode & 0o777 if target.exists()
+                 else render._new_file_mode())
+
+
+def run(paths: Sequence[str | Path] | None = None,
+        rules: RuleSet | Sequence[str | Path] | None = None,
+        group_by: str | None = None, *, out: str | Path | None = None,
+        keep_tables: bool = True, jobs: int = 1, engine: str = "local",
+        scheduler: str | None = None, strict: bool = False,
+        progress: RunProgress | None = None) -> ScaleRun:
+    """Read, compare and write a corpus of any size: what `analyse` and `write_outputs` do, with
+    the same tables and files, streamed, in `jobs` processes or on a Dask cluster.
+
+    `out`: write claims.csv and findings.csv there (both replaced together at the end, or not
+    at all). `keep_tables`: also return the tables (memory grows with the corpus).
+    """
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    paths = list(paths) if paths else [shipped_seeds_dir()]
+    progress = progress or RunProgress(False)
+    with progress:
+        progress.scanning()
+        plan = plan_stories(paths, group_by, progress.scanned)
+        if strict and plan.problems:
+            raise SkippedInputError(plan.problems)
+        state = {"token": uuid.uuid4().hex, "rules": ruleset}
+        sinks: list[Sink] = []
+        tables = TableSink() if keep_tables else None
+        if tables is not None:
+            sinks.append(tables)
+        written: list[tuple[Path, Path]] = []
+        csv_sink = None
+        with contextlib.ExitStack() as stack:
+            if out is not None:
+                folder = Path(out)
+                folder.mkdir(parents=True, exist_ok=True)
+                claims_file, claims_tmp = _temporary(folder, "claims.csv")
+                written.append((claims_tmp, folder / "claims.csv"))
+                findings_file, findings_tmp = _temporary(folder, "findings.csv")
+                written.append((findings_tmp, folder / "findings.csv"))
+                spool = stack.enter_context(tempfile.TemporaryFile(
+                    "w+", encoding="utf-8", dir=folder, prefix=".findings-spool."))
+                stack.callback(claims_file.close)
+                stack.callback(findings_file.close)
+                csv_sink = CsvSink(claims_file, findings_file, spool)
+                sinks.append(csv_sink)
+            try:
+                worker = stack.enter_context(contextlib.closing(
+                    make_engine(engine, jobs, scheduler, state)))
+                problems = _run_units(paths, group_by, plan, worker, _Tee(sinks), progress)
+                if strict and problems:
+                    raise SkippedInputError(problems)
+                finding_count = 0
+                if csv_sink is not None:
+                    finding_count = csv_sink.finish()
+                    for handle, (_, target) in zip((claims_file, findings_file), written,
+                                                   strict=True):
+                        _finish_file(handle, target)
+                    render._replace_all(written)
+            except BaseException:  # Ctrl-C and SIGTERM too: never leave a temporary file
+                for tmp, _ in written:
+                    tmp.unlink(missing_ok=True)
+                raise
+    claims = tables.claims_table() if tables is not None else None
+    findings = tables.findings_table() if tables is not None else None
+    return ScaleRun(
+        reports=plan.reports, claims=claims, findings=findings,
+        problems=plan.problems + problems,
+        claim_count=csv_sink.claim_count if csv_sink else len(tables.rows if tables else []),
+        finding_count=finding_count if csv_sink else len(tables.findings if tables else []),
+        written=[target for _, target in written],
+    )
+
+
+def copy_csv(path: Path, stream: IO[str]) -> None:
+    """A CSV written by `run` to `stream` as `render.to_csv_text` prints it: without the BOM."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        shutil.copyfileobj(handle, stream, io.DEFAULT_BUFFER_SIZE * 16)
+
+
+def iter_claims(paths: Sequence[str | Path] | None = None,
+                rules: RuleSet | Sequence[str | Path] | None = None,
+                group_by: str | None = None, *, jobs: int = 1, engine: str = "local",
+                scheduler: str | None = None, chunk: int = 10_000,
+                unit_reports: int = UNIT_REPORTS) -> Iterator[pd.DataFrame]:
+    """The claims table of `extract_claims`, a chunk of about `chunk` rows at a time, read
+    with bounded memory (for notebooks and scripts over corpora too big to hold)."""
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    paths = list(paths) if paths else [shipped_seeds_dir()]
+    plan = plan_stories(paths, group_by)
+    state = {"token": uuid.uuid4().hex, "rules": ruleset}
+    chunk_sink = TableSink()
+    numbering = _Numbering(chunk_sink)
+    worker = make_engine(engine, jobs, scheduler, state)
+    try:
+        units = story_units(paths, group_by, plan, unit_reports)
+        for results in worker.map(read_stories, units):
+            for result in results:
+                numbering.add(result)
+            chunk_sink.findings.clear()  # claims only
+            if len(chunk_sink.rows) >= chunk:
+                yield chunk_sink.claims_table()
+                chunk_sink.rows = []
+        if chunk_sink.rows:
+            yield chunk_sink.claims_table()
+    finally:
+        worker.close()

@@ -1,0 +1,216 @@
+"""Streamed runs: the same tables and bytes as the plain run, in one process, two, or on Dask."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import factcheck
+from factcheck import pipeline, render
+from factcheck.api import analyse, story_contexts
+from factcheck.claims import ClaimReader
+from factcheck.cli import app
+
+runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+# Reports of three events, interleaved in the file, one of them undated (its year comes from
+# what its texts state), one report with no event, one with no figure, and a breakdown
+# ("including 4 children") whose `part_of` must point at its total after renumbering.
+RECORDS = [
+    {"id": "a1", "source": "Daily Ledger", "date": "2024-03-01", "event": "a",
+     "text": "At least 12 people were killed in the blast on Friday, police said.\n\nThe toll "
+             "stands at 12, including 4 children.\n\nOfficials said 30 people were injured."},
+    {"id": "b1", "source": "Valley Post", "date": "2024-05-02", "event": "b",
+     "text": "Police arrested 4 suspects on Thursday, the ministry said."},
+    {"id": "c1", "source": "Wire Service", "event": "c",
+     "text": "The fire on Friday, January 5 killed 9 people, the mayor said. The city was "
+             "rebuilt after a fire in 2024."},
+    {"id": "a2", "source": "City Tribune", "date": "2024-03-02", "event": "a",
+     "text": "The death toll rose to 15, up from 12, a hospital spokeswoman said on "
+             "Saturday.\n\nAbout 40 people were injured."},
+    {"id": "n1", "source": "Metro News", "date": "2024-06-01",
+     "text": "The council met on Monday to discuss the budget for the coming year."},
+    {"id": "b2", "source": "Coastal Times", "date": "2024-05-02", "event": "b",
+     "text": "Eleven people were arrested on Thursday, prosecutors said."},
+    {"id": "c2", "source": "Metro News", "event": "c",
+     "text": "Seven people were killed in the fire, firefighters said."},
+    {"id": "n2", "source": "Evening Standard", "date": "2024-06-03",
+     "text": "At least 3 people were killed when a bus overturned, police said."},
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("corpus") / "reports.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    return path
+
+
+def _plain_files(paths: list[str], rules: factcheck.RuleSet, out: Path,
+                 group_by: str | None = None) -> factcheck.Analysis:
+    analysis = analyse(paths, rules, group_by)
+    render.write_outputs(out, analysis.claims, analysis.findings)
+    return analysis
+
+
+def _same_files(a: Path, b: Path) -> None:
+    for name in ("claims.csv", "findings.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_the_corpus_exercises_what_streaming_must_keep(corpus: Path, rules: factcheck.RuleSet
+                                                       ) -> None:
+    analysis = analyse([str(corpus)], rules)
+    claims = analysis.claims
+    assert claims["part_of"].notna().any()  # a breakdown to renumber
+    assert set(claims["story"]) >= {"a", "b", "c", ""}
+    documents = factcheck.load_documents([str(corpus)]).documents
+    contexts = story_contexts(documents, ClaimReader(rules).dates)
+    assert contexts["c"].years == [2024]  # inferred from the undated story's texts
+    assert len(analysis.findings) >= 3
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_streamed_run_gives_the_plain_tables_and_bytes(
+        corpus: Path, rules: factcheck.RuleSet, tmp_path: Path, jobs: int) -> None:
+    plain = _plain_files([str(corpus)], rules, tmp_path / "plain")
+    streamed = pipeline.run([str(corpus)], rules, out=tmp_path / "streamed", jobs=jobs)
+    pd.testing.assert_frame_equal(plain.claims, streamed.claims)
+    pd.testing.assert_frame_equal(plain.findings, streamed.findings)
+    _same_files(tmp_path / "plain", tmp_path / "streamed")
+    assert streamed.reports == len(plain.documents)
+    assert sorted(p.name for p in (tmp_path / "streamed").iterdir()) == [
+        "claims.csv", "findings.csv"]  # no spool or temporary file left
+
+
+def test_the_seeds_and_dev_stories_stream_to_the_same_bytes(
+        seeds_dir: Path, shared: Path, rules: factcheck.RuleSet, tmp_path: Path) -> None:
+    paths = [str(shared / "corpus" / "dev"), str(seeds_dir)]
+    _plain_files(paths, rules, tmp_path / "plain", "folder")
+    pipeline.run(paths, rules, "folder", out=tmp_path / "streamed", keep_tables=False)
+    _same_files(tmp_path / "plain", tmp_path / "streamed")
+
+
+def test_claims_come_in_chunks_that_make_the_whole_table(corpus: Path,
+                                                          rules: factcheck.RuleSet) -> None:
+    chunks = list(pipeline.iter_claims([str(corpus)], rules, chunk=3, unit_reports=1))
+    assert len(chunks) > 1
+    whole = pd.concat(chunks, ignore_index=True)
+    # a chunk infers its own column types (an all-empty column is object): compare the rows
+    expected = factcheck.extract_claims([str(corpus)], rules)
+    assert render.to_csv_text(whole) == render.to_csv_text(expected)
+
+
+@pytest.mark.parametrize(("command", "extra"), [("claims", []), ("report", []),
+                                                ("claims", ["--jobs", "2"])])
+def test_csv_on_stdout_is_the_plain_csv(corpus: Path, rules: factcheck.RuleSet,
+                                        command: str, extra: list[str]) -> None:
+    result = runner.invoke(app, [command, str(corpus), "-f", "csv", *extra])
+    assert result.exit_code == 0, result.output
+    analysis = analyse([str(corpus)], rules)
+    table = analysis.claims if command == "claims" else analysis.findings
+    assert result.stdout == render.to_csv_text(table)
+
+
+def test_quiet_prints_nothing_and_writes_the_files(corpus: Path, rules: factcheck.RuleSet,
+                                                   tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", str(corpus), "--quiet", "--out", str(tmp_path / "q")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    _plain_files([str(corpus)], rules, tmp_path / "plain")
+    _same_files(tmp_path / "plain", tmp_path / "q")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--jobs", "-2"], "--jobs must be 0"),
+    (["--jobs", "many"], "--jobs must be a number"),
+    (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
+])
+def test_bad_scale_options_are_one_line_and_exit_2(corpus: Path, args: list[str],
+                                                   message: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "factcheck", "claims", str(corpus), *args],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_failing_worker_is_one_line_and_leaves_the_old_outputs(
+        corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "claims.csv").write_text("old\n")
+    script = tmp_path / "failing.py"
+    script.write_text(
+        "import sys\n"
+        "from factcheck import cli, pipeline\n"
+        "def fails(stories):\n"
+        "    raise RuntimeError('worker broke')\n"
+        "pipeline.read_stories = fails\n"
+        "sys.argv = ['factcheck', *sys.argv[1:]]\n"
+        "cli.main()\n")
+    done = subprocess.run([sys.executable, str(script), "report", str(corpus), "--out",
+                           str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 70
+    assert "worker broke" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["claims.csv"]
+    assert (out / "claims.csv").read_text() == "old\n"
+
+
+def test_an_error_in_a_worker_process_reaches_the_parent() -> None:
+    from factcheck.engines import Processes
+    engine = Processes(2, {})
+    try:
+        import math
+        with pytest.raises(ValueError):
+            list(engine.map(math.sqrt, [4.0, -1.0, 9.0]))
+    finally:
+        engine.close()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                    reason="the dask extra is not installed")
+def test_a_local_dask_cluster_gives_the_same_bytes(corpus: Path, rules: factcheck.RuleSet,
+                                                   tmp_path: Path) -> None:
+    _plain_files([str(corpus)], rules, tmp_path / "plain")
+    streamed = pipeline.run([str(corpus)], rules, out=tmp_path / "dask", engine="dask", jobs=1)
+    assert streamed.reports == len(RECORDS)
+    _same_files(tmp_path / "plain", tmp_path / "dask")
+
+
+def test_dask_without_the_extra_is_a_clear_exit_2(corpus: Path, tmp_path: Path) -> None:
+    script = tmp_path / "no_dask.py"
+    script.write_text("import sys\nsys.modules['distributed'] = None\n"
+                      "from factcheck import cli\nsys.argv = ['factcheck', *sys.argv[1:]]\n"
+                      "cli.main()\n")
+    done = subprocess.run([sys.executable, str(script), "claims", str(corpus), "--engine",
+                           "dask"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "pip install 'factcheck[dask]'" in done.stderr
+
+
+def test_progress_stays_quiet_off_a_terminal_and_shows_on_one() -> None:
+    import io
+
+    from factcheck.progress import run_progress
+
+    assert not run_progress(stream=io.StringIO()).enabled
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    assert not run_progress(quiet=True, stream=terminal).enabled
+    with run_progress(stream=terminal) as progress:
+        assert progress.enabled
+        progress.reading(10)
+        progress.advance(5)
+    assert "reading" in terminal.getvalue()
