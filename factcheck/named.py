@@ -284,10 +284,9 @@ class _Named:
 
 def named_source(row: Mapping[str, Any]) -> str:
     """Who a named claim comes from, as findings name it."""
-    from .findings import is_missing
+    from .findings import source_of
 
-    return next((str(row[k]) for k in ("attributed_to", "outlet", "doc")
-                 if not is_missing(row.get(k)) and str(row.get(k))), "unknown source")
+    return source_of(row)
 
 
 def _named(row: Mapping[str, Any], order: int) -> _Named:
