@@ -10,6 +10,7 @@ import shlex
 import signal
 import sys
 import tempfile
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +22,7 @@ from .api import Analysis, StoreUpdate, analyse, evaluate, index_reports
 from .check import CHECK_KINDS, CheckResult, check_drafts, display_path
 from .config import resolve_config
 from .engines import parse_jobs
-from .errors import ExitCode, FactcheckError, SkippedInputError
+from .errors import ExitCode, FactcheckError, Problem, SkippedInputError
 from .progress import run_progress
 from .resources import shipped_rules_dir
 from .rules import load_rules
@@ -157,9 +158,18 @@ def _run_with_store(command: str, paths: list[Path] | None, rules: list[Path] | 
                             problems=[str(p) for p in analysis.problems])
     else:
         render.print_claims(render.make_console(color.value), analysis.claims)
-    for problem in analysis.problems:
+    _exit_if_skipped(analysis.problems)
+
+
+def _say_skipped(problems: Sequence[Problem]) -> None:
+    for problem in problems:
         typer.echo(f"factcheck: skipped {problem}", err=True)
-    if analysis.problems:
+
+
+def _exit_if_skipped(problems: Sequence[Problem]) -> None:
+    """Name every input skipped on stderr; any makes the exit status 3."""
+    _say_skipped(problems)
+    if problems:
         raise typer.Exit(ExitCode.INPUT_SKIPPED)
 
 
@@ -186,8 +196,7 @@ QuietOption = Annotated[bool, typer.Option(
 
 def _strict_exit(stopped: SkippedInputError) -> typer.Exit:
     """`--strict` stopped the run: every diagnostic, one line saying so, and the exit to raise."""
-    for problem in stopped.problems:
-        typer.echo(f"factcheck: skipped {problem}", err=True)
+    _say_skipped(stopped.problems)
     typer.echo(f"factcheck: error: {stopped}", err=True)
     return typer.Exit(stopped.exit_code)
 
@@ -224,10 +233,7 @@ def _run(command: str, paths: list[Path] | None, rules: list[Path] | None,
                                     problems=[str(p) for p in run.problems])
             else:
                 render.print_claims(console, run.claims)
-    for problem in run.problems:
-        typer.echo(f"factcheck: skipped {problem}", err=True)
-    if run.problems:
-        raise typer.Exit(ExitCode.INPUT_SKIPPED)
+    _exit_if_skipped(run.problems)
 
 
 @app.command()
@@ -315,10 +321,7 @@ def index_command(
                f"({update.added:,} added, {update.reused:,} reused, "
                f"{update.reextracted:,} re-extracted, {update.removed:,} removed), "
                f"{update.claims:,} claims, rules {update.rules_version}")
-    for problem in problems:
-        typer.echo(f"factcheck: skipped {problem}", err=True)
-    if problems:
-        raise typer.Exit(ExitCode.INPUT_SKIPPED)
+    _exit_if_skipped(problems)
 
 
 @app.command("eval")
@@ -352,10 +355,7 @@ def eval_command(
     else:
         render.print_evaluation(render.make_console(color.value),
                                 evaluation.to_dict(details=verbose), verbose=verbose)
-    for problem in evaluation.problems:
-        typer.echo(f"factcheck: skipped {problem}", err=True)
-    if evaluation.problems:
-        raise typer.Exit(ExitCode.INPUT_SKIPPED)
+    _exit_if_skipped(evaluation.problems)
 
 
 # --------------------------------------------------------------------------- check
@@ -439,10 +439,9 @@ def check_command(
         [str(d) for d in drafts], [str(r) for r in references],
         rules=rules or list(settings.rules) or None, severity=settings.severity,
         ignore=set(ignore if ignore is not None else settings.ignore), baseline=accepted)
-    for problem in result.problems:
-        typer.echo(f"factcheck: skipped {problem}", err=True)
+    _say_skipped(result.problems)
     if write_baseline is not None:
-        formats.write_text_atomic(write_baseline, baseline_text(result.all_findings))
+        render.write_text_atomic(write_baseline, baseline_text(result.all_findings))
         count = len(result.all_findings)
         typer.echo(f"factcheck: wrote {count} finding{'s' * (count != 1)} to the baseline "
                    f"{render.shown(write_baseline)}", err=True)
@@ -467,7 +466,7 @@ def _emit_check(result: CheckResult, chosen: str, output: Path | None, color: Co
         formats.print_text(console, findings, len(drafts), len(result.reference),
                            result.suppressed, result.baselined, level)
         if output is not None:
-            formats.write_text_atomic(output, buffer.getvalue())
+            render.write_text_atomic(output, buffer.getvalue())
         return
     if chosen == "line":
         text = formats.to_line(findings)
@@ -483,7 +482,7 @@ def _emit_check(result: CheckResult, chosen: str, output: Path | None, color: Co
     else:
         text = formats.to_junit(findings, drafts)
     if output is not None:
-        formats.write_text_atomic(output, text)
+        render.write_text_atomic(output, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -622,8 +621,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except FactcheckError as error:
-        for problem in error.problems:  # every input skipped, not just the first the error names
-            typer.echo(f"factcheck: skipped {problem}", err=True)
+        _say_skipped(error.problems)  # every input skipped, not just the first the error names
         typer.echo(f"factcheck: error: {error}", err=True)
         sys.exit(error.exit_code)
     except typer.Exit as done:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -277,25 +276,3 @@ def print_text(console: Console, findings: Sequence[CheckFinding], drafts: int,
 
 
 # ------------------------------------------------------------------------------- files
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, flushed and renamed
-    over it: a reader sees the old file or the whole new one. (The same discipline as
-    `render.write_csv` and `rulebook`'s scaffold, for text.)"""
-    path = Path(path)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:  # Ctrl-C and SIGTERM too: never leave a temporary file behind
-        temp.unlink(missing_ok=True)
-        raise

@@ -261,7 +261,7 @@ class TableSink(Sink):
 
 
 def _csv_row(values: Iterable[Any]) -> list[Any]:
-    return [render._csv_cell(value) for value in values]
+    return [render.csv_cell(value) for value in values]
 
 
 class CsvSink(Sink):
@@ -357,8 +357,7 @@ def _finish_file(handle: IO[str], target: Path) -> None:
     os.fsync(handle.fileno())
     handle.close()
     with contextlib.suppress(OSError):  # keep mkstemp's private mode rather than fail the write
-        os.chmod(handle.name, target.stat().st_mode & 0o777 if target.exists()
-                 else render._new_file_mode())
+        os.chmod(handle.name, render.file_mode_for(target))
 
 
 def run(paths: Sequence[str | Path] | None = None,
@@ -414,7 +413,7 @@ def run(paths: Sequence[str | Path] | None = None,
                     for handle, (_, target) in zip((claims_file, findings_file), written,
                                                    strict=True):
                         _finish_file(handle, target)
-                    render._replace_all(written)
+                    render.replace_all(written)
             except BaseException:  # Ctrl-C and SIGTERM too: never leave a temporary file
                 for tmp, _ in written:
                     tmp.unlink(missing_ok=True)

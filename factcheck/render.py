@@ -8,13 +8,14 @@ cell (CSV) or `null` (JSON), never guessed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -629,7 +630,7 @@ def neutralise_cell(value: str) -> str:
     return value
 
 
-def _csv_cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """A cell for CSV: lists joined, dates ISO, whole floats as ints, text neutralised."""
     if isinstance(value, list | tuple | np.ndarray | pd.Series):
         items = list(value)
@@ -662,9 +663,9 @@ def _csv_text(text: str) -> str:
 
 
 def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `df` ready for CSV, every cell passed through `_csv_cell`."""
+    """A copy of `df` ready for CSV, every cell passed through `csv_cell`."""
     columns = list(df.columns)
-    rows = [[_csv_cell(value) for value in row] for row in df.itertuples(index=False, name=None)]
+    rows = [[csv_cell(value) for value in row] for row in df.itertuples(index=False, name=None)]
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
@@ -673,41 +674,48 @@ def to_csv_text(df: pd.DataFrame) -> str:
     return _csv_frame(df).to_csv(index=False, lineterminator="\n")
 
 
-def _new_file_mode() -> int:
-    """The permission bits a newly created file gets under the current umask."""
+def new_file_mode() -> int:
+    """The permission bits a newly created file gets under the current umask (mkstemp's own
+    are 0600)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
 
 
-def _write_temporary(df: pd.DataFrame, path: Path) -> Path:
-    """Write the table as CSV to a new temporary file beside `path`, flushed to disk.
+def file_mode_for(path: Path) -> int:
+    """The mode a file written over `path` should keep: its own, or a new file's."""
+    return path.stat().st_mode & 0o777 if path.exists() else new_file_mode()
 
-    Same folder, so that `os.replace` is a rename on one file system. On failure the temporary
-    file is removed and the error raised.
-    """
-    prepared = _csv_frame(df)
-    fd, tmp_name = tempfile.mkstemp(
-        dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp"
-    )
-    tmp = Path(tmp_name)
+
+def temporary_beside(path: Path, write: Callable[[IO[str]], object],
+                     encoding: str = "utf-8", newline: str = "") -> Path:
+    """A new temporary file beside `path` (same folder, so `os.replace` is a rename on one
+    file system) that `write` fills, flushed to disk, with the mode `path` should keep. On
+    failure (Ctrl-C and SIGTERM too) it is removed and the error raised."""
+    fd, name = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.",
+                                suffix=".tmp")
+    temp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            prepared.to_csv(handle, index=False, lineterminator="\n")
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777 if path.exists() else _new_file_mode()
-            os.chmod(tmp, mode)
-        except OSError:
-            pass  # keep mkstemp's private mode rather than fail the write
-    except BaseException:  # Ctrl-C and SIGTERM too: never leave a temporary file behind
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # keep mkstemp's private mode rather than fail
+            os.chmod(temp, file_mode_for(path))
+    except BaseException:
+        temp.unlink(missing_ok=True)
         raise
-    return tmp
+    return temp
 
 
-def _replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
+def _write_temporary(df: pd.DataFrame, path: Path) -> Path:
+    """The table as CSV in a temporary file beside `path` (see `temporary_beside`)."""
+    prepared = _csv_frame(df)
+    return temporary_beside(path, lambda handle: prepared.to_csv(
+        handle, index=False, lineterminator="\n"), encoding="utf-8-sig")
+
+
+def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
     """Move each written temporary file over its target; on failure remove those not moved."""
     moved = 0
     try:
@@ -720,6 +728,12 @@ def _replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
         raise
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the whole new one."""
+    path = Path(path)
+    replace_all([(temporary_beside(path, lambda handle: handle.write(text)), path)])
+
+
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     """Write the table to `path` as UTF-8 CSV with a BOM (for spreadsheets), atomically.
 
@@ -728,7 +742,7 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     On failure the temporary file is removed and the error is raised.
     """
     path = Path(path)
-    _replace_all([(_write_temporary(df, path), path)])
+    replace_all([(_write_temporary(df, path), path)])
 
 
 def write_outputs(out_dir: Path, claims: pd.DataFrame, findings: pd.DataFrame | None) -> list[Path]:
@@ -751,7 +765,7 @@ def write_outputs(out_dir: Path, claims: pd.DataFrame, findings: pd.DataFrame | 
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
         raise
-    _replace_all(written)
+    replace_all(written)
     return [path for _, path in tables]
 
 

@@ -16,7 +16,6 @@ import datetime as dt
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from .cases import (
 from .claims import Claim, ClaimReader, StoryContext
 from .documents import Document
 from .errors import FactcheckError, RuleError
+from .render import replace_all, temporary_beside
 from .resources import shipped_rules_dir
 from .rules import CASES_SUFFIX, FindingRule, Metric, RuleSet, load_rules, same_folder, yaml_files
 from .yamlio import line_of, load_yaml_file
@@ -517,29 +517,6 @@ cases:
     return metric, cases
 
 
-def _new_file_mode() -> int:
-    """The permission bits a new file gets under the current umask (mkstemp's are 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _write_temp(path: Path, text: str) -> Path:
-    """`text` in a temporary file beside `path`, ready to be renamed over it."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _new_file_mode())
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
 def _writable(folder: Path) -> bool:
     """Whether files can be made in `folder`, or in the nearest folder above it that exists
     (where it would be created)."""
@@ -579,12 +556,13 @@ def scaffold_metric(name: str, directory: Path | None = None, force: bool = Fals
     temps: list[Path] = []
     try:
         for path, text in zip((metric_file, cases_file), texts, strict=True):
-            temps.append(_write_temp(path, text))
-        for temp, path in zip(temps, (metric_file, cases_file), strict=True):
-            os.replace(temp, path)
-    finally:
+            temps.append(temporary_beside(path, lambda handle, t=text: handle.write(t),
+                                          newline="\n"))
+    except BaseException:
         for temp in temps:
             temp.unlink(missing_ok=True)
+        raise
+    replace_all(list(zip(temps, (metric_file, cases_file), strict=True)))
     shipped = shipped_rules_dir() / "metrics" / f"{name}.yaml"
     overrides = shipped if shipped.is_file() and not same_folder(folder,
                                                                   shipped_rules_dir()) else None
