@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import regex
 
 from .dates import DateMention, DateReader
+from .literals import fold, might_match, required_literals
 from .rules import words_alternation
 
 
@@ -39,6 +40,7 @@ _POSTED_SOURCE_END = regex.compile(r"[,.;:“”\"(]|\bthat\b|$")
 _HEADLINE_SOURCE = regex.compile(r"\s*#*\s*(?P<src>[^:]{2,40}):\s")
 
 
+@functools.lru_cache(maxsize=4096)
 def _bare(word: str) -> str:
     """A word without its possessive and punctuation, lower case: "Ministry's," → "ministry"."""
     return _POSSESSIVE_END.sub("", word.lower())
@@ -62,6 +64,9 @@ class AttributionReader:
             rf"\b(?:(?:{aux})\s+)*(?P<verb>{phrases}|{verbs})\b", regex.IGNORECASE)
         self._lead = regex.compile(
             rf"\b(?P<lead>{words_alternation(config['lead_phrases'])})\s+", regex.IGNORECASE)
+        # has_frame runs the patterns only on sentences with one of the words they need
+        self._verb_literals = required_literals(self._verb)
+        self._lead_literals = required_literals(self._lead)
         self._lead_kind = {k.lower(): v for k, v in config["lead_phrases"].items()}
         self._possessive = regex.compile(
             rf"\bby\s+(?P<src>[^,.;]{{2,60}}?)[’']s\s+(?:{words_alternation(config['possessive_phrases'])})\b",
@@ -111,11 +116,10 @@ class AttributionReader:
         start, end = sentence.start, sentence.end
         # Dates inside a source phrase ("the ministry Friday (January 5) evening released") are
         # the frame's date, not part of the source: blank them out before reading the source.
-        blanked = list(text[start:end])
+        plain = text[start:end]
         for mention in dates:
-            for i in range(mention.start - start, mention.end - start):
-                blanked[i] = " "
-        plain = "".join(blanked)
+            a, b = mention.start - start, mention.end - start
+            plain = f"{plain[:a]}{' ' * (b - a)}{plain[b:]}"
         frames: list[Frame] = []
         for match in self._lead.finditer(plain):
             rest = plain[match.end():]
@@ -239,4 +243,7 @@ class AttributionReader:
 
     def has_frame(self, sentence_text: str) -> bool:
         """Whether a sentence may attribute anything (a cheap test before `frames`)."""
-        return bool(self._verb.search(sentence_text) or self._lead.search(sentence_text))
+        folded = fold(sentence_text)
+        if might_match(self._verb_literals, folded) and self._verb.search(sentence_text):
+            return True
+        return bool(might_match(self._lead_literals, folded) and self._lead.search(sentence_text))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
+from .literals import fold, might_match, required_literals
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
 from .yamlio import line_of
@@ -143,6 +146,7 @@ class ClaimReader:
         self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
                                for p in rules.compare.get("revision_words", [])]
+        self._revision_literals = [required_literals(p) for p in self.revision_words]
 
     # -- patterns -------------------------------------------------------------------------
     def _expand(self, pattern: str, source: str, line: int | None, depth: int = 0) -> str:
@@ -247,15 +251,20 @@ class ClaimReader:
             for group in ("other_period", "other_event")
             for name, p in config[group].items()
         ]
+        # A pattern runs only on text that holds one of the words it needs.
+        self._other_literals = [required_literals(p) for _, p in self._other]
         self._other_years = bool(config["other_years"])
         noise = config["noise_lines"]
         self._noise = [compile_pattern(p, path, line_of(noise, i), flags)
                        for i, p in enumerate(noise)]
+        self._noise_literals = [required_literals(p) for p in self._noise]
 
     def _out_of_scope(self, sentence_text: str, figure_spans: list[tuple[int, int]],
                       years: Sequence[int]) -> str | None:
-        for note, pattern in self._other:
-            if pattern.search(sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
+        folded = fold(sentence_text)
+        for (note, pattern), literals in zip(self._other, self._other_literals, strict=True):
+            if might_match(literals, folded) and pattern.search(
+                    sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
                 return note
         if self._other_years:
             for match in _YEAR.finditer(sentence_text):
@@ -265,6 +274,11 @@ class ClaimReader:
                 if not years or year < min(years):
                     return f"other period: {year}"
         return None
+
+    def _is_noise(self, line: str) -> bool:
+        folded = fold(line)
+        return any(might_match(literals, folded) and pattern.search(line)
+                   for pattern, literals in zip(self._noise, self._noise_literals, strict=True))
 
     # -- segmentation ---------------------------------------------------------------------
     def sentences(self, text: str, start: int) -> list[Sentence]:
@@ -288,7 +302,7 @@ class ClaimReader:
             line_start, line_end = position, position + len(line.rstrip("\r\n"))
             position += len(line)
             stripped = line.strip()
-            if not stripped or any(p.search(stripped) for p in self._noise):
+            if not stripped or self._is_noise(stripped):
                 flush()
                 continue
             if stripped.startswith("#"):
@@ -357,7 +371,10 @@ class ClaimReader:
                                 sentence)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
                 note = self._out_of_scope(sentence_text, spans, years)
-                revision = any(p.search(sentence_text) for p in self.revision_words)
+                folded = fold(sentence_text)
+                revision = any(might_match(literals, folded) and p.search(sentence_text)
+                               for p, literals in zip(self.revision_words,
+                                                      self._revision_literals, strict=True))
                 for claim in found:
                     claim.revision = revision
                     if note:
@@ -547,7 +564,7 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
     # blingfire takes UTF-8; a lone surrogate (possible in text a library caller passes) has
     # none, so it stands in as U+FFFD, one character for one, and offsets stay the same.
     chunk = without_lone_surrogates(chunk)
-    for sentence in blingfire.text_to_sentences(chunk).split("\n"):
+    for sentence in _text_to_sentences(chunk).split("\n"):
         if not sentence.strip():
             continue
         index = chunk.find(sentence, cursor)
@@ -556,6 +573,28 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
         spans.append((index, index + len(sentence)))
         cursor = index + len(sentence)
     return spans
+
+
+_breaker = threading.local()  # each thread's output buffer (ctypes lets other threads run)
+
+
+def _text_to_sentences(chunk: str) -> str:
+    """`blingfire.text_to_sentences(chunk)`: the same library call with the same arguments and
+    result, but into an output buffer kept between calls (the wrapper allocates and zeroes a
+    new one of twice the input on every call, which took longer than the split itself)."""
+    data = chunk.encode("utf-8")
+    size = len(data) * 2
+    buffer = getattr(_breaker, "buffer", None)
+    if not data:
+        return blingfire.text_to_sentences(chunk)
+    if buffer is None or len(buffer) < size:
+        buffer = _breaker.buffer = ctypes.create_string_buffer(max(size, 1 << 14))
+    length = blingfire.blingfire.TextToSentences(
+        ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(buffer), ctypes.c_int(size))
+    if length == -1 or length > size:
+        return ""
+    # the wrapper reads its zeroed buffer up to the first NUL: the same bytes as these
+    return ctypes.string_at(buffer, length).split(b"\0", 1)[0].decode("utf-8")
 
 
 _QUOTE_TRIM = " \t\n,;:.“”\""

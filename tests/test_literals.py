@@ -1,0 +1,99 @@
+"""Required literals: the cheap test must never rule out a text a pattern matches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import regex
+
+import factcheck
+from factcheck.claims import ClaimReader
+from factcheck.literals import fold, might_match, required_literals
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def literals_of(pattern: str, flags: int = regex.IGNORECASE) -> tuple[str, ...] | None:
+    return required_literals(regex.compile(pattern, flags | regex.VERSION0))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bsince (?:last |early )?(?:monday|june)\b", {"since "}),
+        (r"\b(?:a|an|one)? ?(?:years?|decades?) ago\b", {" ago"}),  # one test, not two
+        (r"\b(?:a|an|one)? ?(?:years?|decades?) (?:ago|later)\b", {"year", "decade"}),
+        (r"(?:killed|\d+) people", {" people"}),  # one alternative needs no text
+        (r"\b(?:days|weeks) ago\b|\bannually\b", {" ago", "annually"}),
+        (r"\bSaid\b", {"said"}),  # folded
+        (r"(?<!\byet )\banother\b", {"another"}),  # the lookbehind is no part of the match
+        (r"\b(?:detained|held)\b[^.]{1,80}\s+at\s+", {"detained", "held"}),
+        (r"(?:to)+\s+(?:toll)", {"toll"}),
+        (r"[\p{L}]+\s+killed", {"killed"}),  # a \p{…} class is any class
+    ],
+)
+def test_required_literals(pattern: str, expected: set[str]) -> None:
+    assert set(literals_of(pattern) or ()) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\b(?:a|an)\b",  # one-letter words rule out too little
+        r"\d+\s+\w+",  # no text at all
+        r"(?:killed)?\s+\d+",  # optional text is not needed
+        r"(?:killed|\d+)\s+\w+",  # one alternative needs no text
+        r"(?:killed){e<=1}",  # fuzzy: a match may differ from the text
+        r"[[:alpha:]]+ said",  # POSIX class: read differently by the standard parser
+        r"(?<name>said)",  # syntax only the regex module knows
+        r"\p{Lu}\w+",
+    ],
+)
+def test_no_requirement(pattern: str) -> None:
+    assert literals_of(pattern) is None
+
+
+def test_unknown_flags_give_no_requirement() -> None:
+    assert literals_of("said", regex.IGNORECASE | regex.FULLCASE) is None
+    assert required_literals(regex.compile("said", regex.VERSION1)) is None
+
+
+def test_might_match() -> None:
+    assert might_match(None, "anything")
+    assert might_match(("said", "told"), fold("Police TOLD reporters"))
+    assert not might_match(("said", "told"), fold("Police spoke"))
+
+
+def test_fold_agrees_with_case_insensitive_matching() -> None:
+    """Every character the regex module matches against printable ASCII without case folds to
+    that ASCII character, so a folded text holds each literal a case-insensitive match holds."""
+    printable = regex.compile(r"[\x20-\x7e]", regex.IGNORECASE | regex.VERSION0)
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if printable.fullmatch(char):
+            twins = [c for c in map(chr, range(0x20, 0x7F))
+                     if regex.fullmatch(regex.escape(c), char, regex.IGNORECASE | regex.VERSION0)]
+            assert all(c.lower() in fold(char) for c in twins), (hex(code), twins)
+
+
+def test_shipped_patterns_match_as_before(rules: factcheck.RuleSet) -> None:
+    """On every sentence of the sample reports, a pattern the literals rule out has no match."""
+    reader = ClaimReader(rules)
+    patterns = [p for _, p in reader._other] + reader._noise + reader.revision_words + [
+        reader.attribution._verb, reader.attribution._lead] + [
+        p for _, p in reader.implicit_figures]
+    texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "seeds").glob("*.txt"))]
+    texts += ["In the past few weeks, three separate shootings; a year ago police said 4 died.",
+              "The dead numbered SEVEN, Officials SAID, yet another attack."]
+    sentences = [s for text in texts for s in regex.split(r"(?<=[.;!?])\s+|\n", text) if s]
+    checked = 0
+    for pattern in patterns:
+        literals = required_literals(pattern)
+        for sentence in sentences:
+            if not might_match(literals, fold(sentence)):
+                assert pattern.search(sentence) is None, (pattern.pattern, sentence)
+                checked += 1
+    assert checked
