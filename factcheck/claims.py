@@ -17,7 +17,7 @@ from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
-from .literals import fold, might_match, required_literals
+from .literals import Literals, fold, might_match, required_literals
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
 from .yamlio import line_of
@@ -112,6 +112,7 @@ class ClaimReader:
         self.problems: list[Problem] = []
         self._timed_out: set[tuple[str, int | None]] = set()
         self._mentions: dict[str, bool] = {}  # per report: does it match an `unless` pattern
+        self._literals: dict[regex.Pattern, Literals | None] = {}  # see `_may_match`
         for metric in rules.metrics.values():
             lines = metric.pattern_lines or (None,) * len(metric.patterns)
             compiled = [(self._compile(p, metric.source, line), None, line)
@@ -191,7 +192,10 @@ class ClaimReader:
                        mentions: list[NumberMention]) -> list[NumberMention]:
         """Written figures plus people counted without a numeral ("a man", "no one")."""
         found: list[NumberMention] = []
+        folded = fold(sentence_text)
         for value, pattern in self.implicit_figures:
+            if not self._may_match(pattern, folded):
+                continue
             for match in pattern.finditer(sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
                 start, end = offset + match.start(), offset + match.end()
                 if any(f.start < end and start < f.end for f in found):
@@ -241,6 +245,14 @@ class ClaimReader:
             self._mentions[pattern.pattern] = bool(pattern.search(
                 document.text, document.body_start, timeout=PATTERN_TIMEOUT_SECONDS * 4))
         return self._mentions[pattern.pattern]
+
+    def _may_match(self, pattern: regex.Pattern, folded: str) -> bool:
+        """False when `folded` (a text through `fold`) lacks every literal the pattern needs:
+        then it cannot match, and need not run. Each pattern's literals are read once."""
+        literals = self._literals.get(pattern, ())
+        if literals == ():
+            literals = self._literals[pattern] = required_literals(pattern)
+        return might_match(literals, folded)
 
     # -- scope ----------------------------------------------------------------------------
     def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
@@ -323,7 +335,10 @@ class ClaimReader:
         years = context.years or ([document.published.year] if document.published else [])
         mentions = self.numbers.find(text, document.body_start)
         sentences = self.sentences(text, document.body_start)
-        keywords = self._keyword_positions(text, document.body_start)
+        # every metric keyword's offset with its metric, in text order: one bisect a sentence
+        keywords = sorted((at, metric) for metric, starts in enumerate(
+            self._keyword_positions(text, document.body_start)) for at in starts)
+        keyword_starts = [at for at, _ in keywords]
         self._mentions.clear()
         claims: list[Claim] = []
         history: list[Frame] = []
@@ -360,9 +375,16 @@ class ClaimReader:
                     frame.date = source_dates[key]
                 elif frame.date is not None:
                     source_dates[key] = frame.date  # the latest date this source was cited with
+            probe = bisect_left(keyword_starts, sentence.start)
+            spoken_of: set[int] = set()  # the metrics whose keywords the sentence holds
+            while probe < len(keywords) and keywords[probe][0] < sentence.end:
+                spoken_of.add(keywords[probe][1])
+                probe += 1
             try:
+                # a part needs a total, and a total needs a metric
                 found = self._claims_in(document, sentence, sentence_text, in_sentence, index,
-                                        keywords)
+                                        [self.metrics[i] for i in sorted(spoken_of)]
+                                        ) if spoken_of else []
             except TimeoutError:  # a grammar or scope pattern: the sentence gives no claims
                 self._timeout(None, None, document, sentence)
                 found = []
@@ -389,21 +411,22 @@ class ClaimReader:
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
                    mentions: list[NumberMention], index: int,
-                   keywords: list[list[int]]) -> list[Claim]:
-        metrics = [self.metrics[i] for i, starts in enumerate(keywords)
-                   if (at := bisect_left(starts, sentence.start)) < len(starts)
-                   and starts[at] < sentence.end]
+                   metrics: list[tuple[Any, list[Any]]]) -> list[Claim]:
+        """The claims of one sentence; `metrics` are those whose keywords it holds."""
         if not metrics:
             return []  # a part needs a total, and a total needs a metric
         mentions = self._with_implicit(sentence_text, sentence.start, mentions)
         if not mentions:
             return []
         masked, to_original = _mask(sentence_text, sentence.start, mentions)
+        folded = fold(masked)
         span = (sentence.start, sentence.end)
         best: dict[int, tuple[int, int, str, regex.Match]] = {}
         for order, (metric, patterns) in enumerate(metrics):
             for pattern, unless, line in patterns:
                 if unless is not None and self._report_mentions(document, unless):
+                    continue
+                if not self._may_match(pattern, folded):
                     continue
                 try:
                     matches = list(pattern.finditer(masked, overlapped=True,
@@ -436,6 +459,8 @@ class ClaimReader:
                                span)
 
         for pattern in self.part_patterns:
+            if not self._may_match(pattern, folded):
+                continue
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 totals = [s for s in claims_by_slot if s < slot]
@@ -447,6 +472,8 @@ class ClaimReader:
                     claims_by_slot[slot] = part
         history_figure = False
         for pattern in self.history_patterns:
+            if not self._may_match(pattern, folded):
+                continue
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
@@ -456,17 +483,19 @@ class ClaimReader:
                     history_figure = True
         # A sentence that only says its figures were the first word ("police had initially
         # said seven") is history as a whole, unless a figure-level pattern told which is.
-        if not history_figure and any(p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS)
-                                      for p in self.sentence_history_patterns):
+        if not history_figure and any(self._may_match(p, folded) and p.search(
+                masked, timeout=PATTERN_TIMEOUT_SECONDS) for p in self.sentence_history_patterns):
             for claim in claims_by_slot.values():
                 claim.superseded = True
-        self._scope(masked, claims_by_slot, borrowed)
+        self._scope(masked, folded, claims_by_slot, borrowed)
         return [claims_by_slot[s] for s in sorted(claims_by_slot)]
 
-    def _scope(self, masked: str, claims_by_slot: dict[int, Claim],
+    def _scope(self, masked: str, folded: str, claims_by_slot: dict[int, Claim],
                borrowed: Callable[[int, regex.Match], Claim | None]) -> None:
         """Set the sub-place a figure covers; a scoped figure may bring in a new claim."""
         for pattern in self.scope_patterns:
+            if not self._may_match(pattern, folded):
+                continue
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
@@ -474,6 +503,8 @@ class ClaimReader:
                     claim.scope = " ".join(match.group("scope").split())
                     claims_by_slot[slot] = claim
         for pattern in self.enumerated_scope_patterns:
+            if not self._may_match(pattern, folded):
+                continue
             matches = list(pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS))
             if len(matches) < 2:
                 continue
@@ -484,8 +515,8 @@ class ClaimReader:
                     claim.scope = " ".join(match.group("scope").split())
                     claims_by_slot[slot] = claim
         sentence_scope = next((" ".join(m.group("scope").split())
-                               for p in self.sentence_scope_patterns
-                               if (m := p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS))), None)
+                               for p in self.sentence_scope_patterns if self._may_match(p, folded)
+                               and (m := p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS))), None)
         if sentence_scope:
             for claim in claims_by_slot.values():
                 if claim.scope is None:
