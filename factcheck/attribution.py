@@ -71,6 +71,7 @@ class AttributionReader:
         self._possessive = regex.compile(
             rf"\bby\s+(?P<src>[^,.;]{{2,60}}?)[’']s\s+(?:{words_alternation(config['possessive_phrases'])})\b",
             regex.IGNORECASE)
+        self._possessive_literals = required_literals(self._possessive)
         self._boundary_word = regex.compile(
             rf"\b(?:{words_alternation(config['boundaries'])})\b", regex.IGNORECASE)
         self._fillers = {w.lower() for w in config["leading_fillers"]}
@@ -121,14 +122,18 @@ class AttributionReader:
             a, b = mention.start - start, mention.end - start
             plain = f"{plain[:a]}{' ' * (b - a)}{plain[b:]}"
         frames: list[Frame] = []
-        for match in self._lead.finditer(plain):
+        folded = fold(plain)
+        leads = self._lead.finditer(plain) if might_match(self._lead_literals, folded) else ()
+        for match in leads:
             rest = plain[match.end():]
             cut = _SOURCE_END.search(rest)
             source = self.clean_source(rest[: cut.start() if cut else len(rest)])
             if source:
                 frames.append(Frame(start + match.start(), start + match.end() + len(source),
                                     source, self._lead_kind[match.group("lead").lower()]))
-        for match in self._possessive.finditer(plain):
+        possessives = self._possessive.finditer(plain) \
+            if might_match(self._possessive_literals, folded) else ()
+        for match in possessives:
             source = self.clean_source(match.group("src"))
             if source:
                 frames.append(Frame(start + match.start(), start + match.end(), source))

@@ -128,6 +128,7 @@ class ClaimReader:
         # Each metric's keywords are found in one scan of a report, not one per sentence.
         self._keywords = [regex.compile(rf"\b(?:{words_alternation(m.keywords)})",
                                         regex.IGNORECASE) for m, _ in self.metrics]
+        self._keyword_starts = [_leading_words(m.keywords) for m, _ in self.metrics]
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
         self._max_quote = int(grammar["max_quote_characters"])
@@ -235,8 +236,33 @@ class ClaimReader:
                                          "there (later time-outs are not reported)", line))
 
     def _keyword_positions(self, text: str, start: int) -> list[list[int]]:
-        """For each metric, the offsets of its keywords in the text, in text order."""
-        return [[m.start() for m in pattern.finditer(text, start)] for pattern in self._keywords]
+        """For each metric, the offsets of its keywords in the text, in text order.
+
+        Where a keyword's first word is plain ASCII, the places to try the pattern are where
+        that word stands in the folded text (a plain substring search); the pattern then runs
+        at those places only, in text order, as its scan of the whole text would."""
+        folded = fold(text)
+        if len(folded) != len(text):  # offsets would not carry over
+            return [[m.start() for m in p.finditer(text, start)] for p in self._keywords]
+        result = []
+        for pattern, words in zip(self._keywords, self._keyword_starts, strict=True):
+            if words is None:
+                result.append([m.start() for m in pattern.finditer(text, start)])
+                continue
+            places: set[int] = set()
+            for word in words:
+                at = folded.find(word, start)
+                while at >= 0:
+                    places.add(at)
+                    at = folded.find(word, at + 1)
+            found: list[int] = []
+            cursor = start
+            for at in sorted(places):
+                if at >= cursor and (match := pattern.match(text, at)):
+                    found.append(at)
+                    cursor = max(match.end(), at + 1)
+            result.append(found)
+        return result
 
     def _report_mentions(self, document: Document, pattern: regex.Pattern) -> bool:
         """Whether the report's body matches a pattern; asked once per report and pattern
@@ -585,6 +611,18 @@ class ClaimReader:
                     for part in parts:
                         part.total = total
                     break
+
+
+def _leading_words(keywords: Sequence[str]) -> list[str] | None:
+    """Each keyword's first word, folded: where a match of the keywords can begin. None when
+    some keyword does not begin with plain ASCII (its folded form may not be where it stands)."""
+    words = []
+    for keyword in map(str, keywords):
+        first = keyword.split(" ")[0]
+        if not first or not first.isascii() or not first.isprintable():
+            return None
+        words.append(first.lower())
+    return words
 
 
 def _sentence_spans(chunk: str) -> list[tuple[int, int]]:

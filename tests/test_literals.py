@@ -97,3 +97,34 @@ def test_shipped_patterns_match_as_before(rules: factcheck.RuleSet) -> None:
                 assert pattern.search(sentence) is None, (pattern.pattern, sentence)
                 checked += 1
     assert checked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police said 4 people were KILLED and 9 Injured; the death toll rose. Arrests followed.",
+        "Killed\nkilled killedkilled unkilled medical\ncentre MEDICAL   CENTRES ſhot \u212aill",
+        "İnjured and ınjured; the İ changes the length of the folded text: killed 3",
+        "",
+    ],
+)
+def test_keyword_positions_as_a_full_scan(rules: factcheck.RuleSet, text: str) -> None:
+    """The substring search for where keywords begin finds what scanning the text finds."""
+    reader = ClaimReader(rules)
+    for start in (0, 3):
+        expected = [[m.start() for m in p.finditer(text, start)] for p in reader._keywords]
+        assert reader._keyword_positions(text, start) == expected
+
+
+def test_keyword_positions_overlapping_keywords(rules: factcheck.RuleSet) -> None:
+    from factcheck.claims import _leading_words
+    from factcheck.rules import words_alternation
+
+    reader = ClaimReader(rules)
+    keywords = ["ab", "b c", "bc", "abcd", "c"]
+    reader._keywords = [regex.compile(rf"\b(?:{words_alternation(keywords)})", regex.IGNORECASE)]
+    reader._keyword_starts = [_leading_words(keywords)]
+    text = "abc ab c b  c ABCD b\nC bc,c abcdc"
+    assert reader._keyword_positions(text, 0) == [
+        [m.start() for m in reader._keywords[0].finditer(text)]]
+    assert _leading_words([" x"]) is None and _leading_words(["é"]) is None
