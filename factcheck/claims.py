@@ -387,9 +387,9 @@ class ClaimReader:
             frames = []
             has_frame = bool(self.attribution.has_frame(sentence_text)
                              or sentence.headline)
-            # Dates matter only where a source or a figure may take one.
-            dates = self.dates.find(text, sentence.start, sentence.end) \
-                if has_frame or in_sentence else []
+            # Dates matter only where a source or a written figure may take one; for a figure,
+            # only once it is a claim (below).
+            dates = self.dates.find(text, sentence.start, sentence.end) if has_frame else None
             if has_frame:
                 found_frames = self.attribution.frames(text, sentence, dates,
                                                        document.published, years)
@@ -415,6 +415,9 @@ class ClaimReader:
                 self._timeout(None, None, document, sentence)
                 found = []
             if found:
+                if dates is None:
+                    dates = self.dates.find(text, sentence.start, sentence.end) \
+                        if in_sentence else []
                 self._attribute(found, frames, carried, dates, document.published, years, text,
                                 sentence)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
