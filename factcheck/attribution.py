@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
@@ -11,7 +11,14 @@ from typing import Any, Protocol
 import regex
 
 from .dates import DateMention, DateReader
-from .literals import fold, might_match, required_literals
+from .literals import (
+    fold,
+    leading_literals,
+    literal_starts,
+    matches_at,
+    might_match,
+    required_literals,
+)
 from .rules import words_alternation
 
 
@@ -66,6 +73,8 @@ class AttributionReader:
             rf"\b(?P<lead>{words_alternation(config['lead_phrases'])})\s+", regex.IGNORECASE)
         # has_frame runs the patterns only on sentences with one of the words they need
         self._verb_literals = required_literals(self._verb)
+        # and frames() tries the verb pattern only where a word it begins with stands
+        self._verb_leading = leading_literals(self._verb)
         self._lead_literals = required_literals(self._lead)
         self._lead_kind = {k.lower(): v for k, v in config["lead_phrases"].items()}
         self._possessive = regex.compile(
@@ -112,8 +121,10 @@ class AttributionReader:
         return None
 
     def frames(self, text: str, sentence: Sentence, dates: list[DateMention],
-                published: date | None, years: Sequence[int]) -> list[Frame]:
-        """Attribution frames of one sentence, in text order."""
+                published: date | None, years: Sequence[int],
+                verb_starts: Sequence[int] | None = None) -> list[Frame]:
+        """Attribution frames of one sentence, in text order. `verb_starts`: where in the
+        sentence a speech verb may begin (see `verb_starts`), when known."""
         start, end = sentence.start, sentence.end
         # Dates inside a source phrase ("the ministry Friday (January 5) evening released") are
         # the frame's date, not part of the source: blank them out before reading the source.
@@ -138,7 +149,13 @@ class AttributionReader:
             if source:
                 frames.append(Frame(start + match.start(), start + match.end(), source))
         previous_end = 0
-        for match in self._verb.finditer(plain):
+        if verb_starts is not None and not dates:  # else the blanks may have moved them
+            verbs: Iterable[regex.Match] = matches_at(self._verb, plain, verb_starts)
+        elif self._verb_leading is not None and len(folded) == len(plain):
+            verbs = matches_at(self._verb, plain, literal_starts(self._verb_leading, folded))
+        else:
+            verbs = self._verb.finditer(plain)
+        for match in verbs:
             before = plain[previous_end: match.start()]
             cuts = [m.end() for m in _SOURCE_START.finditer(before)]
             cuts += [m.end() for m in self._boundary_word.finditer(before)]
@@ -246,9 +263,23 @@ class AttributionReader:
         names = [w for w in source.split() if w[:1].isupper()]
         return len(names) >= 2 and not self._organisation.search(source)
 
-    def has_frame(self, sentence_text: str) -> bool:
-        """Whether a sentence may attribute anything (a cheap test before `frames`)."""
+    def verb_starts(self, text: str, folded: str | None = None) -> list[int] | None:
+        """The offsets of a whole text (a report; `folded` is `fold(text)`) where a speech verb
+        may begin: where one of the words the verb pattern begins with stands. Give each
+        sentence its share to `has_frame` and `frames`, which then try the pattern there only.
+        None when the pattern's first words are not known, or folding moved offsets."""
+        folded = fold(text) if folded is None else folded
+        if self._verb_leading is None or len(folded) != len(text):
+            return None
+        return literal_starts(self._verb_leading, folded)
+
+    def has_frame(self, sentence_text: str, verb_starts: Sequence[int] | None = None) -> bool:
+        """Whether a sentence may attribute anything (a cheap test before `frames`).
+        `verb_starts`: where in the sentence a speech verb may begin, when known."""
         folded = fold(sentence_text)
-        if might_match(self._verb_literals, folded) and self._verb.search(sentence_text):
+        if verb_starts is not None:
+            if matches_at(self._verb, sentence_text, verb_starts, first=True):
+                return True
+        elif might_match(self._verb_literals, folded) and self._verb.search(sentence_text):
             return True
         return bool(might_match(self._lead_literals, folded) and self._lead.search(sentence_text))

@@ -235,13 +235,14 @@ class ClaimReader:
                                          f"{PATTERN_TIMEOUT_SECONDS}s on {where} and was skipped "
                                          "there (later time-outs are not reported)", line))
 
-    def _keyword_positions(self, text: str, start: int) -> list[list[int]]:
+    def _keyword_positions(self, text: str, start: int,
+                           folded: str | None = None) -> list[list[int]]:
         """For each metric, the offsets of its keywords in the text, in text order.
 
         Where a keyword's first word is plain ASCII, the places to try the pattern are where
         that word stands in the folded text (a plain substring search); the pattern then runs
         at those places only, in text order, as its scan of the whole text would."""
-        folded = fold(text)
+        folded = fold(text) if folded is None else folded
         if len(folded) != len(text):  # offsets would not carry over
             return [[m.start() for m in p.finditer(text, start)] for p in self._keywords]
         result = []
@@ -362,8 +363,10 @@ class ClaimReader:
         mentions = self.numbers.find(text, document.body_start)
         sentences = self.sentences(text, document.body_start)
         # every metric keyword's offset with its metric, in text order: one bisect a sentence
+        folded = fold(text)
         keywords = sorted((at, metric) for metric, starts in enumerate(
-            self._keyword_positions(text, document.body_start)) for at in starts)
+            self._keyword_positions(text, document.body_start, folded)) for at in starts)
+        verb_starts = self.attribution.verb_starts(text, folded)
         keyword_starts = [at for at, _ in keywords]
         self._mentions.clear()
         claims: list[Claim] = []
@@ -385,14 +388,18 @@ class ClaimReader:
                 probe += 1
             sentence_text = text[sentence.start: sentence.end]
             frames = []
-            has_frame = bool(self.attribution.has_frame(sentence_text)
+            local_verbs = None if verb_starts is None else [
+                at - sentence.start for at in verb_starts[
+                    bisect_left(verb_starts, sentence.start):
+                    bisect_left(verb_starts, sentence.end)]]
+            has_frame = bool(self.attribution.has_frame(sentence_text, local_verbs)
                              or sentence.headline)
             # Dates matter only where a source or a written figure may take one; for a figure,
             # only once it is a claim (below).
             dates = self.dates.find(text, sentence.start, sentence.end) if has_frame else None
             if has_frame:
                 found_frames = self.attribution.frames(text, sentence, dates,
-                                                       document.published, years)
+                                                       document.published, years, local_verbs)
                 frames = [self.attribution.resolve(f, history, history_text)
                           for f in found_frames]
             for frame in frames:

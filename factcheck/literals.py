@@ -39,6 +39,72 @@ def required_literals(pattern: regex.Pattern) -> Literals | None:
 
     Only the pattern's plain ASCII text counts, so the test is safe under any case rule;
     zero-width assertions, classes, optional and repeated parts count for nothing."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    try:
+        literals = _sequence(parsed)
+    except (TypeError, ValueError, AttributeError):  # a parse tree of a shape we do not know
+        return None
+    if not literals or any(len(literal) < _SHORTEST for literal in literals):
+        return None
+    return literals
+
+
+def leading_literals(pattern: regex.Pattern) -> Literals | None:
+    """Folded strings one of which every match of `pattern` begins with, or None when the
+    pattern's syntax does not tell: then a match may begin anywhere."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    try:
+        literals = _leading(parsed)
+    except (TypeError, ValueError, AttributeError, RecursionError):
+        return None
+    if not literals:
+        return None
+    # a literal that begins with another adds no offsets of its own: keep the shorter
+    kept = sorted(literals, key=len)
+    return tuple(lit for i, lit in enumerate(kept) if not lit.startswith(tuple(kept[:i])))
+
+
+def literal_starts(literals: Literals, folded: str) -> list[int]:
+    """Every offset of `folded` where one of the literals begins, in order."""
+    starts: set[int] = set()
+    for literal in literals:
+        at = folded.find(literal)
+        while at >= 0:
+            starts.add(at)
+            at = folded.find(literal, at + 1)
+    return sorted(starts)
+
+
+def matches_at(pattern: regex.Pattern, text: str, starts: Iterable[int],
+               first: bool = False) -> list[regex.Match]:
+    """What `pattern.finditer(text)` gives when every match begins at one of `starts` (offsets
+    in order, such as `literal_starts` of the pattern's leading literals on the folded text):
+    the pattern is tried there only, skipping offsets inside the match before. With `first`,
+    the first match only (what `search` gives)."""
+    found: list[regex.Match] = []
+    cursor = 0
+    for at in starts:
+        if at < cursor:
+            continue
+        match = pattern.match(text, at)
+        if match is None:
+            continue
+        if match.end() == at:  # an empty match: only a full scan follows finditer's rules
+            return list(pattern.finditer(text))[:1] if first else list(pattern.finditer(text))
+        found.append(match)
+        if first:
+            break
+        cursor = match.end()
+    return found
+
+
+def _parse(pattern: regex.Pattern) -> list[tuple[object, object]] | None:
+    """The pattern as the standard library's parser reads it, or None when it may read it
+    otherwise than the regex module does."""
     if _re_parser is None or pattern.flags & ~_KNOWN_FLAGS:
         return None
     source = pattern.pattern
@@ -53,16 +119,9 @@ def required_literals(pattern: regex.Pattern) -> Literals | None:
         if pattern.flags & ours:
             flags |= theirs
     try:
-        parsed = _re_parser.parse(source, flags)
+        return list(_re_parser.parse(source, flags))
     except Exception:  # syntax only the regex module knows (or a parser of another version)
         return None
-    try:
-        literals = _sequence(list(parsed))
-    except (TypeError, ValueError, AttributeError):  # a parse tree of a shape we do not know
-        return None
-    if not literals or any(len(literal) < _SHORTEST for literal in literals):
-        return None
-    return literals
 
 
 def might_match(literals: Literals | None, folded: str) -> bool:
@@ -129,3 +188,52 @@ def _plain(code: int) -> bool:
 def _better(candidate: Literals, best: Literals) -> bool:
     """Longer shortest literal first (rarer in text), then fewer literals (fewer tests)."""
     return (min(map(len, candidate)), -len(candidate)) > (min(map(len, best)), -len(best))
+
+
+_ZERO_WIDTH = {"AT", "ASSERT", "ASSERT_NOT", "END_OF_ROUND"}
+_END_OF_ROUND = ("END_OF_ROUND", None)  # ends a run of text, matches nothing
+_MOST_LEADING = 256  # more ways to begin than this: not worth the search
+
+
+def _leading(items: list[tuple[object, object]]) -> set[str] | None:
+    """The literal texts a match of this sequence begins with; None when it may begin with
+    anything else (a class, a non-ASCII character) or be empty."""
+    for index, (op, argument) in enumerate(items):
+        name = str(op)
+        rest = items[index + 1:]
+        if name in _ZERO_WIDTH:
+            continue
+        if name == "LITERAL":
+            run = []
+            for op2, argument2 in items[index:]:
+                if str(op2) != "LITERAL" or not isinstance(argument2, int) \
+                        or not _plain(argument2):
+                    break
+                run.append(chr(argument2).lower())
+            return {"".join(run)} if run else None
+        if name == "SUBPATTERN":
+            return _leading(list(argument[-1]) + rest)  # type: ignore[index]
+        if name == "ATOMIC_GROUP":
+            return _leading(list(argument) + rest)  # type: ignore[call-overload]
+        if name == "BRANCH":
+            found: set[str] = set()
+            for branch in argument[1]:  # type: ignore[index]
+                leading = _leading(list(branch) + rest)
+                if leading is None:
+                    return None
+                found |= leading
+                if len(found) > _MOST_LEADING:
+                    return None
+            return found
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _, body = argument  # type: ignore[misc]
+            # another round may follow the body, so a run of text ends with it
+            leading = _leading([*body, _END_OF_ROUND, *rest])
+            if leading is None or low >= 1:
+                return leading
+            skipped = _leading(rest)
+            if skipped is None or len(leading | skipped) > _MOST_LEADING:
+                return None
+            return leading | skipped
+        return None  # a class, any character, a back reference: it may begin with anything
+    return None  # the match may be empty here

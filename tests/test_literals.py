@@ -9,7 +9,14 @@ import regex
 
 import factcheck
 from factcheck.claims import ClaimReader
-from factcheck.literals import fold, might_match, required_literals
+from factcheck.literals import (
+    fold,
+    leading_literals,
+    literal_starts,
+    matches_at,
+    might_match,
+    required_literals,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -128,3 +135,65 @@ def test_keyword_positions_overlapping_keywords(rules: factcheck.RuleSet) -> Non
     assert reader._keyword_positions(text, 0) == [
         [m.start() for m in reader._keywords[0].finditer(text)]]
     assert _leading_words([" x"]) is None and _leading_words(["é"]) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\b(?:(?:has|had)\s+)*(?P<verb>said|says|told)\b",
+         {"ha", "said", "says", "told"}),  # the parser reads "has|had" as "ha[sd]"
+        (r"(?:put|puts) the (?:toll|number)", {"put"}),  # "puts" begins with "put"
+        (r"\bSaid\b", {"said"}),
+        (r"(?:ab|cd)?ef", {"ab", "cd", "ef"}),
+        (r"(?:ab)*ef", {"ab", "ef"}),  # not "abef": "ababef" begins with "abab"
+    ],
+)
+def test_leading_literals(pattern: str, expected: set[str]) -> None:
+    assert set(leading_literals(regex.compile(pattern, regex.IGNORECASE)) or ()) == expected
+
+
+@pytest.mark.parametrize("pattern", [r"\w+ said", r"(?:said)?", r"(?:said|\d+) x", r"é said"])
+def test_no_leading_literals(pattern: str) -> None:
+    assert leading_literals(regex.compile(pattern, regex.IGNORECASE)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Police said, then had said and HAS SAID; hassaid saidsaid. Police say tOLD told",
+     "", "nothing here", "ſaid and Said and İ said"],
+)
+def test_matches_at_as_finditer(text: str) -> None:
+    pattern = regex.compile(r"\b(?:(?:has|had)\s+)*(?P<verb>said|says|say|told)\b",
+                            regex.IGNORECASE)
+    literals = leading_literals(pattern)
+    assert literals is not None
+    folded = fold(text)
+    starts = literal_starts(literals, folded) if len(folded) == len(text) else None
+    if starts is None:
+        return
+    expected = [m.span() for m in pattern.finditer(text)]
+    assert [m.span() for m in matches_at(pattern, text, starts)] == expected
+    assert [m.span() for m in matches_at(pattern, text, starts, first=True)] == expected[:1]
+
+
+def test_attribution_with_verb_starts(rules: factcheck.RuleSet) -> None:
+    """has_frame and frames give the same with the report's verb offsets as without."""
+
+    reader = ClaimReader(rules)
+    attribution = reader.attribution
+    texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "seeds").glob("*.txt"))]
+    checked = 0
+    for text in texts:
+        starts = attribution.verb_starts(text)
+        assert starts is not None
+        for sentence in reader.sentences(text, 0):
+            local = [at - sentence.start for at in starts
+                     if sentence.start <= at < sentence.end]
+            sentence_text = text[sentence.start:sentence.end]
+            assert attribution.has_frame(sentence_text, local) == attribution.has_frame(
+                sentence_text)
+            dates = reader.dates.find(text, sentence.start, sentence.end)
+            assert attribution.frames(text, sentence, dates, None, [], local) == \
+                attribution.frames(text, sentence, dates, None, [])
+            checked += bool(attribution.has_frame(sentence_text))
+    assert checked
