@@ -17,7 +17,7 @@ from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
-from .literals import Literals, fold, might_match, required_literals
+from .literals import Literals, first_words, fold, might_match, required_literals
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
 from .yamlio import line_of
@@ -128,7 +128,7 @@ class ClaimReader:
         # Each metric's keywords are found in one scan of a report, not one per sentence.
         self._keywords = [regex.compile(rf"\b(?:{words_alternation(m.keywords)})",
                                         regex.IGNORECASE) for m, _ in self.metrics]
-        self._keyword_starts = [_leading_words(m.keywords) for m, _ in self.metrics]
+        self._keyword_starts = [first_words(m.keywords) for m, _ in self.metrics]
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
         self._max_quote = int(grammar["max_quote_characters"])
@@ -429,8 +429,8 @@ class ClaimReader:
                                 sentence)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
                 note = self._out_of_scope(sentence_text, spans, years)
-                folded = fold(sentence_text)
-                revision = any(might_match(literals, folded) and p.search(sentence_text)
+                folded_sentence = fold(sentence_text)
+                revision = any(might_match(literals, folded_sentence) and p.search(sentence_text)
                                for p, literals in zip(self.revision_words,
                                                       self._revision_literals, strict=True))
                 for claim in found:
@@ -621,18 +621,6 @@ class ClaimReader:
                     for part in parts:
                         part.total = total
                     break
-
-
-def _leading_words(keywords: Sequence[str]) -> list[str] | None:
-    """Each keyword's first word, folded: where a match of the keywords can begin. None when
-    some keyword does not begin with plain ASCII (its folded form may not be where it stands)."""
-    words = []
-    for keyword in map(str, keywords):
-        first = keyword.split(" ")[0]
-        if not first or not first.isascii() or not first.isprintable():
-            return None
-        words.append(first.lower())
-    return words
 
 
 def _sentence_spans(chunk: str) -> list[tuple[int, int]]:

@@ -23,7 +23,7 @@ _KNOWN_FLAGS = (regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOS
 _PROPERTY = regex.compile(r"\\\\|\\[pP](?:\{[^}]*\}|[A-Za-z])")
 # A brace that is no count ({2}, {1,3}, {,4}) may open a fuzzy constraint ("{e<=1}").
 _FUZZY = regex.compile(r"\{(?!\d*,?\d*\})")
-_SHORTEST = 2  # a literal of one character rules out too little to be worth a test
+_SHORTEST = 1  # a literal of one character ("," before an age) still spares a pattern run
 
 
 def fold(text: str) -> str:
@@ -66,6 +66,20 @@ def leading_literals(pattern: regex.Pattern) -> Literals | None:
     # a literal that begins with another adds no offsets of its own: keep the shorter
     kept = sorted(literals, key=len)
     return tuple(lit for i, lit in enumerate(kept) if not lit.startswith(tuple(kept[:i])))
+
+
+def first_words(words: Iterable[str]) -> Literals | None:
+    """What a match of `words_alternation(words)` begins with: each word's first word,
+    folded. None when some word does not begin with plain ASCII (its folded form may not stand
+    where it does) or with a space."""
+    found = []
+    for word in map(str, words):
+        first = word.split(" ")[0]
+        if not first or not first.isascii() or not first.isprintable():
+            return None
+        found.append(first.lower())
+    kept = sorted(set(found), key=len)
+    return tuple(w for i, w in enumerate(kept) if not w.startswith(tuple(kept[:i])))
 
 
 def literal_starts(literals: Literals, folded: str) -> list[int]:

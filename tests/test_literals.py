@@ -10,6 +10,7 @@ import regex
 import factcheck
 from factcheck.claims import ClaimReader
 from factcheck.literals import (
+    first_words,
     fold,
     leading_literals,
     literal_starts,
@@ -32,6 +33,8 @@ def literals_of(pattern: str, flags: int = regex.IGNORECASE) -> tuple[str, ...] 
         (r"\b(?:a|an|one)? ?(?:years?|decades?) ago\b", {" ago"}),  # one test, not two
         (r"\b(?:a|an|one)? ?(?:years?|decades?) (?:ago|later)\b", {"year", "decade"}),
         (r"(?:killed|\d+) people", {" people"}),  # one alternative needs no text
+        (r"\b(?:a|an)\b", {"a"}),  # "an" holds "a"
+        (r"\b\p{Lu}\w+,\s*\d+", {","}),
         (r"\b(?:days|weeks) ago\b|\bannually\b", {" ago", "annually"}),
         (r"\bSaid\b", {"said"}),  # folded
         (r"(?<!\byet )\banother\b", {"another"}),  # the lookbehind is no part of the match
@@ -47,7 +50,6 @@ def test_required_literals(pattern: str, expected: set[str]) -> None:
 @pytest.mark.parametrize(
     "pattern",
     [
-        r"\b(?:a|an)\b",  # one-letter words rule out too little
         r"\d+\s+\w+",  # no text at all
         r"(?:killed)?\s+\d+",  # optional text is not needed
         r"(?:killed|\d+)\s+\w+",  # one alternative needs no text
@@ -124,17 +126,17 @@ def test_keyword_positions_as_a_full_scan(rules: factcheck.RuleSet, text: str) -
 
 
 def test_keyword_positions_overlapping_keywords(rules: factcheck.RuleSet) -> None:
-    from factcheck.claims import _leading_words
     from factcheck.rules import words_alternation
 
     reader = ClaimReader(rules)
     keywords = ["ab", "b c", "bc", "abcd", "c"]
     reader._keywords = [regex.compile(rf"\b(?:{words_alternation(keywords)})", regex.IGNORECASE)]
-    reader._keyword_starts = [_leading_words(keywords)]
+    reader._keyword_starts = [first_words(keywords)]
     text = "abc ab c b  c ABCD b\nC bc,c abcdc"
     assert reader._keyword_positions(text, 0) == [
         [m.start() for m in reader._keywords[0].finditer(text)]]
-    assert _leading_words([" x"]) is None and _leading_words(["é"]) is None
+    assert first_words([" x"]) is None and first_words(["é"]) is None
+    assert first_words(["jan", "january", "this morning"]) == ("jan", "this")
 
 
 @pytest.mark.parametrize(
