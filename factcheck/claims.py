@@ -314,15 +314,17 @@ class ClaimReader:
                     return f"other period: {year}"
         return None
 
-    def _is_noise(self, line: str) -> bool:
-        folded = fold(line)
-        return any(might_match(literals, folded) and pattern.search(line)
-                   for pattern, literals in zip(self._noise, self._noise_literals, strict=True))
-
     # -- segmentation ---------------------------------------------------------------------
-    def sentences(self, text: str, start: int) -> list[Sentence]:
-        """Sentences of the body, with paragraph numbers; headlines and noise lines handled."""
+    def sentences(self, text: str, start: int, folded: str | None = None) -> list[Sentence]:
+        """Sentences of the body, with paragraph numbers; headlines and noise lines handled.
+        `folded`: `fold(text)`, when the caller has it."""
         result: list[Sentence] = []
+        # the noise patterns whose literals the report holds somewhere: the others cannot
+        # match any of its lines
+        folded = fold(text) if folded is None else folded
+        noise = [(pattern, literals) for pattern, literals
+                 in zip(self._noise, self._noise_literals, strict=True)
+                 if might_match(literals, folded)]
         paragraph = 0
         block: list[tuple[int, int]] = []  # lines of the current paragraph
 
@@ -341,7 +343,7 @@ class ClaimReader:
             line_start, line_end = position, position + len(line.rstrip("\r\n"))
             position += len(line)
             stripped = line.strip()
-            if not stripped or self._is_noise(stripped):
+            if not stripped or (noise and _is_noise(stripped, noise)):
                 flush()
                 continue
             if stripped.startswith("#"):
@@ -361,9 +363,9 @@ class ClaimReader:
         text = document.text
         years = context.years or ([document.published.year] if document.published else [])
         mentions = self.numbers.find(text, document.body_start)
-        sentences = self.sentences(text, document.body_start)
-        # every metric keyword's offset with its metric, in text order: one bisect a sentence
         folded = fold(text)
+        sentences = self.sentences(text, document.body_start, folded)
+        # every metric keyword's offset with its metric, in text order: one bisect a sentence
         keywords = sorted((at, metric) for metric, starts in enumerate(
             self._keyword_positions(text, document.body_start, folded)) for at in starts)
         verb_starts = self.attribution.verb_starts(text, folded)
@@ -621,6 +623,16 @@ class ClaimReader:
                     for part in parts:
                         part.total = total
                     break
+
+
+def _is_noise(line: str, patterns: list[tuple[regex.Pattern, Literals | None]]) -> bool:
+    """Whether a line matches one of the noise patterns (each tried only if the folded line
+    holds one of its literals)."""
+    folded = fold(line)
+    for pattern, literals in patterns:
+        if might_match(literals, folded) and pattern.search(line):
+            return True
+    return False
 
 
 def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
