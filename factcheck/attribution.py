@@ -273,6 +273,11 @@ class AttributionReader:
             return None
         return literal_starts(self._verb_leading, folded)
 
+    def may_lead(self, folded_text: str) -> bool:
+        """Whether a lead phrase ("according to") may stand anywhere in a folded text: when
+        not, `has_frame` of a sentence of it without `verb_starts` is False."""
+        return might_match(self._lead_literals, folded_text)
+
     def has_frame(self, sentence_text: str, verb_starts: Sequence[int] | None = None) -> bool:
         """Whether a sentence may attribute anything (a cheap test before `frames`).
         `verb_starts`: where in the sentence a speech verb may begin, when known."""

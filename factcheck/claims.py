@@ -369,6 +369,7 @@ class ClaimReader:
         keywords = sorted((at, metric) for metric, starts in enumerate(
             self._keyword_positions(text, document.body_start, folded)) for at in starts)
         verb_starts = self.attribution.verb_starts(text, folded)
+        leads = self.attribution.may_lead(folded)
         keyword_starts = [at for at, _ in keywords]
         self._mentions.clear()
         claims: list[Claim] = []
@@ -394,8 +395,11 @@ class ClaimReader:
                 at - sentence.start for at in verb_starts[
                     bisect_left(verb_starts, sentence.start):
                     bisect_left(verb_starts, sentence.end)]]
-            has_frame = bool(self.attribution.has_frame(sentence_text, local_verbs)
-                             or sentence.headline)
+            if local_verbs == [] and not leads:  # no speech verb or lead phrase can stand here
+                has_frame = sentence.headline
+            else:
+                has_frame = bool(self.attribution.has_frame(sentence_text, local_verbs)
+                                 or sentence.headline)
             # Dates matter only where a source or a written figure may take one; for a figure,
             # only once it is a claim (below).
             dates = self.dates.find(text, sentence.start, sentence.end) if has_frame else None

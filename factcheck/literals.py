@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import regex
@@ -195,8 +196,15 @@ def _branches(branches: Iterable[Sequence[tuple[object, object]]]) -> Literals |
 
 
 def _plain(code: int) -> bool:
-    """A printable ASCII character other than the braces of the regex module's fuzzy syntax."""
-    return 0x20 <= code < 0x7F and chr(code) not in "{}"
+    """A character a literal may hold: printable ASCII other than the braces of the regex
+    module's fuzzy syntax, or punctuation or a symbol without case ("©", "⟨", "“"), which the
+    regex module matches without case to itself only (a test checks every one) and `fold`
+    leaves alone."""
+    if 0x20 <= code < 0x7F:
+        return chr(code) not in "{}"
+    char = chr(code)
+    return (code >= 0x80 and unicodedata.category(char)[0] in "PS"
+            and char.lower() == char == char.upper() == char.casefold())
 
 
 def _better(candidate: Literals, best: Literals) -> bool:

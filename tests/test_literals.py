@@ -35,6 +35,7 @@ def literals_of(pattern: str, flags: int = regex.IGNORECASE) -> tuple[str, ...] 
         (r"(?:killed|\d+) people", {" people"}),  # one alternative needs no text
         (r"\b(?:a|an)\b", {"a"}),  # "an" holds "a"
         (r"\b\p{Lu}\w+,\s*\d+", {","}),
+        (r"^\W*(?:copyright|©)", {"copyright", "©"}),  # a symbol without case counts
         (r"\b(?:days|weeks) ago\b|\bannually\b", {" ago", "annually"}),
         (r"\bSaid\b", {"said"}),  # folded
         (r"(?<!\byet )\banother\b", {"another"}),  # the lookbehind is no part of the match
@@ -86,6 +87,24 @@ def test_fold_agrees_with_case_insensitive_matching() -> None:
             twins = [c for c in map(chr, range(0x20, 0x7F))
                      if regex.fullmatch(regex.escape(c), char, regex.IGNORECASE | regex.VERSION0)]
             assert all(c.lower() in fold(char) for c in twins), (hex(code), twins)
+
+
+def test_caseless_symbols_match_only_themselves() -> None:
+    """Punctuation and symbols that literals may hold beyond ASCII (no case mapping) match no
+    other character without case, and fold leaves them alone."""
+    import unicodedata
+
+    chars = [chr(code) for code in range(0x80, 0x110000) if not 0xD800 <= code <= 0xDFFF
+             and unicodedata.category(chr(code))[0] in "PS"
+             and chr(code).lower() == chr(code) == chr(code).upper() == chr(code).casefold()]
+    assert "©" in chars and "⟨" in chars and "Ⓐ" not in chars
+    every = regex.compile("[" + "".join(map(regex.escape, chars)) + "]",
+                          regex.IGNORECASE | regex.VERSION0)
+    members = set(chars)
+    for code in range(0x110000):
+        if not 0xD800 <= code <= 0xDFFF and chr(code) not in members:
+            assert every.fullmatch(chr(code)) is None, hex(code)
+    assert fold("".join(chars)) == "".join(chars)
 
 
 def test_shipped_patterns_match_as_before(rules: factcheck.RuleSet) -> None:
