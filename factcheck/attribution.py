@@ -275,7 +275,7 @@ class AttributionReader:
 
     def may_lead(self, folded_text: str) -> bool:
         """Whether a lead phrase ("according to") may stand anywhere in a folded text: when
-        not, `has_frame` of a sentence of it without `verb_starts` is False."""
+        not, `has_frame` is False for each of its sentences where no speech verb may begin."""
         return might_match(self._lead_literals, folded_text)
 
     def has_frame(self, sentence_text: str, verb_starts: Sequence[int] | None = None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
 
 import regex
@@ -24,7 +25,6 @@ _KNOWN_FLAGS = (regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOS
 _PROPERTY = regex.compile(r"\\\\|\\[pP](?:\{[^}]*\}|[A-Za-z])")
 # A brace that is no count ({2}, {1,3}, {,4}) may open a fuzzy constraint ("{e<=1}").
 _FUZZY = regex.compile(r"\{(?!\d*,?\d*\})")
-_SHORTEST = 1  # a literal of one character ("," before an age) still spares a pattern run
 
 
 def fold(text: str) -> str:
@@ -38,8 +38,9 @@ def required_literals(pattern: regex.Pattern) -> Literals | None:
     """Folded strings one of which is inside every match of `pattern`, or None when the
     pattern's syntax does not tell (then the pattern must simply be run).
 
-    Only the pattern's plain ASCII text counts, so the test is safe under any case rule;
-    zero-width assertions, classes, optional and repeated parts count for nothing."""
+    Only the pattern's plain ASCII text and caseless punctuation and symbols count, so the test
+    is safe under any case rule; zero-width assertions, classes, optional and repeated parts
+    count for nothing. One character is enough (a "," spares a run as well as a word)."""
     parsed = _parse(pattern)
     if parsed is None:
         return None
@@ -47,9 +48,7 @@ def required_literals(pattern: regex.Pattern) -> Literals | None:
         literals = _sequence(parsed)
     except (TypeError, ValueError, AttributeError):  # a parse tree of a shape we do not know
         return None
-    if not literals or any(len(literal) < _SHORTEST for literal in literals):
-        return None
-    return literals
+    return literals or None
 
 
 def leading_literals(pattern: regex.Pattern) -> Literals | None:
@@ -134,7 +133,9 @@ def _parse(pattern: regex.Pattern) -> list[tuple[object, object]] | None:
         if pattern.flags & ours:
             flags |= theirs
     try:
-        return list(_re_parser.parse(source, flags))
+        with warnings.catch_warnings():  # "possible nested set" and the like: not ours to say
+            warnings.simplefilter("ignore")
+            return list(_re_parser.parse(source, flags))
     except Exception:  # syntax only the regex module knows (or a parser of another version)
         return None
 
