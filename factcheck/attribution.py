@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
@@ -11,6 +11,14 @@ from typing import Any, Protocol
 import regex
 
 from .dates import DateMention, DateReader
+from .literals import (
+    fold,
+    leading_literals,
+    literal_starts,
+    matches_at,
+    might_match,
+    required_literals,
+)
 from .rules import words_alternation
 
 
@@ -39,6 +47,7 @@ _POSTED_SOURCE_END = regex.compile(r"[,.;:“”\"(]|\bthat\b|$")
 _HEADLINE_SOURCE = regex.compile(r"\s*#*\s*(?P<src>[^:]{2,40}):\s")
 
 
+@functools.lru_cache(maxsize=4096)
 def _bare(word: str) -> str:
     """A word without its possessive and punctuation, lower case: "Ministry's," → "ministry"."""
     return _POSSESSIVE_END.sub("", word.lower())
@@ -62,10 +71,16 @@ class AttributionReader:
             rf"\b(?:(?:{aux})\s+)*(?P<verb>{phrases}|{verbs})\b", regex.IGNORECASE)
         self._lead = regex.compile(
             rf"\b(?P<lead>{words_alternation(config['lead_phrases'])})\s+", regex.IGNORECASE)
+        # has_frame runs the patterns only on sentences with one of the words they need
+        self._verb_literals = required_literals(self._verb)
+        # and frames() tries the verb pattern only where a word it begins with stands
+        self._verb_leading = leading_literals(self._verb)
+        self._lead_literals = required_literals(self._lead)
         self._lead_kind = {k.lower(): v for k, v in config["lead_phrases"].items()}
         self._possessive = regex.compile(
             rf"\bby\s+(?P<src>[^,.;]{{2,60}}?)[’']s\s+(?:{words_alternation(config['possessive_phrases'])})\b",
             regex.IGNORECASE)
+        self._possessive_literals = required_literals(self._possessive)
         self._boundary_word = regex.compile(
             rf"\b(?:{words_alternation(config['boundaries'])})\b", regex.IGNORECASE)
         self._fillers = {w.lower() for w in config["leading_fillers"]}
@@ -106,30 +121,41 @@ class AttributionReader:
         return None
 
     def frames(self, text: str, sentence: Sentence, dates: list[DateMention],
-                published: date | None, years: Sequence[int]) -> list[Frame]:
-        """Attribution frames of one sentence, in text order."""
+                published: date | None, years: Sequence[int],
+                verb_starts: Sequence[int] | None = None) -> list[Frame]:
+        """Attribution frames of one sentence, in text order. `verb_starts`: where in the
+        sentence a speech verb may begin (see `verb_starts`), when known."""
         start, end = sentence.start, sentence.end
         # Dates inside a source phrase ("the ministry Friday (January 5) evening released") are
         # the frame's date, not part of the source: blank them out before reading the source.
-        blanked = list(text[start:end])
+        plain = text[start:end]
         for mention in dates:
-            for i in range(mention.start - start, mention.end - start):
-                blanked[i] = " "
-        plain = "".join(blanked)
+            a, b = mention.start - start, mention.end - start
+            plain = f"{plain[:a]}{' ' * (b - a)}{plain[b:]}"
         frames: list[Frame] = []
-        for match in self._lead.finditer(plain):
+        folded = fold(plain)
+        leads = self._lead.finditer(plain) if might_match(self._lead_literals, folded) else ()
+        for match in leads:
             rest = plain[match.end():]
             cut = _SOURCE_END.search(rest)
             source = self.clean_source(rest[: cut.start() if cut else len(rest)])
             if source:
                 frames.append(Frame(start + match.start(), start + match.end() + len(source),
                                     source, self._lead_kind[match.group("lead").lower()]))
-        for match in self._possessive.finditer(plain):
+        possessives = self._possessive.finditer(plain) \
+            if might_match(self._possessive_literals, folded) else ()
+        for match in possessives:
             source = self.clean_source(match.group("src"))
             if source:
                 frames.append(Frame(start + match.start(), start + match.end(), source))
         previous_end = 0
-        for match in self._verb.finditer(plain):
+        if verb_starts is not None and not dates:  # else the blanks may have moved them
+            verbs: Iterable[regex.Match] = matches_at(self._verb, plain, verb_starts)
+        elif self._verb_leading is not None and len(folded) == len(plain):
+            verbs = matches_at(self._verb, plain, literal_starts(self._verb_leading, folded))
+        else:
+            verbs = self._verb.finditer(plain)
+        for match in verbs:
             before = plain[previous_end: match.start()]
             cuts = [m.end() for m in _SOURCE_START.finditer(before)]
             cuts += [m.end() for m in self._boundary_word.finditer(before)]
@@ -237,6 +263,28 @@ class AttributionReader:
         names = [w for w in source.split() if w[:1].isupper()]
         return len(names) >= 2 and not self._organisation.search(source)
 
-    def has_frame(self, sentence_text: str) -> bool:
-        """Whether a sentence may attribute anything (a cheap test before `frames`)."""
-        return bool(self._verb.search(sentence_text) or self._lead.search(sentence_text))
+    def verb_starts(self, text: str, folded: str | None = None) -> list[int] | None:
+        """The offsets of a whole text (a report; `folded` is `fold(text)`) where a speech verb
+        may begin: where one of the words the verb pattern begins with stands. Give each
+        sentence its share to `has_frame` and `frames`, which then try the pattern there only.
+        None when the pattern's first words are not known, or folding moved offsets."""
+        folded = fold(text) if folded is None else folded
+        if self._verb_leading is None or len(folded) != len(text):
+            return None
+        return literal_starts(self._verb_leading, folded)
+
+    def may_lead(self, folded_text: str) -> bool:
+        """Whether a lead phrase ("according to") may stand anywhere in a folded text: when
+        not, `has_frame` is False for each of its sentences where no speech verb may begin."""
+        return might_match(self._lead_literals, folded_text)
+
+    def has_frame(self, sentence_text: str, verb_starts: Sequence[int] | None = None) -> bool:
+        """Whether a sentence may attribute anything (a cheap test before `frames`).
+        `verb_starts`: where in the sentence a speech verb may begin, when known."""
+        folded = fold(sentence_text)
+        if verb_starts is not None:
+            if matches_at(self._verb, sentence_text, verb_starts, first=True):
+                return True
+        elif might_match(self._verb_literals, folded) and self._verb.search(sentence_text):
+            return True
+        return bool(might_match(self._lead_literals, folded) and self._lead.search(sentence_text))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
+from .literals import Literals, first_words, fold, might_match, required_literals
 from .named import NamedReader
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
@@ -114,6 +117,7 @@ class ClaimReader:
         self.problems: list[Problem] = []
         self._timed_out: set[tuple[str, int | None]] = set()
         self._mentions: dict[str, bool] = {}  # per report: does it match an `unless` pattern
+        self._literals: dict[regex.Pattern, Literals | None] = {}  # see `_may_match`
         for metric in rules.metrics.values():
             lines = metric.pattern_lines or (None,) * len(metric.patterns)
             compiled = [(self._compile(p, metric.source, line), None, line)
@@ -129,6 +133,7 @@ class ClaimReader:
         # Each metric's keywords are found in one scan of a report, not one per sentence.
         self._keywords = [regex.compile(rf"\b(?:{words_alternation(m.keywords)})",
                                         regex.IGNORECASE) for m, _ in self.metrics]
+        self._keyword_starts = [first_words(m.keywords) for m, _ in self.metrics]
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
         self._max_quote = int(grammar["max_quote_characters"])
@@ -149,6 +154,7 @@ class ClaimReader:
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
                                for p in rules.compare.get("revision_words", [])]
         self.named = NamedReader(rules, self) if rules.named else None
+        self._revision_literals = [required_literals(p) for p in self.revision_words]
 
     # -- patterns -------------------------------------------------------------------------
     def _expand(self, pattern: str, source: str, line: int | None, depth: int = 0) -> str:
@@ -193,7 +199,10 @@ class ClaimReader:
                        mentions: list[NumberMention]) -> list[NumberMention]:
         """Written figures plus people counted without a numeral ("a man", "no one")."""
         found: list[NumberMention] = []
+        folded = fold(sentence_text)
         for value, pattern in self.implicit_figures:
+            if not self._may_match(pattern, folded):
+                continue
             for match in pattern.finditer(sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
                 start, end = offset + match.start(), offset + match.end()
                 if any(f.start < end and start < f.end for f in found):
@@ -232,9 +241,35 @@ class ClaimReader:
                                          f"{PATTERN_TIMEOUT_SECONDS}s on {where} and was skipped "
                                          "there (later time-outs are not reported)", line))
 
-    def _keyword_positions(self, text: str, start: int) -> list[list[int]]:
-        """For each metric, the offsets of its keywords in the text, in text order."""
-        return [[m.start() for m in pattern.finditer(text, start)] for pattern in self._keywords]
+    def _keyword_positions(self, text: str, start: int,
+                           folded: str | None = None) -> list[list[int]]:
+        """For each metric, the offsets of its keywords in the text, in text order.
+
+        Where a keyword's first word is plain ASCII, the places to try the pattern are where
+        that word stands in the folded text (a plain substring search); the pattern then runs
+        at those places only, in text order, as its scan of the whole text would."""
+        folded = fold(text) if folded is None else folded
+        if len(folded) != len(text):  # offsets would not carry over
+            return [[m.start() for m in p.finditer(text, start)] for p in self._keywords]
+        result = []
+        for pattern, words in zip(self._keywords, self._keyword_starts, strict=True):
+            if words is None:
+                result.append([m.start() for m in pattern.finditer(text, start)])
+                continue
+            places: set[int] = set()
+            for word in words:
+                at = folded.find(word, start)
+                while at >= 0:
+                    places.add(at)
+                    at = folded.find(word, at + 1)
+            found: list[int] = []
+            cursor = start
+            for at in sorted(places):
+                if at >= cursor and (match := pattern.match(text, at)):
+                    found.append(at)
+                    cursor = max(match.end(), at + 1)
+            result.append(found)
+        return result
 
     def _report_mentions(self, document: Document, pattern: regex.Pattern) -> bool:
         """Whether the report's body matches a pattern; asked once per report and pattern
@@ -243,6 +278,14 @@ class ClaimReader:
             self._mentions[pattern.pattern] = bool(pattern.search(
                 document.text, document.body_start, timeout=PATTERN_TIMEOUT_SECONDS * 4))
         return self._mentions[pattern.pattern]
+
+    def _may_match(self, pattern: regex.Pattern, folded: str) -> bool:
+        """False when `folded` (a text through `fold`) lacks every literal the pattern needs:
+        then it cannot match, and need not run. Each pattern's literals are read once."""
+        literals = self._literals.get(pattern, ())
+        if literals == ():
+            literals = self._literals[pattern] = required_literals(pattern)
+        return might_match(literals, folded)
 
     # -- scope ----------------------------------------------------------------------------
     def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
@@ -253,15 +296,20 @@ class ClaimReader:
             for group in ("other_period", "other_event")
             for name, p in config[group].items()
         ]
+        # A pattern runs only on text that holds one of the words it needs.
+        self._other_literals = [required_literals(p) for _, p in self._other]
         self._other_years = bool(config["other_years"])
         noise = config["noise_lines"]
         self._noise = [compile_pattern(p, path, line_of(noise, i), flags)
                        for i, p in enumerate(noise)]
+        self._noise_literals = [required_literals(p) for p in self._noise]
 
     def _out_of_scope(self, sentence_text: str, figure_spans: list[tuple[int, int]],
                       years: Sequence[int]) -> str | None:
-        for note, pattern in self._other:
-            if pattern.search(sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
+        folded = fold(sentence_text)
+        for (note, pattern), literals in zip(self._other, self._other_literals, strict=True):
+            if might_match(literals, folded) and pattern.search(
+                    sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
                 return note
         if self._other_years:
             for match in _YEAR.finditer(sentence_text):
@@ -273,9 +321,16 @@ class ClaimReader:
         return None
 
     # -- segmentation ---------------------------------------------------------------------
-    def sentences(self, text: str, start: int) -> list[Sentence]:
-        """Sentences of the body, with paragraph numbers; headlines and noise lines handled."""
+    def sentences(self, text: str, start: int, folded: str | None = None) -> list[Sentence]:
+        """Sentences of the body, with paragraph numbers; headlines and noise lines handled.
+        `folded`: `fold(text)`, when the caller has it."""
         result: list[Sentence] = []
+        # the noise patterns whose literals the report holds somewhere: the others cannot
+        # match any of its lines
+        folded = fold(text) if folded is None else folded
+        noise = [(pattern, literals) for pattern, literals
+                 in zip(self._noise, self._noise_literals, strict=True)
+                 if might_match(literals, folded)]
         paragraph = 0
         block: list[tuple[int, int]] = []  # lines of the current paragraph
 
@@ -294,7 +349,7 @@ class ClaimReader:
             line_start, line_end = position, position + len(line.rstrip("\r\n"))
             position += len(line)
             stripped = line.strip()
-            if not stripped or any(p.search(stripped) for p in self._noise):
+            if not stripped or (noise and _is_noise(stripped, noise)):
                 flush()
                 continue
             if stripped.startswith("#"):
@@ -314,8 +369,14 @@ class ClaimReader:
         text = document.text
         years = context.years or ([document.published.year] if document.published else [])
         mentions = self.numbers.find(text, document.body_start)
-        sentences = self.sentences(text, document.body_start)
-        keywords = self._keyword_positions(text, document.body_start)
+        folded = fold(text)
+        sentences = self.sentences(text, document.body_start, folded)
+        # every metric keyword's offset with its metric, in text order: one bisect a sentence
+        keywords = sorted((at, metric) for metric, starts in enumerate(
+            self._keyword_positions(text, document.body_start, folded)) for at in starts)
+        verb_starts = self.attribution.verb_starts(text, folded)
+        leads = self.attribution.may_lead(folded)
+        keyword_starts = [at for at, _ in keywords]
         self._mentions.clear()
         claims: list[Claim] = []
         history: list[Frame] = []
@@ -338,14 +399,21 @@ class ClaimReader:
                 probe += 1
             sentence_text = text[sentence.start: sentence.end]
             frames = []
-            has_frame = bool(self.attribution.has_frame(sentence_text)
-                             or sentence.headline)
-            # Dates matter only where a source or a figure may take one.
-            dates = self.dates.find(text, sentence.start, sentence.end) \
-                if has_frame or in_sentence else []
+            local_verbs = None if verb_starts is None else [
+                at - sentence.start for at in verb_starts[
+                    bisect_left(verb_starts, sentence.start):
+                    bisect_left(verb_starts, sentence.end)]]
+            if local_verbs == [] and not leads:  # no speech verb or lead phrase can stand here
+                has_frame = sentence.headline
+            else:
+                has_frame = bool(self.attribution.has_frame(sentence_text, local_verbs)
+                                 or sentence.headline)
+            # Dates matter only where a source or a written figure may take one; for a figure,
+            # only once it is a claim (below).
+            dates = self.dates.find(text, sentence.start, sentence.end) if has_frame else None
             if has_frame:
                 found_frames = self.attribution.frames(text, sentence, dates,
-                                                       document.published, years)
+                                                       document.published, years, local_verbs)
                 frames = [self.attribution.resolve(f, history, history_text)
                           for f in found_frames]
             for frame in frames:
@@ -354,18 +422,31 @@ class ClaimReader:
                     frame.date = source_dates[key]
                 elif frame.date is not None:
                     source_dates[key] = frame.date  # the latest date this source was cited with
+            probe = bisect_left(keyword_starts, sentence.start)
+            spoken_of: set[int] = set()  # the metrics whose keywords the sentence holds
+            while probe < len(keywords) and keywords[probe][0] < sentence.end:
+                spoken_of.add(keywords[probe][1])
+                probe += 1
             try:
+                # a part needs a total, and a total needs a metric
                 found = self._claims_in(document, sentence, sentence_text, in_sentence, index,
-                                        keywords)
+                                        [self.metrics[i] for i in sorted(spoken_of)]
+                                        ) if spoken_of else []
             except TimeoutError:  # a grammar or scope pattern: the sentence gives no claims
                 self._timeout(None, None, document, sentence)
                 found = []
             if found:
+                if dates is None:
+                    dates = self.dates.find(text, sentence.start, sentence.end) \
+                        if in_sentence else []
                 self._attribute(found, frames, carried, dates, document.published, years, text,
                                 sentence)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
                 note = self._out_of_scope(sentence_text, spans, years)
-                revision = any(p.search(sentence_text) for p in self.revision_words)
+                folded_sentence = fold(sentence_text)
+                revision = any(might_match(literals, folded_sentence) and p.search(sentence_text)
+                               for p, literals in zip(self.revision_words,
+                                                      self._revision_literals, strict=True))
                 for claim in found:
                     claim.revision = revision
                     if note:
@@ -383,21 +464,22 @@ class ClaimReader:
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
                    mentions: list[NumberMention], index: int,
-                   keywords: list[list[int]]) -> list[Claim]:
-        metrics = [self.metrics[i] for i, starts in enumerate(keywords)
-                   if (at := bisect_left(starts, sentence.start)) < len(starts)
-                   and starts[at] < sentence.end]
+                   metrics: list[tuple[Any, list[Any]]]) -> list[Claim]:
+        """The claims of one sentence; `metrics` are those whose keywords it holds."""
         if not metrics:
             return []  # a part needs a total, and a total needs a metric
         mentions = self._with_implicit(sentence_text, sentence.start, mentions)
         if not mentions:
             return []
         masked, to_original = _mask(sentence_text, sentence.start, mentions)
+        folded = fold(masked)
         span = (sentence.start, sentence.end)
         best: dict[int, tuple[int, int, str, regex.Match]] = {}
         for order, (metric, patterns) in enumerate(metrics):
             for pattern, unless, line in patterns:
                 if unless is not None and self._report_mentions(document, unless):
+                    continue
+                if not self._may_match(pattern, folded):
                     continue
                 try:
                     matches = list(pattern.finditer(masked, overlapped=True,
@@ -430,6 +512,8 @@ class ClaimReader:
                                span)
 
         for pattern in self.part_patterns:
+            if not self._may_match(pattern, folded):
+                continue
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 totals = [s for s in claims_by_slot if s < slot]
@@ -441,6 +525,8 @@ class ClaimReader:
                     claims_by_slot[slot] = part
         history_figure = False
         for pattern in self.history_patterns:
+            if not self._may_match(pattern, folded):
+                continue
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
@@ -450,17 +536,19 @@ class ClaimReader:
                     history_figure = True
         # A sentence that only says its figures were the first word ("police had initially
         # said seven") is history as a whole, unless a figure-level pattern told which is.
-        if not history_figure and any(p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS)
-                                      for p in self.sentence_history_patterns):
+        if not history_figure and any(self._may_match(p, folded) and p.search(
+                masked, timeout=PATTERN_TIMEOUT_SECONDS) for p in self.sentence_history_patterns):
             for claim in claims_by_slot.values():
                 claim.superseded = True
-        self._scope(masked, claims_by_slot, borrowed)
+        self._scope(masked, folded, claims_by_slot, borrowed)
         return [claims_by_slot[s] for s in sorted(claims_by_slot)]
 
-    def _scope(self, masked: str, claims_by_slot: dict[int, Claim],
+    def _scope(self, masked: str, folded: str, claims_by_slot: dict[int, Claim],
                borrowed: Callable[[int, regex.Match], Claim | None]) -> None:
         """Set the sub-place a figure covers; a scoped figure may bring in a new claim."""
         for pattern in self.scope_patterns:
+            if not self._may_match(pattern, folded):
+                continue
             for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
@@ -468,6 +556,8 @@ class ClaimReader:
                     claim.scope = " ".join(match.group("scope").split())
                     claims_by_slot[slot] = claim
         for pattern in self.enumerated_scope_patterns:
+            if not self._may_match(pattern, folded):
+                continue
             matches = list(pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS))
             if len(matches) < 2:
                 continue
@@ -478,8 +568,8 @@ class ClaimReader:
                     claim.scope = " ".join(match.group("scope").split())
                     claims_by_slot[slot] = claim
         sentence_scope = next((" ".join(m.group("scope").split())
-                               for p in self.sentence_scope_patterns
-                               if (m := p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS))), None)
+                               for p in self.sentence_scope_patterns if self._may_match(p, folded)
+                               and (m := p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS))), None)
         if sentence_scope:
             for claim in claims_by_slot.values():
                 if claim.scope is None:
@@ -550,6 +640,16 @@ class ClaimReader:
                     break
 
 
+def _is_noise(line: str, patterns: list[tuple[regex.Pattern, Literals | None]]) -> bool:
+    """Whether a line matches one of the noise patterns (each tried only if the folded line
+    holds one of its literals)."""
+    folded = fold(line)
+    for pattern, literals in patterns:
+        if might_match(literals, folded) and pattern.search(line):
+            return True
+    return False
+
+
 def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
     """Sentence offsets in a paragraph. blingfire's own offsets are computed in slow Python,
     so locate its sentences in the text instead; fall back to them if one cannot be found."""
@@ -558,7 +658,7 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
     # blingfire takes UTF-8; a lone surrogate (possible in text a library caller passes) has
     # none, so it stands in as U+FFFD, one character for one, and offsets stay the same.
     chunk = without_lone_surrogates(chunk)
-    for sentence in blingfire.text_to_sentences(chunk).split("\n"):
+    for sentence in _text_to_sentences(chunk).split("\n"):
         if not sentence.strip():
             continue
         index = chunk.find(sentence, cursor)
@@ -567,6 +667,28 @@ def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
         spans.append((index, index + len(sentence)))
         cursor = index + len(sentence)
     return spans
+
+
+_breaker = threading.local()  # each thread's output buffer (ctypes lets other threads run)
+
+
+def _text_to_sentences(chunk: str) -> str:
+    """`blingfire.text_to_sentences(chunk)`: the same library call with the same arguments and
+    result, but into an output buffer kept between calls (the wrapper allocates and zeroes a
+    new one of twice the input on every call, which took longer than the split itself)."""
+    data = chunk.encode("utf-8")
+    size = len(data) * 2
+    buffer = getattr(_breaker, "buffer", None)
+    if not data:
+        return blingfire.text_to_sentences(chunk)
+    if buffer is None or len(buffer) < size:
+        buffer = _breaker.buffer = ctypes.create_string_buffer(max(size, 1 << 14))
+    length = blingfire.blingfire.TextToSentences(
+        ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(buffer), ctypes.c_int(size))
+    if length == -1 or length > size:
+        return ""
+    # the wrapper reads its zeroed buffer up to the first NUL: the same bytes as these
+    return ctypes.string_at(buffer, length).split(b"\0", 1)[0].decode("utf-8")
 
 
 _QUOTE_TRIM = " \t\n,;:.“”\""
