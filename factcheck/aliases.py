@@ -45,6 +45,8 @@ class Mention:
     score: float = 100.0
 
 
+_FUZZY_MEMORY = 100_000  # spellings remembered (then forgotten all at once)
+
 class AliasTables:
     """Every alias table, with exact and fuzzy lookup of names."""
 
@@ -79,6 +81,8 @@ class AliasTables:
         self._fuzzy_choices = {
             s.casefold(): e for e in self.entities.values() if e.table in tables
             for s in e.spellings if len(s) >= self._min_length}
+        self._fuzzy_spellings = list(self._fuzzy_choices)
+        self._fuzzy_seen: dict[str, tuple[Entity, float] | None] = {}
 
     def lookup(self, spelling: str, tables: Iterable[str] = ALIAS_TABLES) -> Entity | None:
         """The entity a whole spelling names, exactly or by fuzzy match; None when none."""
@@ -95,9 +99,16 @@ class AliasTables:
     def _fuzzy(self, text: str) -> tuple[Entity, float] | None:
         if len(text) < self._min_length or not self._fuzzy_choices:
             return None
-        best = process.extractOne(text.casefold(), list(self._fuzzy_choices),
-                                  scorer=self._scorer, score_cutoff=self.threshold)
-        return (self._fuzzy_choices[best[0]], float(best[1])) if best else None
+        # Capitalised runs repeat across a corpus (names of places, people, titles): each
+        # spelling is scored against the table once.
+        if text not in self._fuzzy_seen:
+            if len(self._fuzzy_seen) > _FUZZY_MEMORY:
+                self._fuzzy_seen.clear()
+            best = process.extractOne(text.casefold(), self._fuzzy_spellings,
+                                      scorer=self._scorer, score_cutoff=self.threshold)
+            self._fuzzy_seen[text] = (self._fuzzy_choices[best[0]], float(best[1])) \
+                if best else None
+        return self._fuzzy_seen[text]
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """The names of every table in text[start:end], in order: exact spellings, then runs of

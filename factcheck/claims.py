@@ -452,7 +452,7 @@ class ClaimReader:
                     if note:
                         claim.in_scope, claim.scope_note = False, note
                 claims.extend(found)
-            if named_at and self.named and self.named.wanted(named_at, sentence):
+            if named_at and self.named and self.named.wanted(named_at, sentence, sentence_text):
                 named.extend(self.named.claims_in(document, sentence, index, frames, carried,
                                                   years))
             history.extend(frames)

@@ -22,6 +22,7 @@ from .aliases import AliasTables, Mention
 from .attribution import Frame
 from .dates import DateMention
 from .errors import RuleError
+from .literals import Literals, fold, might_match, required_literals
 from .rules import (
     NAMED_ENTITIES,
     NAMED_KIND_SCHEMA,
@@ -101,6 +102,9 @@ class NamedReader:
         config = rules.named
         self._macros = {**{k: str(v) for k, v in config["macros"].items()}, **SLOT_MACROS}
         self.patterns: list[NamedPattern] = []
+        self._needs: list[Literals | None] = []
+        # the slots as any word: for the literals a pattern needs outside its names
+        self._unmasked = {**self._macros, **{name: r"(?:\w+)" for name in SLOT_MACROS}}
         keywords: set[str] = set()
         for name, kind in config["kinds"].items():
             if not kind.get("enabled", True):
@@ -112,20 +116,28 @@ class NamedReader:
                 self.patterns.append(NamedPattern(
                     str(name), kind["entities"], compile_pattern(expanded, self.source, line),
                     item.get("stance"), item.get("role"), line))
+                # The words the pattern needs besides its names and dates, which the sentence
+                # holds as written before they are masked: none there, no claim of it there.
+                self._needs.append(required_literals(compile_pattern(
+                    self._expand(item["pattern"], line, macros=self._unmasked),
+                    self.source, line)))
         self._relative = compile_pattern(config["relative_clause"], self.source,
                                          line_of(config, "relative_clause"))
         self._keywords = regex.compile(rf"\b(?:{words_alternation(keywords)})",
                                        regex.IGNORECASE) if keywords else None
 
-    def _expand(self, pattern: str, line: int | None, depth: int = 0) -> str:
+    def _expand(self, pattern: str, line: int | None, depth: int = 0,
+                macros: Mapping[str, str] | None = None) -> str:
+        macros = self._macros if macros is None else macros
+
         def substitute(match: regex.Match) -> str:
             name = match.group(1)
-            if name not in self._macros:
+            if name not in macros:
                 raise RuleError(f"unknown macro {{{name}}} in pattern {pattern!r}", self.source,
                                 line)
             if depth > 4:
                 raise RuleError(f"macro {{{name}}} refers to itself", self.source, line)
-            return self._expand(self._macros[name], line, depth + 1)
+            return self._expand(macros[name], line, depth + 1, macros)
         return _MACRO.sub(substitute, pattern)
 
     def keyword_positions(self, text: str, start: int) -> list[int]:
@@ -134,11 +146,13 @@ class NamedReader:
             return []
         return [m.start() for m in self._keywords.finditer(text, start)]
 
-    @staticmethod
-    def wanted(positions: list[int], sentence: Sentence) -> bool:
-        """Whether a keyword stands in the sentence."""
+    def wanted(self, positions: list[int], sentence: Sentence, sentence_text: str) -> bool:
+        """Whether a keyword stands in the sentence, and the words one of the patterns needs."""
         at = bisect_left(positions, sentence.start)
-        return at < len(positions) and positions[at] < sentence.end
+        if at == len(positions) or positions[at] >= sentence.end:
+            return False
+        folded = fold(sentence_text)
+        return any(might_match(needs, folded) for needs in self._needs)
 
     def claims_in(self, document: Document, sentence: Sentence, index: int,
                   frames: list[Frame], carried: Frame | None, years: Sequence[int]
@@ -155,7 +169,10 @@ class NamedReader:
         slots.sort(key=lambda m: m.start)
         masked, to_original = _mask(text, sentence.start, sentence.end, slots)
         best: dict[tuple[str, object], tuple[int, int, NamedPattern, regex.Match]] = {}
-        for order, named in enumerate(self.patterns):
+        folded = fold(text[sentence.start:sentence.end])
+        for order, (named, needs) in enumerate(zip(self.patterns, self._needs, strict=True)):
+            if not might_match(needs, folded):
+                continue
             try:
                 matches = list(named.pattern.finditer(masked, overlapped=True,
                                                       timeout=PATTERN_TIMEOUT_SECONDS))
