@@ -47,6 +47,7 @@ class Mention:
 
 _FUZZY_MEMORY = 100_000  # spellings remembered (then forgotten all at once)
 
+
 class AliasTables:
     """Every alias table, with exact and fuzzy lookup of names."""
 

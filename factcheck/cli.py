@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from . import __version__, formats, pipeline, render, rulebook
@@ -144,21 +145,28 @@ def _run_with_store(command: str, paths: list[Path] | None, rules: list[Path] | 
     # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
     if out is not None:
         render.write_outputs(out, analysis.claims, analysis.findings)
-    findings = analysis.findings if command == "report" else None
     if quiet:
-        pass
-    elif format is Format.json:
-        typer.echo(render.to_json(analysis.claims, findings))
+        pass  # the files only
     elif format is Format.csv:
-        sys.stdout.write(render.to_csv_text(findings if findings is not None
-                                            else analysis.claims))
-    elif command == "report":
-        render.print_report(render.make_console(color.value), analysis.claims,
-                            analysis.findings, documents=len(analysis.documents),
-                            problems=[str(p) for p in analysis.problems])
+        sys.stdout.write(render.to_csv_text(
+            analysis.findings if command == "report" else analysis.claims))
     else:
-        render.print_claims(render.make_console(color.value), analysis.claims)
+        _print_tables(command, format, color, analysis.claims, analysis.findings,
+                      len(analysis.documents), analysis.problems)
     _exit_if_skipped(analysis.problems)
+
+
+def _print_tables(command: str, format: Format, color: Color, claims: pd.DataFrame,
+                  findings: pd.DataFrame | None, reports: int,
+                  problems: Sequence[Problem]) -> None:
+    """`report` or `claims` on stdout as JSON or for people."""
+    if format is Format.json:
+        typer.echo(render.to_json(claims, findings if command == "report" else None))
+    elif command == "report":
+        render.print_report(render.make_console(color.value), claims, findings,
+                            documents=reports, problems=[str(p) for p in problems])
+    else:
+        render.print_claims(render.make_console(color.value), claims)
 
 
 def _say_skipped(problems: Sequence[Problem]) -> None:
@@ -224,15 +232,9 @@ def _run(command: str, paths: list[Path] | None, rules: list[Path] | None,
         if printed is Format.csv and target is not None:
             name = "findings.csv" if command == "report" else "claims.csv"
             pipeline.copy_csv(target / name, sys.stdout)
-        elif printed is Format.json and run.claims is not None:
-            typer.echo(render.to_json(run.claims, run.findings if command == "report" else None))
-        elif printed is Format.table and run.claims is not None:
-            console = render.make_console(color.value)
-            if command == "report":
-                render.print_report(console, run.claims, run.findings, documents=run.reports,
-                                    problems=[str(p) for p in run.problems])
-            else:
-                render.print_claims(console, run.claims)
+        elif printed is not None and run.claims is not None:
+            _print_tables(command, printed, color, run.claims, run.findings, run.reports,
+                          run.problems)
     _exit_if_skipped(run.problems)
 
 
