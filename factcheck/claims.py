@@ -17,7 +17,7 @@ from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
-from .literals import Literals, first_words, fold, might_match, required_literals
+from .literals import Literals, first_words, fold, might_match, required_literals, word_offsets
 from .named import NamedReader
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
@@ -243,33 +243,11 @@ class ClaimReader:
 
     def _keyword_positions(self, text: str, start: int,
                            folded: str | None = None) -> list[list[int]]:
-        """For each metric, the offsets of its keywords in the text, in text order.
-
-        Where a keyword's first word is plain ASCII, the places to try the pattern are where
-        that word stands in the folded text (a plain substring search); the pattern then runs
-        at those places only, in text order, as its scan of the whole text would."""
+        """For each metric, the offsets of its keywords in the text, in text order (each
+        pattern tried only where a keyword's first word stands: `literals.word_offsets`)."""
         folded = fold(text) if folded is None else folded
-        if len(folded) != len(text):  # offsets would not carry over
-            return [[m.start() for m in p.finditer(text, start)] for p in self._keywords]
-        result = []
-        for pattern, words in zip(self._keywords, self._keyword_starts, strict=True):
-            if words is None:
-                result.append([m.start() for m in pattern.finditer(text, start)])
-                continue
-            places: set[int] = set()
-            for word in words:
-                at = folded.find(word, start)
-                while at >= 0:
-                    places.add(at)
-                    at = folded.find(word, at + 1)
-            found: list[int] = []
-            cursor = start
-            for at in sorted(places):
-                if at >= cursor and (match := pattern.match(text, at)):
-                    found.append(at)
-                    cursor = max(match.end(), at + 1)
-            result.append(found)
-        return result
+        return [word_offsets(pattern, words, text, start, folded)
+                for pattern, words in zip(self._keywords, self._keyword_starts, strict=True)]
 
     def _report_mentions(self, document: Document, pattern: regex.Pattern) -> bool:
         """Whether the report's body matches a pattern; asked once per report and pattern
@@ -386,7 +364,8 @@ class ClaimReader:
         previous_paragraph = -1
         cursor = 0
         named: list[Claim] = []
-        named_at = self.named.keyword_positions(text, document.body_start) if self.named else []
+        named_at = self.named.keyword_positions(text, document.body_start, folded) \
+            if self.named else []
         for index, sentence in enumerate(sentences):
             if sentence.paragraph != previous_paragraph:
                 carried, previous_paragraph = None, sentence.paragraph

@@ -93,6 +93,28 @@ def literal_starts(literals: Literals, folded: str) -> list[int]:
     return sorted(starts)
 
 
+def word_offsets(pattern: regex.Pattern, words: Literals | None, text: str, start: int,
+                 folded: str) -> list[int]:
+    """Where `pattern.finditer(text, start)` finds a match, when every match begins with one of
+    `words` (`first_words` of the words the pattern alternates): those words are found by a
+    plain substring search of `folded` (`fold(text)`) and the pattern is tried there only."""
+    if words is None or len(folded) != len(text):  # offsets would not carry over
+        return [m.start() for m in pattern.finditer(text, start)]
+    places: set[int] = set()
+    for word in words:
+        at = folded.find(word, start)
+        while at >= 0:
+            places.add(at)
+            at = folded.find(word, at + 1)
+    found: list[int] = []
+    cursor = start
+    for at in sorted(places):
+        if at >= cursor and (match := pattern.match(text, at)):
+            found.append(at)
+            cursor = max(match.end(), at + 1)
+    return found
+
+
 def matches_at(pattern: regex.Pattern, text: str, starts: Iterable[int],
                first: bool = False) -> list[regex.Match]:
     """What `pattern.finditer(text)` gives when every match begins at one of `starts` (offsets

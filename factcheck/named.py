@@ -22,7 +22,7 @@ from .aliases import AliasTables, Mention
 from .attribution import Frame
 from .dates import DateMention
 from .errors import RuleError
-from .literals import Literals, fold, might_match, required_literals
+from .literals import Literals, first_words, fold, might_match, required_literals, word_offsets
 from .rules import (
     NAMED_ENTITIES,
     NAMED_KIND_SCHEMA,
@@ -125,6 +125,7 @@ class NamedReader:
                                          line_of(config, "relative_clause"))
         self._keywords = regex.compile(rf"\b(?:{words_alternation(keywords)})",
                                        regex.IGNORECASE) if keywords else None
+        self._keyword_starts = first_words(keywords)
 
     def _expand(self, pattern: str, line: int | None, depth: int = 0,
                 macros: Mapping[str, str] | None = None) -> str:
@@ -140,11 +141,13 @@ class NamedReader:
             return self._expand(macros[name], line, depth + 1, macros)
         return _MACRO.sub(substitute, pattern)
 
-    def keyword_positions(self, text: str, start: int) -> list[int]:
-        """Offsets of every named-claim keyword of a report, in order (one scan per report)."""
+    def keyword_positions(self, text: str, start: int, folded: str | None = None) -> list[int]:
+        """Offsets of every named-claim keyword of a report, in order (`folded`: the report
+        as `literals.fold` gives it, where the keywords' first words are looked for)."""
         if self._keywords is None:
             return []
-        return [m.start() for m in self._keywords.finditer(text, start)]
+        return word_offsets(self._keywords, self._keyword_starts, text, start,
+                            fold(text) if folded is None else folded)
 
     def wanted(self, positions: list[int], sentence: Sentence, sentence_text: str) -> bool:
         """Whether a keyword stands in the sentence, and the words one of the patterns needs."""
