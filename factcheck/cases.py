@@ -16,7 +16,7 @@ file checks the claims of one kind: numeric (figures) unless it says `kind: name
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -97,6 +97,35 @@ def _same(expected: Any, found: Any) -> bool:
     return expected == found
 
 
+def _fits(expected: Mapping[str, Any], found: Mapping[str, Any]) -> bool:
+    """Whether a found record says all an expected one does (lists: the same items)."""
+    return all(sorted(map(str, v)) == sorted(map(str, found.get(k) or []))
+               if isinstance(v, list) else _same(v, found.get(k))
+               for k, v in expected.items())
+
+
+def match_expected(expected: Sequence[Mapping[str, Any]], found: Sequence[Mapping[str, Any]]
+                   ) -> tuple[list[str], list[int]]:
+    """Each expected record matched to a found one of its own: the problems of those with
+    none, and the positions of the found records left over."""
+    unmatched = list(range(len(found)))
+    problems = []
+    for wanted in expected:
+        match = next((i for i in unmatched if _fits(wanted, found[i])), None)
+        if match is None:
+            problems.append(f"expected {dict(wanted)}")
+        else:
+            unmatched.remove(match)
+    return problems, unmatched
+
+
+def case_document(name: str, report: Mapping[str, Any], story: str = "") -> Document:
+    """A report written in a cases file (`text`, optional `source` and `date`) as a document."""
+    return Document(doc=name, text=str(report["text"]), outlet=report.get("source"),
+                    published=parse_date(report["date"]) if report.get("date") else None,
+                    story=story)
+
+
 def _describe(claim: Claim) -> str:
     interval = f"[{claim.low}, {claim.high}]"
     extra = "" if claim.in_scope else f", out of scope ({claim.scope_note})"
@@ -119,15 +148,7 @@ def run_case(case: Case, reader: ClaimReader) -> list[str]:
     for number, claim in enumerate(claims, start=1):
         claim.claim_id = f"c{number}"
     values = [{**c.row(), "part_of": c.total.figure if c.total else None} for c in claims]
-    unmatched = list(range(len(claims)))
-    problems = []
-    for expected in case.expected:
-        match = next((i for i in unmatched
-                      if all(_same(v, values[i].get(k)) for k, v in expected.items())), None)
-        if match is None:
-            problems.append(f"expected {dict(expected)}")
-        else:
-            unmatched.remove(match)
+    problems, unmatched = match_expected(case.expected, values)
     problems += [f"unexpected {_describe(claims[i])}" for i in unmatched]
     if problems:
         problems.append("found: " + ("; ".join(_describe(c) for c in claims) or "no claims"))
@@ -172,11 +193,7 @@ def finding_case_results(case: FindingCase, rules: RuleSet
                          ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """The claims a findings case's reports give, and every finding, in the shape cases
     compare: kind, metric, rule, severity and the figures (as written) it names."""
-    documents = [
-        Document(doc=f"report{n}", text=str(r["text"]), outlet=r.get("source"),
-                 published=parse_date(r["date"]) if r.get("date") else None)
-        for n, r in enumerate(case.reports, start=1)
-    ]
+    documents = [case_document(f"report{n}", r) for n, r in enumerate(case.reports, start=1)]
     claims = claims_frame(read_claims(documents, rules))
     findings = find_discrepancies(claims, rules)
     figures = dict(zip(claims["claim_id"], claims["figure"], strict=True))
@@ -192,17 +209,7 @@ def finding_case_results(case: FindingCase, rules: RuleSet
 def run_finding_case(case: FindingCase, rules: RuleSet) -> list[str]:
     """What is wrong with the findings for a case's reports; empty when the case passes."""
     claims, found = finding_case_results(case, rules)
-    unmatched = list(range(len(found)))
-    problems = []
-    for expected in case.expected:
-        match = next((i for i in unmatched if all(
-            sorted(map(str, v)) == sorted(map(str, found[i].get(k, [])))
-            if isinstance(v, list) else _same(v, found[i].get(k))
-            for k, v in expected.items())), None)
-        if match is None:
-            problems.append(f"expected {dict(expected)}")
-        else:
-            unmatched.remove(match)
+    problems, unmatched = match_expected(case.expected, found)
     problems += [f"unexpected {found[i]}" for i in unmatched]
     if problems:
         claim_list = "; ".join(f"{r['claim_id']} {r['metric']} {r['figure']!r} "

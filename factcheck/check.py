@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from .api import claims_frame, read_claims, reference_claims
-from .documents import Document, load_documents, parse_date
+from .cases import case_document, match_expected
+from .documents import Document, load_documents
 from .errors import FactcheckError, Problem, RuleError
 from .findings import (
     Cluster,
@@ -269,9 +270,10 @@ def compare_draft_claims(drafts: pd.DataFrame, reference: pd.DataFrame, rules: R
     `severity` re-levels rules by code; rules in `ignore` and switched-off rules give nothing.
     """
     severity = dict(severity or {})
+    all_reference = reference.to_dict("records")  # once: figures and names read it
     # Reference files as findings name them (a source is the file when nothing better is known).
     reference_rows = [{**r, "doc": display_path(str(r.get("doc") or ""))}
-                      for r in reference.to_dict("records") if _comparable(r, rules)]
+                      for r in all_reference if _comparable(r, rules)]
     by_id = {str(r["claim_id"]): r for r in reference_rows}
     reference_stories = {str(r.get("story") or "") for r in reference_rows}
     figures = {str(r["claim_id"]): figure_of(r, order) for order, r in enumerate(reference_rows)}
@@ -297,7 +299,8 @@ def compare_draft_claims(drafts: pd.DataFrame, reference: pd.DataFrame, rules: R
             continue
         findings.append(_finding(rule, severity.get(rule.code, rule.severity), row,
                                  judgement.cited, by_id))
-    findings += compare_draft_names(draft_rows, reference, rules, events, severity, ignore)
+    findings += compare_draft_names(draft_rows, all_reference, rules, events, severity,
+                                    ignore)
     return sorted(findings, key=CheckFinding.sort_key)
 
 
@@ -306,7 +309,8 @@ def _named_rows(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
             and not is_missing(r.get("entity"))]
 
 
-def compare_draft_names(draft_rows: Sequence[Mapping[str, Any]], reference: pd.DataFrame,
+def compare_draft_names(draft_rows: Sequence[Mapping[str, Any]],
+                        reference: Sequence[Mapping[str, Any]],
                         rules: RuleSet, events: Mapping[str, str | None] | None = None,
                         severity: Mapping[str, str] | None = None,
                         ignore: Collection[str] = ()) -> list[CheckFinding]:
@@ -316,7 +320,7 @@ def compare_draft_names(draft_rows: Sequence[Mapping[str, Any]], reference: pd.D
     on has no reference claim (a disagreement inside the reference is `report`'s)."""
     severity = dict(severity or {})
     reference_rows = [{**r, "doc": display_path(str(r.get("doc") or ""))}
-                      for r in _named_rows(reference.to_dict("records"))]
+                      for r in _named_rows(reference)]
     reference_stories = {str(r.get("story") or "") for r in reference_rows}
     by_id = {str(r["claim_id"]): r for r in reference_rows}
     findings: list[CheckFinding] = []
@@ -444,16 +448,10 @@ def load_check_cases(path: Path) -> list[CheckCase]:
     return cases
 
 
-def _case_document(name: str, report: Mapping[str, Any]) -> Document:
-    return Document(doc=name, text=str(report["text"]), outlet=report.get("source"),
-                    published=parse_date(report["date"]) if report.get("date") else None,
-                    story=name if name == "draft" else "")
-
-
 def check_case_findings(case: CheckCase, rules: RuleSet) -> list[dict[str, Any]]:
     """What a check case's draft gives, in the shape cases compare."""
-    reference = [_case_document(f"reference{n}", r) for n, r in enumerate(case.reference, 1)]
-    draft = _case_document("draft", case.draft)
+    reference = [case_document(f"reference{n}", r) for n, r in enumerate(case.reference, 1)]
+    draft = case_document("draft", case.draft, story="draft")
     found = compare_draft_claims(claims_frame(read_claims([draft], rules)),
                                  claims_frame(read_claims(reference, rules)), rules)
     return [{"kind": f.kind, "rule": f.rule, "severity": f.severity, "metric": f.metric,
@@ -464,16 +462,6 @@ def check_case_findings(case: CheckCase, rules: RuleSet) -> list[dict[str, Any]]
 def run_check_case(case: CheckCase, rules: RuleSet) -> list[str]:
     """What is wrong with the findings for a check case; empty when the case passes."""
     found = check_case_findings(case, rules)
-    unmatched = list(range(len(found)))
-    problems = []
-    for expected in case.expected:
-        match = next((i for i in unmatched if all(
-            sorted(map(str, v)) == sorted(map(str, found[i].get(k) or []))
-            if isinstance(v, list) else str(v).casefold() == str(found[i].get(k)).casefold()
-            for k, v in expected.items())), None)
-        if match is None:
-            problems.append(f"expected {dict(expected)}")
-        else:
-            unmatched.remove(match)
+    problems, unmatched = match_expected(case.expected, found)
     problems += [f"unexpected {found[i]}" for i in unmatched]
     return problems

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 from .documents import Document
 from .errors import InputError
 from .findings import is_missing
+from .named import ENTITY_TABLES
 from .numbers import NumberReader
 from .rules import RuleSet, load_rules, words_alternation
 from .yamlio import line_of, load_yaml_file
@@ -687,8 +688,7 @@ def score_named(documents: Sequence[Document], claims: pd.DataFrame, gold: Gold,
         taken.update(inside)
         row = rows[fresh[0]]
         result.matches.append((g, row))
-        tables = {"responsibility": ("groups",), "nationality": ("countries",),
-                  "location": ("places", "countries")}.get(key[0])
+        tables = ENTITY_TABLES.get(str(rules.named["kinds"][key[0]]["entities"]))
         expected = rules.aliases.lookup(g.value, tables) if g.value and tables else None
         if expected is not None:
             result.value_checked += 1

@@ -18,7 +18,7 @@ from rich.text import Text
 from . import __version__
 from .check import SEVERITY_RANK, CheckFinding
 from .errors import one_line
-from .rules import FindingRule
+from .rules import SEVERITIES, FindingRule
 
 SARIF_SCHEMA = \
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -33,7 +33,7 @@ def _sorted(findings: Sequence[CheckFinding]) -> list[CheckFinding]:
 
 def _counts(findings: Sequence[CheckFinding]) -> dict[str, int]:
     counted = Counter(f.severity for f in findings)
-    return {level: counted.get(level, 0) for level in ("error", "warning", "info")}
+    return {level: counted.get(level, 0) for level in SEVERITIES}
 
 
 # ------------------------------------------------------------------------------- line

@@ -51,11 +51,22 @@ SLOT_MACROS = {
     "ANY_COUNTRY": r"⟪c\d+⟫",
     "PLACE": r"⟪[pc](?P<e>\d+)⟫",
     "DATE": r"⟪d(?P<e>\d+)⟫",
-    "NAME": r"(?-i:(?P<name>\p{Lu}[\p{Ll}’'-]+(?:[\s-]+(?:(?:al|el|bin|ibn|de|van)[\s-]+)?"
-            r"\p{Lu}[\p{Ll}’'-]+){1,3}))",
+    # {NAME}: built from `name_particles` (see `_name_slot`)
 }
+# A person's name: two to four capitalised words, a lower-case particle allowed between them.
+_NAME_WORD = r"\p{Lu}[\p{Ll}’'-]+"
+# The alias tables a kind's value is looked up in, by its `entities` ({PLACE} takes countries).
+ENTITY_TABLES = {"groups": ("groups",), "countries": ("countries",),
+                 "places": ("places", "countries")}
 _SLOT_FOR_ENTITIES = {"groups": "GROUP", "countries": "COUNTRY", "places": "PLACE",
                       "dates": "DATE", "names": "NAME"}
+
+
+def _name_slot(particles: Sequence[str]) -> str:
+    """{NAME}: capitalised words, with the lower-case particles of `name_particles` ("al",
+    "bin", "van") allowed between them; matched with case, whatever the pattern's flags."""
+    particle = rf"(?:(?:{words_alternation(particles)})[\s-]+)?" if particles else ""
+    return rf"(?-i:(?P<name>{_NAME_WORD}(?:[\s-]+{particle}{_NAME_WORD}){{1,3}}))"
 
 
 def check_named_rules(config: Mapping[str, Any], path: Path) -> None:
@@ -100,11 +111,13 @@ class NamedReader:
         self.aliases: AliasTables = rules.aliases
         self.source = str(rules.files.get("named.yaml", "named.yaml"))
         config = rules.named
-        self._macros = {**{k: str(v) for k, v in config["macros"].items()}, **SLOT_MACROS}
+        self._macros = {**{k: str(v) for k, v in config["macros"].items()}, **SLOT_MACROS,
+                        "NAME": _name_slot(config.get("name_particles") or ())}
         self.patterns: list[NamedPattern] = []
         self._needs: list[Literals | None] = []
         # the slots as any word: for the literals a pattern needs outside its names
-        self._unmasked = {**self._macros, **{name: r"(?:\w+)" for name in SLOT_MACROS}}
+        self._unmasked = {**self._macros,
+                          **{name: r"(?:\w+)" for name in (*SLOT_MACROS, "NAME")}}
         keywords: set[str] = set()
         for name, kind in config["kinds"].items():
             if not kind.get("enabled", True):

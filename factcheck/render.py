@@ -29,6 +29,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from .rules import SEVERITIES
+
 __all__ = [
     "claim_source",
     "evaluation_to_json",
@@ -50,7 +52,6 @@ QUOTE_LIMIT = 100
 NARROW_WIDTH = 72  # below this many columns, claims are listed as lines instead of tables
 COLOR_CHOICES = ("auto", "always", "never")
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "blue"}
-SEVERITY_ORDER = ("error", "warning", "info")
 # Between two groups of claims that share a figure: how the next group relates to the previous one.
 GROUP_SEPARATOR = {"update": "↓ later", "conflict": "≠ differs", "stale": "↓ superseded by"}
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula by a spreadsheet.
@@ -417,7 +418,7 @@ def _summary_line(claims: list[dict], findings: list[dict], documents: int) -> T
     line.append(f": {_plural(documents, 'report')}, {_plural(len(claims), 'claim')} ")
     line.append(f"({len(claims) - in_scope} out of scope), ")
     line.append(_plural(len(findings), "finding"))
-    counts = {s: sum(1 for f in findings if _get(f, "severity") == s) for s in SEVERITY_ORDER}
+    counts = {s: sum(1 for f in findings if _get(f, "severity") == s) for s in SEVERITIES}
     # "2 errors, 3 warnings, 1 info": info has no plural
     parts = [(f"{n} {s}{'' if n == 1 or s == 'info' else 's'}", s)
              for s, n in counts.items() if n]

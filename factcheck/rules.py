@@ -89,7 +89,7 @@ FILE_SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
                    "other_years": (_BOOL, True), "noise_lines": (_TEXTS, True)},
     "findings.yaml": {"compare": (_MAP, True), "rules": (_LIST, True)},
     "named.yaml": {"matching": (_MAP, True), "macros": (_MAP, True), "kinds": (_MAP, True),
-                   "relative_clause": (_STR, True)},
+                   "relative_clause": (_STR, True), "name_particles": (_TEXTS, False)},
 }
 # Named claims (named.yaml) and the alias tables they resolve names against (aliases/*.yaml).
 ALIAS_TABLES = ("groups", "countries", "places")
