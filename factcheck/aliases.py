@@ -11,6 +11,7 @@ import regex
 from rapidfuzz import fuzz, process
 
 from .errors import RuleError
+from .literals import fold
 from .rules import ALIAS_ENTRY_SCHEMA, ALIAS_TABLES, MATCHING_SCHEMA, check_mapping
 from .yamlio import line_of, load_yaml_file
 
@@ -46,6 +47,11 @@ class Mention:
 
 
 _FUZZY_MEMORY = 100_000  # spellings remembered (then forgotten all at once)
+_WORD = regex.compile(r"\S+")
+# A word where a spelling may begin (as the exact pattern's own boundary has it), and a
+# spelling's first word
+_WORD_START = regex.compile(r"(?<![\w-])\w+")
+_FIRST_WORD = regex.compile(r"\w+")
 
 
 class AliasTables:
@@ -70,6 +76,11 @@ class AliasTables:
             for s in spellings]
         self._exact = regex.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])",
                                     regex.IGNORECASE) if alternatives else None
+        # Every match begins a word with the first word of a spelling: the pattern is tried
+        # only there (None: some spelling begins otherwise, and the text is scanned whole).
+        leading = [_FIRST_WORD.match(s) for s in spellings]
+        self._first_words = {fold(m.group(0)) for m in leading if m} \
+            if all(leading) else None
         scorer_name = str(matching.get("scorer", "ratio"))
         scorer = getattr(fuzz, scorer_name, None)
         if scorer_name.startswith("_") or not callable(scorer):
@@ -84,6 +95,8 @@ class AliasTables:
             for s in e.spellings if len(s) >= self._min_length}
         self._fuzzy_spellings = list(self._fuzzy_choices)
         self._fuzzy_seen: dict[str, tuple[Entity, float] | None] = {}
+        # a capitalised run's best window, as (start, end, entity, score) within the run
+        self._windows_seen: dict[str, tuple[int, int, Entity, float] | None] = {}
 
     def lookup(self, spelling: str, tables: Iterable[str] = ALIAS_TABLES) -> Entity | None:
         """The entity a whole spelling names, exactly or by fuzzy match; None when none."""
@@ -117,7 +130,7 @@ class AliasTables:
         end = len(text) if end is None else end
         found: list[Mention] = []
         if self._exact is not None:
-            for match in self._exact.finditer(text, start, end):
+            for match in self._exact_matches(text, start, end):
                 entity = self._exact_entity(match.group(0))
                 if entity is not None:
                     found.append(Mention(match.start(), match.end(), match.group(0), entity))
@@ -129,6 +142,24 @@ class AliasTables:
                 if best is not None:
                     found.append(best)
         return sorted(found, key=lambda m: m.start)
+
+    def _exact_matches(self, text: str, start: int, end: int) -> list[regex.Match]:
+        """What `self._exact.finditer(text, start, end)` gives, trying the pattern only at the
+        words that begin a spelling (a set lookup is much cheaper than the alternation)."""
+        assert self._exact is not None
+        if self._first_words is None:
+            return list(self._exact.finditer(text, start, end))
+        found: list[regex.Match] = []
+        cursor = start
+        for word in _WORD_START.finditer(text, start, end):
+            at = word.start()
+            if at < cursor or fold(word.group(0)) not in self._first_words:
+                continue
+            match = self._exact.match(text, at, end)
+            if match is not None:
+                found.append(match)
+                cursor = match.end()
+        return found
 
     def _exact_entity(self, written: str) -> Entity | None:
         flat = " ".join(written.replace("’", "'").split())
@@ -144,11 +175,24 @@ class AliasTables:
     def _best_window(self, text: str, offset: int, run: str) -> Mention | None:
         """The best-scoring run of consecutive words in a capitalised run ("The Islamic
         States" → "Islamic States"), longer runs winning ties."""
-        words = list(regex.finditer(r"\S+", run))
+        # The same runs (names of people, places, titles) recur across a corpus: each is
+        # searched once.
+        if run not in self._windows_seen:
+            if len(self._windows_seen) > _FUZZY_MEMORY:
+                self._windows_seen.clear()
+            self._windows_seen[run] = self._search_windows(run)
+        window = self._windows_seen[run]
+        if window is None:
+            return None
+        a, b, entity, score = window
+        return Mention(offset + a, offset + b, run[a:b], entity, score)
+
+    def _search_windows(self, run: str) -> tuple[int, int, Entity, float] | None:
+        words = [(m.start(), m.end()) for m in _WORD.finditer(run)]
         best: tuple[float, int, int, int, Entity] | None = None
         for i in range(len(words)):
             for j in range(i, len(words)):
-                a, b = words[i].start(), words[j].end()
+                a, b = words[i][0], words[j][1]
                 scored = self._fuzzy(run[a:b])
                 if scored is None:
                     continue
@@ -158,7 +202,7 @@ class AliasTables:
         if best is None:
             return None
         score, _, a, b, entity = best
-        return Mention(offset + a, offset + b, run[a:b], entity, score)
+        return a, b, entity, score
 
     def lineage(self, name: str) -> list[str]:
         """The entity and its parents, nearest first ("IS-K" → its name, "Islamic State")."""

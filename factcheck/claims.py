@@ -431,9 +431,10 @@ class ClaimReader:
                     if note:
                         claim.in_scope, claim.scope_note = False, note
                 claims.extend(found)
-            if named_at and self.named and self.named.wanted(named_at, sentence, sentence_text):
+            if named_at and self.named and (
+                    candidates := self.named.candidates(named_at, sentence, sentence_text)):
                 named.extend(self.named.claims_in(document, sentence, index, frames, carried,
-                                                  years))
+                                                  years, candidates))
             history.extend(frames)
             history_text.extend(sentence_text for _ in frames)
             if frames:

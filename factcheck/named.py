@@ -134,6 +134,9 @@ class NamedReader:
                 self._needs.append(required_literals(compile_pattern(
                     self._expand(item["pattern"], line, macros=self._unmasked),
                     self.source, line)))
+        # patterns often need the same words: each distinct set is looked for once a sentence
+        self._distinct_needs = list(dict.fromkeys(self._needs))
+        self._need_of = [self._distinct_needs.index(needs) for needs in self._needs]
         self._relative = compile_pattern(config["relative_clause"], self.source,
                                          line_of(config, "relative_clause"))
         self._keywords = regex.compile(rf"\b(?:{words_alternation(keywords)})",
@@ -162,18 +165,22 @@ class NamedReader:
         return word_offsets(self._keywords, self._keyword_starts, text, start,
                             fold(text) if folded is None else folded)
 
-    def wanted(self, positions: list[int], sentence: Sentence, sentence_text: str) -> bool:
-        """Whether a keyword stands in the sentence, and the words one of the patterns needs."""
+    def candidates(self, positions: list[int], sentence: Sentence,
+                   sentence_text: str) -> list[int]:
+        """The patterns (indexes) that may match a sentence: none unless a keyword stands in
+        it, then those whose needed words it holds (each distinct set of words tried once)."""
         at = bisect_left(positions, sentence.start)
         if at == len(positions) or positions[at] >= sentence.end:
-            return False
+            return []
         folded = fold(sentence_text)
-        return any(might_match(needs, folded) for needs in self._needs)
+        held = [might_match(needs, folded) for needs in self._distinct_needs]
+        return [i for i, need in enumerate(self._need_of) if held[need]]
 
     def claims_in(self, document: Document, sentence: Sentence, index: int,
-                  frames: list[Frame], carried: Frame | None, years: Sequence[int]
-                  ) -> list[Claim]:
-        """The named claims of one sentence, attributed, dated and scoped as figures are."""
+                  frames: list[Frame], carried: Frame | None, years: Sequence[int],
+                  candidates: Sequence[int]) -> list[Claim]:
+        """The named claims of one sentence, attributed, dated and scoped as figures are;
+        `candidates`: the patterns that may match it (`candidates`)."""
         from .claims import _QUOTE_TRIM, Claim, _clause
 
         text = document.text
@@ -185,10 +192,8 @@ class NamedReader:
         slots.sort(key=lambda m: m.start)
         masked, to_original = _mask(text, sentence.start, sentence.end, slots)
         best: dict[tuple[str, object], tuple[int, int, NamedPattern, regex.Match]] = {}
-        folded = fold(text[sentence.start:sentence.end])
-        for order, (named, needs) in enumerate(zip(self.patterns, self._needs, strict=True)):
-            if not might_match(needs, folded):
-                continue
+        for order in candidates:
+            named = self.patterns[order]
             try:
                 matches = list(named.pattern.finditer(masked, overlapped=True,
                                                       timeout=PATTERN_TIMEOUT_SECONDS))
