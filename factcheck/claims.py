@@ -346,7 +346,8 @@ class ClaimReader:
         context = context or StoryContext()
         text = document.text
         years = context.years or ([document.published.year] if document.published else [])
-        mentions = self.numbers.find(text, document.body_start)
+        # figures are read only in the sentences that speak of a metric (below)
+        lowered = self.numbers.lowered(text)
         folded = fold(text)
         sentences = self.sentences(text, document.body_start, folded)
         # every metric keyword's offset with its metric, in text order: one bisect a sentence
@@ -362,20 +363,12 @@ class ClaimReader:
         source_dates: dict[str, date] = {}
         carried: Frame | None = None
         previous_paragraph = -1
-        cursor = 0
         named: list[Claim] = []
         named_at = self.named.keyword_positions(text, document.body_start, folded) \
             if self.named else []
         for index, sentence in enumerate(sentences):
             if sentence.paragraph != previous_paragraph:
                 carried, previous_paragraph = None, sentence.paragraph
-            in_sentence: list[NumberMention] = []
-            while cursor < len(mentions) and mentions[cursor].start < sentence.start:
-                cursor += 1
-            probe = cursor
-            while probe < len(mentions) and mentions[probe].end <= sentence.end:
-                in_sentence.append(mentions[probe])
-                probe += 1
             sentence_text = text[sentence.start: sentence.end]
             frames = []
             local_verbs = None if verb_starts is None else [
@@ -406,6 +399,8 @@ class ClaimReader:
             while probe < len(keywords) and keywords[probe][0] < sentence.end:
                 spoken_of.add(keywords[probe][1])
                 probe += 1
+            in_sentence = self.numbers.find(text, sentence.start, sentence.end, lowered) \
+                if spoken_of else []
             try:
                 # a part needs a total, and a total needs a metric
                 found = self._claims_in(document, sentence, sentence_text, in_sentence, index,

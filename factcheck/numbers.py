@@ -923,19 +923,27 @@ class NumberReader:
     # ----------------------------------------------------------------------------------------
     # finding
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
-        """All count mentions within text[start:end], in text order; offsets index `text`."""
+    def find(self, text: str, start: int = 0, end: int | None = None,
+             lowered: str | None = None) -> list[NumberMention]:
+        """All count mentions within text[start:end], in text order; offsets index `text`.
+        `lowered`: `self.lowered(text)`, when the caller reads one text a part at a time."""
         limit = len(text) if end is None else max(start, min(end, len(text)))
         mentions: list[NumberMention] = []
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a few non-ASCII capitals lower to two characters
-            lowered = text.translate(_ASCII_LOWER)
+        lowered = self.lowered(text) if lowered is None else lowered
         head = self._head.match(lowered, start, limit)
         matches = self._pattern.finditer(lowered, head.end("m") if head else start, limit)
         for m in (head, *matches) if head else matches:
             if m.group("skip") is None:
                 mentions.extend(self._read_match(m, text, limit))
         return self._join_bounds(mentions, text)
+
+    @staticmethod
+    def lowered(text: str) -> str:
+        """The text in lower case, offset for offset, as `find` scans it."""
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few non-ASCII capitals lower to two characters
+            lowered = text.translate(_ASCII_LOWER)
+        return lowered
 
     def _read_match(self, m: re.Match[str], text: str, limit: int) -> Iterator[NumberMention]:
         if m.group("vague") is not None:
