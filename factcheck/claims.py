@@ -17,7 +17,17 @@ from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
-from .literals import Literals, first_words, fold, might_match, required_literals, word_offsets
+from .literals import (
+    Literals,
+    first_words,
+    fold,
+    leading_literals,
+    literal_starts,
+    matches_at,
+    might_match,
+    required_literals,
+    word_offsets,
+)
 from .named import NamedReader
 from .numbers import NumberMention
 from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
@@ -118,6 +128,7 @@ class ClaimReader:
         self._timed_out: set[tuple[str, int | None]] = set()
         self._mentions: dict[str, bool] = {}  # per report: does it match an `unless` pattern
         self._literals: dict[regex.Pattern, Literals | None] = {}  # see `_may_match`
+        self._leading: dict[regex.Pattern, Literals | None] = {}  # see `_matches`
         for metric in rules.metrics.values():
             lines = metric.pattern_lines or (None,) * len(metric.patterns)
             compiled = [(self._compile(p, metric.source, line), None, line)
@@ -256,6 +267,20 @@ class ClaimReader:
             self._mentions[pattern.pattern] = bool(pattern.search(
                 document.text, document.body_start, timeout=PATTERN_TIMEOUT_SECONDS * 4))
         return self._mentions[pattern.pattern]
+
+    def _matches(self, pattern: regex.Pattern, text: str, folded: str,
+                 overlapped: bool = False) -> list[regex.Match]:
+        """What `pattern.finditer(text, overlapped=overlapped)` gives, the pattern tried only
+        where one of the literals every match begins with stands in `folded` (`fold(text)`).
+        Each pattern's leading literals are read once."""
+        leading = self._leading.get(pattern, ())
+        if leading == ():
+            leading = self._leading[pattern] = leading_literals(pattern)
+        if leading is None or len(folded) != len(text):
+            return list(pattern.finditer(text, overlapped=overlapped,
+                                         timeout=PATTERN_TIMEOUT_SECONDS))
+        return matches_at(pattern, text, literal_starts(leading, folded), overlapped=overlapped,
+                          timeout=PATTERN_TIMEOUT_SECONDS)
 
     def _may_match(self, pattern: regex.Pattern, folded: str) -> bool:
         """False when `folded` (a text through `fold`) lacks every literal the pattern needs:
@@ -457,8 +482,7 @@ class ClaimReader:
                 if not self._may_match(pattern, folded):
                     continue
                 try:
-                    matches = list(pattern.finditer(masked, overlapped=True,
-                                                    timeout=PATTERN_TIMEOUT_SECONDS))
+                    matches = self._matches(pattern, masked, folded, overlapped=True)
                 except TimeoutError:
                     self._timeout(metric.source, line, document, sentence)
                     continue
@@ -489,7 +513,7 @@ class ClaimReader:
         for pattern in self.part_patterns:
             if not self._may_match(pattern, folded):
                 continue
-            for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
+            for match in self._matches(pattern, masked, folded):
                 slot = int(match.group("n"))
                 totals = [s for s in claims_by_slot if s < slot]
                 if slot in claims_by_slot or not totals:
@@ -502,7 +526,7 @@ class ClaimReader:
         for pattern in self.history_patterns:
             if not self._may_match(pattern, folded):
                 continue
-            for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
+            for match in self._matches(pattern, masked, folded):
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
                 if claim is not None and claims_by_slot.keys() - {slot}:
@@ -524,7 +548,7 @@ class ClaimReader:
         for pattern in self.scope_patterns:
             if not self._may_match(pattern, folded):
                 continue
-            for match in pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS):
+            for match in self._matches(pattern, masked, folded):
                 slot = int(match.group("n"))
                 claim = claims_by_slot.get(slot) or borrowed(slot, match)
                 if claim is not None:
@@ -533,7 +557,7 @@ class ClaimReader:
         for pattern in self.enumerated_scope_patterns:
             if not self._may_match(pattern, folded):
                 continue
-            matches = list(pattern.finditer(masked, timeout=PATTERN_TIMEOUT_SECONDS))
+            matches = self._matches(pattern, masked, folded)
             if len(matches) < 2:
                 continue
             for match in matches:

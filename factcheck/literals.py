@@ -116,25 +116,29 @@ def word_offsets(pattern: regex.Pattern, words: Literals | None, text: str, star
 
 
 def matches_at(pattern: regex.Pattern, text: str, starts: Iterable[int],
-               first: bool = False) -> list[regex.Match]:
-    """What `pattern.finditer(text)` gives when every match begins at one of `starts` (offsets
-    in order, such as `literal_starts` of the pattern's leading literals on the folded text):
-    the pattern is tried there only, skipping offsets inside the match before. With `first`,
-    the first match only (what `search` gives)."""
+               first: bool = False, overlapped: bool = False,
+               timeout: float | None = None) -> list[regex.Match]:
+    """What `pattern.finditer(text, overlapped=overlapped)` gives when every match begins at
+    one of `starts` (offsets in order, such as `literal_starts` of the pattern's leading
+    literals on the folded text): the pattern is tried there only, skipping offsets inside the
+    match before unless `overlapped`. With `first`, the first match only (what `search`
+    gives). `timeout` bounds each try, as it bounds a `finditer`."""
     found: list[regex.Match] = []
     cursor = 0
     for at in starts:
         if at < cursor:
             continue
-        match = pattern.match(text, at)
+        match = pattern.match(text, at, timeout=timeout)
         if match is None:
             continue
         if match.end() == at:  # an empty match: only a full scan follows finditer's rules
-            return list(pattern.finditer(text))[:1] if first else list(pattern.finditer(text))
+            every = list(pattern.finditer(text, overlapped=overlapped, timeout=timeout))
+            return every[:1] if first else every
         found.append(match)
         if first:
             break
-        cursor = match.end()
+        if not overlapped:
+            cursor = match.end()
     return found
 
 
@@ -256,6 +260,11 @@ def _leading(items: list[tuple[object, object]]) -> set[str] | None:
                     break
                 run.append(chr(argument2).lower())
             return {"".join(run)} if run else None
+        if name == "IN":  # a set of plain characters ("[“\"‘]"), each of which may begin it
+            if all(str(op2) == "LITERAL" and isinstance(code, int) and _plain(code)
+                   for op2, code in argument):  # type: ignore[union-attr]
+                return {chr(code).lower() for _, code in argument}  # type: ignore[union-attr]
+            return None
         if name == "SUBPATTERN":
             return _leading(list(argument[-1]) + rest)  # type: ignore[index]
         if name == "ATOMIC_GROUP":

@@ -167,13 +167,16 @@ def test_keyword_positions_overlapping_keywords(rules: factcheck.RuleSet) -> Non
         (r"\bSaid\b", {"said"}),
         (r"(?:ab|cd)?ef", {"ab", "cd", "ef"}),
         (r"(?:ab)*ef", {"ab", "ef"}),  # not "abef": "ababef" begins with "abab"
+        (r"[“\"‘]?⟨(?P<n>\d+)⟩", {"“", '"', "‘", "⟨"}),  # a set of plain characters
+        (r"[AB]x", {"a", "b"}),
     ],
 )
 def test_leading_literals(pattern: str, expected: set[str]) -> None:
     assert set(leading_literals(regex.compile(pattern, regex.IGNORECASE)) or ()) == expected
 
 
-@pytest.mark.parametrize("pattern", [r"\w+ said", r"(?:said)?", r"(?:said|\d+) x", r"é said"])
+@pytest.mark.parametrize("pattern", [r"\w+ said", r"(?:said)?", r"(?:said|\d+) x", r"é said",
+                                     r"[^ab]x", r"[a-c]x", r"[aé]x"])
 def test_no_leading_literals(pattern: str) -> None:
     assert leading_literals(regex.compile(pattern, regex.IGNORECASE)) is None
 
@@ -195,6 +198,25 @@ def test_matches_at_as_finditer(text: str) -> None:
     expected = [m.span() for m in pattern.finditer(text)]
     assert [m.span() for m in matches_at(pattern, text, starts)] == expected
     assert [m.span() for m in matches_at(pattern, text, starts, first=True)] == expected[:1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["⟨0⟩ killed and “⟨1⟩” dead, ⟨2⟩ ⟨3⟩ killed", "", "no slot killed", "“⟨12⟩ killed"],
+)
+def test_matches_at_overlapped_as_finditer(text: str) -> None:
+    """Tried only where a leading literal stands, an overlapped scan finds what a full one
+    does (every start, matches that overlap included)."""
+    pattern = regex.compile(r"[“\"]?⟨(?P<n>\d+)⟩[”\"]?(?:\s+⟨\d+⟩)*\s+(?:killed|dead)",
+                            regex.IGNORECASE)
+    literals = leading_literals(pattern)
+    assert literals is not None
+    starts = literal_starts(literals, fold(text))
+    expected = [m.span() for m in pattern.finditer(text, overlapped=True)]
+    found = matches_at(pattern, text, starts, overlapped=True, timeout=1.0)
+    assert [m.span() for m in found] == expected
+    assert [m.span() for m in matches_at(pattern, text, starts)] == [
+        m.span() for m in pattern.finditer(text)]
 
 
 def test_attribution_with_verb_starts(rules: factcheck.RuleSet) -> None:

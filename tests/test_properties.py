@@ -172,3 +172,59 @@ def test_news_text_does_give_claims() -> None:
     found = read("At least 12 people were killed, police said. Some 30 protesters were "
                  "arrested.\nDozens of civilians were injured, according to the ministry.")
     assert {claim.metric for claim in found} >= {"killed", "arrested", "injured"}
+
+
+# --------------------------------------------------------------------------- prefiltered scans
+
+SPELLINGS = ["IS", "is", "ISIS-K", "Islamic State", "islamic  state", "Daesh", "Da’esh",
+             "al-Qaeda", "Al-Qaida", "Tajik", "Tajikistan", "U.S.", "Türkiye", "TÜRKIYE"]
+name_text = st.lists(
+    st.one_of(st.sampled_from(SPELLINGS), st.sampled_from(GLUE), st.text(max_size=6)),
+    min_size=1, max_size=12,
+).map("".join)
+
+
+@PROPERTY_SETTINGS
+@given(name_text, st.integers(0, 20), st.integers(0, 200))
+def test_alias_search_at_word_starts_finds_what_a_full_scan_finds(text: str, start: int,
+                                                                    length: int) -> None:
+    tables = rules().aliases
+    assert tables._exact is not None
+    end = min(len(text), start + length)
+    start = min(start, end)
+    expected = [m.span() for m in tables._exact.finditer(text, start, end)]
+    assert [m.span() for m in tables._exact_matches(text, start, end)] == expected
+
+
+_READER: list[ClaimReader] = []
+
+
+def shared_reader() -> ClaimReader:
+    """One claim reader for the whole file (its pattern caches are what is under test)."""
+    if not _READER:
+        _READER.append(ClaimReader(rules()))
+    return _READER[0]
+
+
+@PROPERTY_SETTINGS
+@given(texts)
+def test_rule_patterns_tried_at_their_leading_words_find_what_a_full_scan_finds(
+        text: str) -> None:
+    """Each claim pattern runs only where a word it begins with stands (`_matches`); on any
+    text, masked with figure slots or not, it finds what a scan of the whole text finds."""
+    from factcheck.claims import SLOT
+    from factcheck.literals import fold
+
+    reader = shared_reader()
+    masked = text.replace("7", SLOT.format(0)).replace("9", "“" + SLOT.format(1) + "”")
+    for sample in (text, masked):
+        folded = fold(sample)
+        for _, patterns in reader.metrics:
+            for pattern, _, _ in patterns:
+                expected = [m.span() for m in pattern.finditer(sample, overlapped=True)]
+                found = reader._matches(pattern, sample, folded, overlapped=True)
+                assert [m.span() for m in found] == expected, pattern.pattern
+        for pattern in (*reader.part_patterns, *reader.history_patterns,
+                        *reader.scope_patterns):
+            expected = [m.span() for m in pattern.finditer(sample)]
+            assert [m.span() for m in reader._matches(pattern, sample, folded)] == expected
