@@ -5,12 +5,27 @@
     >>> findings = factcheck.find_discrepancies(claims)      # another one
 """
 
-from .api import Analysis, analyse, extract_claims, find_discrepancies
-from .documents import Document, load_documents
-from .errors import ExitCode, FactcheckError
-from .rules import RuleSet, load_rules
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import Analysis, analyse, extract_claims, find_discrepancies
+    from .documents import Document, load_documents
+    from .errors import ExitCode, FactcheckError
+    from .rules import RuleSet, load_rules
 
 __version__ = "0.1.0"
+
+# Each name is imported when first used: a worker process that reads claims never needs the
+# API's pandas, which takes most of a start-up.
+_EXPORTS = {
+    "Analysis": "api", "analyse": "api", "extract_claims": "api", "find_discrepancies": "api",
+    "Document": "documents", "load_documents": "documents",
+    "ExitCode": "errors", "FactcheckError": "errors",
+    "RuleSet": "rules", "load_rules": "rules",
+}
 
 __all__ = [
     "Analysis",
@@ -25,3 +40,15 @@ __all__ = [
     "load_documents",
     "load_rules",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'factcheck' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

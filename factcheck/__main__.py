@@ -1,5 +1,16 @@
-"""`python -m factcheck`: the same as the `factcheck` command."""
+"""`python -m factcheck`, and the `factcheck` command itself.
 
-from .cli import main
+The command's script imports this small module rather than the CLI: a spawned `--jobs`
+worker runs that script's imports again, and needs none of the CLI's.
+"""
 
-main()
+
+def main() -> None:
+    """Run the command line (`factcheck.cli`)."""
+    from .cli import main as cli_main
+
+    cli_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
-from .dates import DateReader, infer_years
+from .claims import CLAIM_COLUMNS, Claim, ClaimReader, story_contexts
 from .documents import Document, load_documents
 from .errors import Problem, SkippedInputError
 from .evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
@@ -42,20 +41,6 @@ class Analysis:
 
 def _rules(rules: RuleSet | Sequence[str | Path] | None) -> RuleSet:
     return rules if isinstance(rules, RuleSet) else load_rules(rules)
-
-
-def story_contexts(documents: Sequence[Document], dates: DateReader) -> dict[str, StoryContext]:
-    """The years each story fixes: its reports' dates, else what its texts state."""
-    by_story: dict[str, list[Document]] = {}
-    for document in documents:
-        by_story.setdefault(document.story, []).append(document)
-    contexts = {}
-    for story, members in by_story.items():
-        years = sorted({d.published.year for d in members if d.published})
-        if not years:
-            years = infer_years(dates, (d.text[d.body_start:] for d in members))
-        contexts[story] = StoryContext(years=years)
-    return contexts
 
 
 def claims_frame(claims: Iterable[Claim]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import blingfire
 import regex
 
 from .attribution import AttributionReader, Frame
-from .dates import DateMention, DateReader
+from .dates import DateMention, DateReader, infer_years
 from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
 from .literals import (
@@ -102,6 +102,19 @@ class StoryContext:
 
     years: list[int] = field(default_factory=list)
 
+
+def story_contexts(documents: Sequence[Document], dates: DateReader) -> dict[str, StoryContext]:
+    """The years each story fixes: its reports' dates, else what its texts state."""
+    by_story: dict[str, list[Document]] = {}
+    for document in documents:
+        by_story.setdefault(document.story, []).append(document)
+    contexts = {}
+    for story, members in by_story.items():
+        years = sorted({d.published.year for d in members if d.published})
+        if not years:
+            years = infer_years(dates, (d.text[d.body_start:] for d in members))
+        contexts[story] = StoryContext(years=years)
+    return contexts
 
 
 class ClaimReader:

@@ -30,23 +30,19 @@ from typing import IO, Any
 import pandas as pd
 
 from . import render
-from .api import story_contexts
-from .claims import CLAIM_COLUMNS, ClaimReader
-from .documents import Document, iter_documents, load_documents
-from .engines import Engine, make_engine, worker_state
+from .claims import CLAIM_COLUMNS
+from .documents import iter_documents, load_documents
+from .engines import Engine, make_engine
 from .errors import FactcheckError, Problem, SkippedInputError
-from .findings import FINDING_COLUMNS, Finding, comparable_groups, compare_group
-from .named import named_findings
+from .findings import FINDING_COLUMNS
 from .progress import RunProgress
 from .resources import shipped_seeds_dir
 from .rules import RuleSet, load_rules
+from .worker import PART_OF, Story, StoryResult, prepare_worker, read_stories
 
 # A unit of work is whole stories adding up to at least this many reports: enough to make the
 # cost of sending it to a worker small, few enough to keep every worker busy to the end.
 UNIT_REPORTS = 32
-_PART_OF = CLAIM_COLUMNS.index("part_of")
-
-Story = list[tuple[int, Document]]  # a story's reports with their positions in the run
 
 
 # --------------------------------------------------------------------------- first pass
@@ -101,68 +97,6 @@ def story_units(paths: Sequence[str | Path], group_by: str | None, plan: StoryPl
         yield unit
 
 
-# --------------------------------------------------------------------------- workers
-
-@dataclass
-class StoryResult:
-    """One story read by a worker. Claim rows are in CLAIM_COLUMNS order with no `claim_id`,
-    and `part_of` as the story-wide position of the total; findings name claims by their
-    story-wide position, each with the position of its group's first claim."""
-
-    story: str
-    documents: list[tuple[int, list[list[Any]]]]
-    findings: list[tuple[int, int, Finding]]  # (0 figures | 1 named, first claim, finding)
-    problems: list[Problem] = field(default_factory=list)
-
-
-_readers: dict[str, ClaimReader] = {}
-
-
-def _reader() -> tuple[ClaimReader, RuleSet]:
-    """This worker's claim reader, built once per rule set it is given."""
-    state = worker_state()
-    token, rules = state["token"], state["rules"]
-    if token not in _readers:
-        _readers.clear()
-        _readers[token] = ClaimReader(rules)
-    return _readers[token], rules
-
-
-def read_stories(stories: list[Story]) -> list[StoryResult]:
-    """Read and compare whole stories (runs in a worker)."""
-    reader, rules = _reader()
-    results = []
-    for members in stories:
-        documents = [document for _, document in members]
-        story = documents[0].story
-        context = story_contexts(documents, reader.dates)[story]
-        before = len(reader.problems)
-        per_document: list[tuple[int, list[list[Any]]]] = []
-        table: list[dict[str, Any]] = []
-        for index, document in members:
-            claims = reader.read(document, context)
-            for number, claim in enumerate(claims, start=len(table)):
-                claim.claim_id = str(number)
-            rows = []
-            for claim in claims:
-                row = claim.row()
-                row["part_of"] = claim.total.claim_id if claim.total is not None else None
-                table.append(row)
-                cells = [row[column] for column in CLAIM_COLUMNS]
-                cells[0] = None
-                cells[_PART_OF] = None if row["part_of"] is None else int(row["part_of"])
-                rows.append(cells)
-            per_document.append((index, rows))
-        findings = []
-        for (_, metric, scope), figures in comparable_groups(table, rules).items():
-            for finding in compare_group(figures, rules.metrics[metric], rules, story, scope):
-                findings.append((0, figures[0].order, finding))
-        # Named findings come after every figure finding, as in `compare_claims`.
-        findings += [(1, first, finding) for first, finding in named_findings(table, rules)]
-        results.append(StoryResult(story, per_document, findings, reader.problems[before:]))
-    return results
-
-
 # --------------------------------------------------------------------------- the parent
 
 class Sink:
@@ -212,8 +146,8 @@ class _Numbering:
             story.segments.append((position, first))
         for offset, row in enumerate(rows):
             row[0] = f"c{first + offset}"
-            if row[_PART_OF] is not None:
-                row[_PART_OF] = f"c{first + row[_PART_OF] - position}"
+            if row[PART_OF] is not None:
+                row[PART_OF] = f"c{first + row[PART_OF] - position}"
         self.next_claim += len(rows)
         self.next_report += 1
         self.sink.claims(rows)
@@ -375,12 +309,13 @@ def run(paths: Sequence[str | Path] | None = None,
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     paths = list(paths) if paths else [shipped_seeds_dir()]
     progress = progress or RunProgress(False)
-    with progress:
+    state = {"token": uuid.uuid4().hex, "rules": ruleset}
+    with progress, contextlib.closing(make_engine(engine, jobs, scheduler, state)) as worker:
+        worker.prepare(prepare_worker)  # workers start up while the input is counted
         progress.scanning()
         plan = plan_stories(paths, group_by, progress.scanned)
         if strict and plan.problems:
             raise SkippedInputError(plan.problems)
-        state = {"token": uuid.uuid4().hex, "rules": ruleset}
         sinks: list[Sink] = []
         tables = TableSink() if keep_tables else None
         if tables is not None:
@@ -402,8 +337,6 @@ def run(paths: Sequence[str | Path] | None = None,
                 csv_sink = CsvSink(claims_file, findings_file, spool)
                 sinks.append(csv_sink)
             try:
-                worker = stack.enter_context(contextlib.closing(
-                    make_engine(engine, jobs, scheduler, state)))
                 problems = _run_units(paths, group_by, plan, worker, _Tee(sinks), progress)
                 if strict and problems:
                     raise SkippedInputError(problems)
@@ -444,12 +377,13 @@ def iter_claims(paths: Sequence[str | Path] | None = None,
     with bounded memory (for notebooks and scripts over corpora too big to hold)."""
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     paths = list(paths) if paths else [shipped_seeds_dir()]
-    plan = plan_stories(paths, group_by)
     state = {"token": uuid.uuid4().hex, "rules": ruleset}
     chunk_sink = TableSink()
     numbering = _Numbering(chunk_sink)
     worker = make_engine(engine, jobs, scheduler, state)
     try:
+        worker.prepare(prepare_worker)  # workers start up while the input is counted
+        plan = plan_stories(paths, group_by)
         units = story_units(paths, group_by, plan, unit_reports)
         for results in worker.map(read_stories, units):
             for result in results:
