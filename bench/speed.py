@@ -14,8 +14,8 @@ with `--gva` when it is present, it measures in a fresh process:
   in memory, in the same process: its reports/s, and the ratio extraction time / regex time
   (how many times slower the extractor is than a bare scan).
 
-MB counts the UTF-8 bytes of the document texts. Every figure is from one process: factcheck has
-no parallel mode, so the rates are single-core rates.
+MB counts the UTF-8 bytes of the document texts. Every figure is from one process without
+`--jobs`, so the rates are single-core rates (`bench/scale.py` measures `--jobs`).
 
 Usage:
     python bench/speed.py                          # 1k and 10k reports
