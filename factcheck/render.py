@@ -633,6 +633,19 @@ def neutralise_cell(value: str) -> str:
 
 def csv_cell(value: Any) -> Any:
     """A cell for CSV: lists joined, dates ISO, whole floats as ints, text neutralised."""
+    # Plain Python values first, as a streamed run's rows hold them: the same cells as below,
+    # without asking pandas whether each is missing (most of the cost of a cell).
+    kind = type(value)
+    if value is None:
+        return None
+    if kind is str:
+        return _csv_text(neutralise_cell(value))
+    if kind is int or kind is bool:
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() else value
     if isinstance(value, list | tuple | np.ndarray | pd.Series):
         items = list(value)
         if items and all(isinstance(i, list | tuple | np.ndarray | pd.Series) for i in items):
