@@ -572,3 +572,21 @@ def test_print_claims(sample: tuple[pd.DataFrame, pd.DataFrame], width: int) -> 
     assert "[84, ∞)" in text and "IRNA" in text and "2024-01-04" in text
     assert f"{DOC_A}:31" in text
     assert "part of c1" in " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (None, None), ("text", "text"), ("=1+1", "'=1+1"), ("-5", "'-5"), ("a\rb", "a\nb"),
+        (0, 0), (True, True), (3.0, 3), (2.5, 2.5), (float("nan"), None), (float("inf"), None),
+        (dt.date(2024, 1, 5), "2024-01-05"), ([1, 2], "1 2"), ([[1, 2], [3]], "1 2 | 3"),
+    ],
+)
+def test_csv_cells_of_plain_values_match_their_pandas_forms(value: object, cell: object) -> None:
+    """A streamed run writes plain Python values, a whole-table run pandas and NumPy ones:
+    the cells, and so the files, are the same."""
+    assert render.csv_cell(value) == cell
+    if isinstance(value, bool | int | float) or value is None:
+        as_pandas = pd.Series([value], dtype=object if value is None else None).iloc[0]
+        assert render.csv_cell(as_pandas) == cell
+        assert type(render.csv_cell(as_pandas)) is type(cell)
