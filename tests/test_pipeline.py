@@ -216,17 +216,6 @@ def test_progress_stays_quiet_off_a_terminal_and_shows_on_one() -> None:
     assert "reading" in terminal.getvalue()
 
 
-def test_a_worker_and_the_command_script_import_no_pandas() -> None:
-    """A spawned worker imports the worker side and reruns the command's script: neither may
-    pull in pandas (or the CLI), which took most of a worker's start-up."""
-    code = ("import sys, factcheck.worker, factcheck.__main__\n"
-            "print(sorted(m for m in ('pandas', 'factcheck.cli', 'factcheck.api')"
-            " if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
-
-
 def test_package_exports_load_when_first_used() -> None:
     import factcheck
     from factcheck import RuleSet, extract_claims
