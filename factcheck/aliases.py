@@ -11,7 +11,7 @@ import regex
 from rapidfuzz import fuzz, process
 
 from .errors import RuleError
-from .literals import fold
+from .literals import fold, matches_at
 from .rules import ALIAS_ENTRY_SCHEMA, ALIAS_TABLES, MATCHING_SCHEMA, check_mapping
 from .yamlio import line_of, load_yaml_file
 
@@ -149,17 +149,9 @@ class AliasTables:
         assert self._exact is not None
         if self._first_words is None:
             return list(self._exact.finditer(text, start, end))
-        found: list[regex.Match] = []
-        cursor = start
-        for word in _WORD_START.finditer(text, start, end):
-            at = word.start()
-            if at < cursor or fold(word.group(0)) not in self._first_words:
-                continue
-            match = self._exact.match(text, at, end)
-            if match is not None:
-                found.append(match)
-                cursor = match.end()
-        return found
+        starts = [word.start() for word in _WORD_START.finditer(text, start, end)
+                  if fold(word.group(0)) in self._first_words]
+        return matches_at(self._exact, text, starts, pos=start, endpos=end)
 
     def _exact_entity(self, written: str) -> Entity | None:
         flat = " ".join(written.replace("’", "'").split())

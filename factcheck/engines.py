@@ -125,7 +125,7 @@ class Processes:
 
     def prepare(self, function: Callable[[], Any]) -> None:
         # The pool spawns a process for each task no idle worker takes: one task per worker
-        # starts them all (a spawned worker takes about a second to import and set up).
+        # starts them all (a spawned worker takes most of a second to import and set up).
         for _ in range(self.workers):
             self._pool.submit(function)
 

@@ -117,22 +117,24 @@ def word_offsets(pattern: regex.Pattern, words: Literals | None, text: str, star
 
 def matches_at(pattern: regex.Pattern, text: str, starts: Iterable[int],
                first: bool = False, overlapped: bool = False,
-               timeout: float | None = None) -> list[regex.Match]:
-    """What `pattern.finditer(text, overlapped=overlapped)` gives when every match begins at
-    one of `starts` (offsets in order, such as `literal_starts` of the pattern's leading
-    literals on the folded text): the pattern is tried there only, skipping offsets inside the
-    match before unless `overlapped`. With `first`, the first match only (what `search`
-    gives). `timeout` bounds each try, as it bounds a `finditer`."""
+               timeout: float | None = None, pos: int = 0,
+               endpos: int | None = None) -> list[regex.Match]:
+    """What `pattern.finditer(text, pos, endpos, overlapped=overlapped)` gives when every match
+    begins at one of `starts` (offsets in order, within pos..endpos, such as `literal_starts`
+    of the pattern's leading literals on the folded text): the pattern is tried there only,
+    skipping offsets inside the match before unless `overlapped`. With `first`, the first
+    match only (what `search` gives). `timeout` bounds each try, as it bounds a `finditer`."""
     found: list[regex.Match] = []
-    cursor = 0
+    cursor = pos
     for at in starts:
         if at < cursor:
             continue
-        match = pattern.match(text, at, timeout=timeout)
+        match = pattern.match(text, at, endpos, timeout=timeout)
         if match is None:
             continue
         if match.end() == at:  # an empty match: only a full scan follows finditer's rules
-            every = list(pattern.finditer(text, overlapped=overlapped, timeout=timeout))
+            every = list(pattern.finditer(text, pos, endpos, overlapped=overlapped,
+                                          timeout=timeout))
             return every[:1] if first else every
         found.append(match)
         if first:
