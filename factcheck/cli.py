@@ -24,6 +24,7 @@ from .check import CHECK_KINDS, CheckResult, check_drafts, display_path
 from .config import resolve_config
 from .engines import parse_jobs
 from .errors import ExitCode, FactcheckError, Problem, SkippedInputError
+from .fileio import write_text_atomic
 from .progress import run_progress
 from .resources import shipped_rules_dir
 from .rules import load_rules
@@ -443,7 +444,7 @@ def check_command(
         ignore=set(ignore if ignore is not None else settings.ignore), baseline=accepted)
     _say_skipped(result.problems)
     if write_baseline is not None:
-        render.write_text_atomic(write_baseline, baseline_text(result.all_findings))
+        write_text_atomic(write_baseline, baseline_text(result.all_findings))
         count = len(result.all_findings)
         typer.echo(f"factcheck: wrote {count} finding{'s' * (count != 1)} to the baseline "
                    f"{render.shown(write_baseline)}", err=True)
@@ -468,7 +469,7 @@ def _emit_check(result: CheckResult, chosen: str, output: Path | None, color: Co
         formats.print_text(console, findings, len(drafts), len(result.reference),
                            result.suppressed, result.baselined, level)
         if output is not None:
-            render.write_text_atomic(output, buffer.getvalue())
+            write_text_atomic(output, buffer.getvalue())
         return
     if chosen == "line":
         text = formats.to_line(findings)
@@ -484,7 +485,7 @@ def _emit_check(result: CheckResult, chosen: str, output: Path | None, color: Co
     else:
         text = formats.to_junit(findings, drafts)
     if output is not None:
-        render.write_text_atomic(output, text)
+        write_text_atomic(output, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

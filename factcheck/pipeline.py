@@ -17,7 +17,6 @@ import contextlib
 import csv
 import io
 import json
-import os
 import shutil
 import tempfile
 import uuid
@@ -34,6 +33,7 @@ from .claims import CLAIM_COLUMNS
 from .documents import iter_documents, load_documents
 from .engines import Engine, make_engine
 from .errors import FactcheckError, Problem, SkippedInputError
+from .fileio import finish, open_beside, replace_all
 from .findings import FINDING_COLUMNS
 from .progress import RunProgress
 from .resources import shipped_seeds_dir
@@ -281,19 +281,6 @@ class ScaleRun:
     written: list[Path] = field(default_factory=list)
 
 
-def _temporary(folder: Path, name: str) -> tuple[IO[str], Path]:
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    return os.fdopen(fd, "w", encoding="utf-8-sig", newline=""), Path(tmp_name)
-
-
-def _finish_file(handle: IO[str], target: Path) -> None:
-    handle.flush()
-    os.fsync(handle.fileno())
-    handle.close()
-    with contextlib.suppress(OSError):  # keep mkstemp's private mode rather than fail the write
-        os.chmod(handle.name, render.file_mode_for(target))
-
-
 def run(paths: Sequence[str | Path] | None = None,
         rules: RuleSet | Sequence[str | Path] | None = None,
         group_by: str | None = None, *, out: str | Path | None = None,
@@ -326,9 +313,9 @@ def run(paths: Sequence[str | Path] | None = None,
             if out is not None:
                 folder = Path(out)
                 folder.mkdir(parents=True, exist_ok=True)
-                claims_file, claims_tmp = _temporary(folder, "claims.csv")
+                claims_file, claims_tmp = open_beside(folder / "claims.csv", "utf-8-sig")
                 written.append((claims_tmp, folder / "claims.csv"))
-                findings_file, findings_tmp = _temporary(folder, "findings.csv")
+                findings_file, findings_tmp = open_beside(folder / "findings.csv", "utf-8-sig")
                 written.append((findings_tmp, folder / "findings.csv"))
                 spool = stack.enter_context(tempfile.TemporaryFile(
                     "w+", encoding="utf-8", dir=folder, prefix=".findings-spool."))
@@ -343,10 +330,10 @@ def run(paths: Sequence[str | Path] | None = None,
                 finding_count = 0
                 if csv_sink is not None:
                     finding_count = csv_sink.finish()
-                    for handle, (_, target) in zip((claims_file, findings_file), written,
-                                                   strict=True):
-                        _finish_file(handle, target)
-                    render.replace_all(written)
+                    for handle, (tmp, target) in zip((claims_file, findings_file), written,
+                                                     strict=True):
+                        finish(handle, tmp, target)
+                    replace_all(written)
             except BaseException:  # Ctrl-C and SIGTERM too: never leave a temporary file
                 for tmp, _ in written:
                     tmp.unlink(missing_ok=True)

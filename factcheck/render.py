@@ -8,14 +8,12 @@ cell (CSV) or `null` (JSON), never guessed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,6 +27,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from .fileio import replace_all, temporary_beside
 from .rules import SEVERITIES
 
 __all__ = [
@@ -688,64 +687,11 @@ def to_csv_text(df: pd.DataFrame) -> str:
     return _csv_frame(df).to_csv(index=False, lineterminator="\n")
 
 
-def new_file_mode() -> int:
-    """The permission bits a newly created file gets under the current umask (mkstemp's own
-    are 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def file_mode_for(path: Path) -> int:
-    """The mode a file written over `path` should keep: its own, or a new file's."""
-    return path.stat().st_mode & 0o777 if path.exists() else new_file_mode()
-
-
-def temporary_beside(path: Path, write: Callable[[IO[str]], object],
-                     encoding: str = "utf-8", newline: str = "") -> Path:
-    """A new temporary file beside `path` (same folder, so `os.replace` is a rename on one
-    file system) that `write` fills, flushed to disk, with the mode `path` should keep. On
-    failure (Ctrl-C and SIGTERM too) it is removed and the error raised."""
-    fd, name = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.",
-                                suffix=".tmp")
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):  # keep mkstemp's private mode rather than fail
-            os.chmod(temp, file_mode_for(path))
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
 def _write_temporary(df: pd.DataFrame, path: Path) -> Path:
     """The table as CSV in a temporary file beside `path` (see `temporary_beside`)."""
     prepared = _csv_frame(df)
     return temporary_beside(path, lambda handle: prepared.to_csv(
         handle, index=False, lineterminator="\n"), encoding="utf-8-sig")
-
-
-def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
-    """Move each written temporary file over its target; on failure remove those not moved."""
-    moved = 0
-    try:
-        for tmp, path in pairs:
-            os.replace(tmp, path)
-            moved += 1
-    except BaseException:
-        for tmp, _ in pairs[moved:]:
-            tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader sees the old file or the whole new one."""
-    path = Path(path)
-    replace_all([(temporary_beside(path, lambda handle: handle.write(text)), path)])
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:

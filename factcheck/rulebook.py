@@ -38,7 +38,7 @@ from .cases import (
 from .claims import Claim, ClaimReader, StoryContext
 from .documents import Document
 from .errors import FactcheckError, RuleError
-from .render import replace_all, temporary_beside
+from .fileio import replace_all, temporary_beside
 from .resources import shipped_rules_dir
 from .rules import CASES_SUFFIX, FindingRule, Metric, RuleSet, load_rules, same_folder, yaml_files
 from .yamlio import line_of, load_yaml_file

@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout, when not installed
 
-from factcheck import render
+from factcheck import fileio, render
 from factcheck.render import (
     claim_source,
     format_figure,
@@ -334,7 +334,7 @@ def test_write_csv_failed_replace_leaves_no_temp(
     def refuse(src: Any, dst: Any) -> None:
         raise PermissionError("locked by a spreadsheet")
 
-    monkeypatch.setattr(render.os, "replace", refuse)
+    monkeypatch.setattr(fileio.os, "replace", refuse)
     with pytest.raises(PermissionError):
         write_csv(claims_frame(claim()), path)
     assert path.read_text(encoding="utf-8") == "previous\n"
