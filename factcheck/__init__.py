@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from .api import Analysis, analyse, extract_claims, find_discrepancies
     from .documents import Document, load_documents
     from .errors import ExitCode, FactcheckError
-    from .rules import RuleSet, load_rules
+    from .findings import load_rules
+    from .ruleset.model import RuleSet
 
 __version__ = "0.1.0"
 
@@ -24,7 +25,7 @@ _EXPORTS = {
     "Analysis": "api", "analyse": "api", "extract_claims": "api", "find_discrepancies": "api",
     "Document": "documents", "load_documents": "documents",
     "ExitCode": "errors", "FactcheckError": "errors",
-    "RuleSet": "rules", "load_rules": "rules",
+    "RuleSet": "ruleset.model", "load_rules": "findings",
 }
 
 __all__ = [

@@ -12,9 +12,9 @@ from .claims import CLAIM_COLUMNS, Claim, ClaimReader, story_contexts
 from .documents import Document, load_documents
 from .errors import Problem, SkippedInputError
 from .evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
-from .findings import FINDING_COLUMNS, compare_claims
+from .findings import FINDING_COLUMNS, compare_claims, load_rules
 from .resources import shipped_seeds_dir
-from .rules import RuleSet, load_rules
+from .ruleset.model import RuleSet
 from .store import (
     ClaimStore,
     StoredReport,

@@ -19,7 +19,7 @@ from .literals import (
     might_match,
     required_literals,
 )
-from .rules import words_alternation
+from .patterns import words_alternation
 
 
 class Sentence(Protocol):

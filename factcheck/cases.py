@@ -28,7 +28,8 @@ from .api import claims_frame, find_discrepancies, read_claims
 from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
 from .documents import Document, parse_date
 from .errors import RuleError
-from .rules import CASES_SUFFIX, RuleSet
+from .ruleset.load import CASES_SUFFIX
+from .ruleset.model import RuleSet
 from .yamlio import line_of, load_yaml_file
 
 FINDING_CASES_FILE = "findings.cases.yaml"  # reports in, findings out (see FindingCase)

@@ -25,10 +25,11 @@ from .findings import (
     describe_cluster,
     figure_of,
     is_missing,
+    load_rules,
     moves_on,
 )
 from .named import NAMED, compare_named, named_source
-from .rules import SEVERITIES, FindingRule, Metric, RuleSet, load_rules
+from .ruleset.model import SEVERITIES, SEVERITY_RANK, FindingRule, Metric, RuleSet
 from .suppress import (
     Baseline,
     InlineSuppressions,
@@ -41,7 +42,6 @@ from .yamlio import line_of, load_yaml_file
 # The finding kinds of `check`, in the order a finding is decided (see `judge`).
 STALE, CONFLICT, UNSUPPORTED = "draft-stale", "draft-conflict", "draft-unsupported"
 CHECK_KINDS = (STALE, CONFLICT, UNSUPPORTED)
-SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # info 0 … error 2
 
 
 @dataclass(frozen=True)

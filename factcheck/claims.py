@@ -29,8 +29,9 @@ from .literals import (
     word_offsets,
 )
 from .named import NamedReader
-from .numbers import NumberMention
-from .rules import PATTERN_TIMEOUT_SECONDS, RuleSet, compile_pattern, words_alternation
+from .numbers import NumberMention, NumberReader
+from .patterns import PATTERN_TIMEOUT_SECONDS, compile_pattern, words_alternation
+from .ruleset.model import RuleSet
 from .yamlio import line_of
 
 CLAIM_COLUMNS = [
@@ -122,7 +123,7 @@ class ClaimReader:
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
-        self.numbers = rules.numbers
+        self.numbers = NumberReader(rules.numbers)
         self.dates = DateReader(rules.dates)
         grammar = rules.grammar
         self._macros = {name: str(body) for name, body in grammar["macros"].items()}

@@ -25,9 +25,9 @@ from .config import resolve_config
 from .engines import parse_jobs
 from .errors import ExitCode, FactcheckError, Problem, SkippedInputError
 from .fileio import write_text_atomic
+from .findings import load_rules
 from .progress import run_progress
 from .resources import shipped_rules_dir
-from .rules import load_rules
 from .suppress import baseline_text, load_baseline
 
 app = typer.Typer(

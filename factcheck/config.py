@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FactcheckError
-from .rules import SEVERITIES
+from .ruleset.model import SEVERITIES
 
 CONFIG_NAMES = ("factcheck.toml", "pyproject.toml")  # in this order, in each folder
 FORMATS = ("text", "line", "json", "github", "sarif", "junit")

@@ -9,7 +9,7 @@ from typing import Any
 
 import regex
 
-from .rules import words_alternation
+from .patterns import words_alternation
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,12 +25,14 @@ import pandas as pd
 import regex
 from rapidfuzz import fuzz
 
+from .aliases import AliasTables
 from .documents import Document
 from .errors import InputError
-from .findings import is_missing
+from .findings import is_missing, load_rules
 from .named import ENTITY_TABLES
 from .numbers import NumberReader
-from .rules import RuleSet, load_rules, words_alternation
+from .patterns import words_alternation
+from .ruleset.model import RuleSet
 from .yamlio import line_of, load_yaml_file
 
 DISCREPANCY_TYPES = ("update", "conflict", "compatible")
@@ -673,6 +675,7 @@ def score_named(documents: Sequence[Document], claims: pd.DataFrame, gold: Gold,
     starts = [offset_of(by_name[Path(str(r["doc"])).name].text, int(r["line"]),
                         int(r["column"])) for r in rows]
     taken: set[int] = set()
+    aliases = AliasTables(rules.aliases)
     for g in gold.named:
         key = keys.get(g.id or g.quote)
         if key is None:
@@ -689,7 +692,7 @@ def score_named(documents: Sequence[Document], claims: pd.DataFrame, gold: Gold,
         row = rows[fresh[0]]
         result.matches.append((g, row))
         tables = ENTITY_TABLES.get(str(rules.named["kinds"][key[0]]["entities"]))
-        expected = rules.aliases.lookup(g.value, tables) if g.value and tables else None
+        expected = aliases.lookup(g.value, tables) if g.value and tables else None
         if expected is not None:
             result.value_checked += 1
             result.value_correct += expected.name == row.get("entity")
@@ -747,7 +750,8 @@ def evaluate_gold(name: str, gold: Gold, documents: Sequence[Document], claims: 
         claims = claims[claims["kind"] != "named"]
     result = score(documents, claims, gold, rules.metrics)
     by_name = gold_documents(documents, gold)
-    intervals = [IntervalCheck(m, gold_interval(m.gold, rules.numbers), claim_interval(m.claim))
+    numbers = NumberReader(rules.numbers)
+    intervals = [IntervalCheck(m, gold_interval(m.gold, numbers), claim_interval(m.claim))
                  for m in result.matches]
     pairs, skipped = check_pairs(gold, result.matches, findings, rules.metrics)
     problems = []

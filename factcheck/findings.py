@@ -8,10 +8,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
-from .rules import FindingRule, Metric, RuleSet
+from .ruleset.load import load_ruleset
+from .ruleset.model import FindingRule, Metric, RuleSet
 
+# update, conflict, stale: reports compared with each other (`report`); the named-claim kinds
+# (different groups responsible, a denial against a claim, two values for one role, a group
+# and its branch, places or dates of the event); draft-*: a draft's figures compared with a
+# reference (`check`).
+FINDING_KINDS = ("update", "conflict", "stale",
+                 "responsibility", "denial", "role", "branch", "location", "event-date",
+                 "draft-stale", "draft-conflict", "draft-unsupported")
 FINDING_COLUMNS = ["finding_id", "story", "rule", "rule_name", "severity", "kind", "metric",
                    "scope", "message", "claim_ids", "groups"]
 
@@ -384,3 +393,9 @@ def moves_on(earlier: Cluster, later: Cluster, metric: Metric) -> bool:
 def describe_cluster(cluster: Cluster) -> str:
     """A cluster as findings name it: `94 (source, 2024-01-11)`."""
     return _describe(cluster)
+
+
+def load_rules(dirs: Sequence[str | Path] | None = None) -> RuleSet:
+    """The shipped rules with each folder of `dirs` laid over them, every finding rule's kind
+    one this stage finds (see `ruleset.load.load_ruleset`)."""
+    return load_ruleset(dirs, finding_kinds=FINDING_KINDS)

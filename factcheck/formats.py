@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
-from .check import SEVERITY_RANK, CheckFinding
+from .check import CheckFinding
 from .errors import one_line
-from .rules import SEVERITIES, FindingRule
+from .ruleset.model import SEVERITIES, SEVERITY_RANK, FindingRule
 
 SARIF_SCHEMA = \
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -12,7 +12,6 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -23,17 +22,8 @@ from .attribution import Frame
 from .dates import DateMention
 from .errors import RuleError
 from .literals import Literals, first_words, fold, might_match, required_literals, word_offsets
-from .rules import (
-    NAMED_ENTITIES,
-    NAMED_KIND_SCHEMA,
-    NAMED_PATTERN_SCHEMA,
-    NAMED_STANCES,
-    PATTERN_TIMEOUT_SECONDS,
-    RuleSet,
-    check_mapping,
-    compile_pattern,
-    words_alternation,
-)
+from .patterns import PATTERN_TIMEOUT_SECONDS, compile_pattern, words_alternation
+from .ruleset.model import RuleSet
 from .yamlio import line_of
 
 if TYPE_CHECKING:
@@ -58,8 +48,6 @@ _NAME_WORD = r"\p{Lu}[\p{Ll}’'-]+"
 # The alias tables a kind's value is looked up in, by its `entities` ({PLACE} takes countries).
 ENTITY_TABLES = {"groups": ("groups",), "countries": ("countries",),
                  "places": ("places", "countries")}
-_SLOT_FOR_ENTITIES = {"groups": "GROUP", "countries": "COUNTRY", "places": "PLACE",
-                      "dates": "DATE", "names": "NAME"}
 
 
 def _name_slot(particles: Sequence[str]) -> str:
@@ -67,30 +55,6 @@ def _name_slot(particles: Sequence[str]) -> str:
     "bin", "van") allowed between them; matched with case, whatever the pattern's flags."""
     particle = rf"(?:(?:{words_alternation(particles)})[\s-]+)?" if particles else ""
     return rf"(?-i:(?P<name>{_NAME_WORD}(?:[\s-]+{particle}{_NAME_WORD}){{1,3}}))"
-
-
-def check_named_rules(config: Mapping[str, Any], path: Path) -> None:
-    """Check named.yaml past its top-level keys: each kind, each pattern's stance or role."""
-    for name, kind in config["kinds"].items():
-        where = f"kinds: {name}"
-        check_mapping(kind, NAMED_KIND_SCHEMA, path, where)
-        if kind["entities"] not in NAMED_ENTITIES:
-            raise RuleError(f"{where}: entities must be one of {', '.join(NAMED_ENTITIES)}",
-                            path, line_of(kind, "entities"))
-        for index, item in enumerate(kind["patterns"]):
-            line = line_of(kind["patterns"], index)
-            check_mapping(item, NAMED_PATTERN_SCHEMA, path, f"{where}: patterns[{index}]")
-            stance = item.get("stance")
-            if stance is not None and stance not in NAMED_STANCES:
-                raise RuleError(f"{where}: stance must be one of {', '.join(NAMED_STANCES)}",
-                                path, line_of(item, "stance"))
-            slot = "{" + _SLOT_FOR_ENTITIES[kind["entities"]] + "}"
-            if slot not in item["pattern"] and stance != "not_claimed":
-                raise RuleError(f"{where}: pattern has no {slot} slot (only a 'not_claimed' "
-                                "pattern may name nobody)", path, line)
-    for key, value in config["macros"].items():
-        if not isinstance(value, str):
-            raise RuleError(f"macro {key} must be text", path, line_of(config["macros"], key))
 
 
 @dataclass(frozen=True)
@@ -108,7 +72,7 @@ class NamedReader:
 
     def __init__(self, rules: RuleSet, claims: ClaimReader):
         self.claims = claims
-        self.aliases: AliasTables = rules.aliases
+        self.aliases = AliasTables(rules.aliases)
         self.source = str(rules.files.get("named.yaml", "named.yaml"))
         config = rules.named
         self._macros = {**{k: str(v) for k, v in config["macros"].items()}, **SLOT_MACROS,

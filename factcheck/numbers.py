@@ -16,8 +16,8 @@ from typing import Any
 
 from text_to_num import text2num
 
-from .errors import RuleError
-from .yamlio import line_of, load_yaml_file
+from .ruleset.numbers import INCLUSIVE, NumberLexicon, norm, read_number_lexicon
+from .yamlio import load_yaml_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,33 +49,6 @@ class NumberMention:
 
 
 KINDS = ("exact", "lower", "upper", "approx", "range", "vague")
-_BOUND_EXPRESSIONS = ("v", "v*(1-band)", "v*(1+band)", None)
-_REQUIRED_KEYS = (
-    "band",
-    "readings",
-    "qualifiers",
-    "ranges",
-    "vague",
-    "words",
-    "multipliers",
-    "fractions",
-    "abbreviations",
-    "suffixes",
-    "years",
-    "people_nouns",
-    "units",
-    "currency_before",
-    "labels_before",
-    "labels_then_people",
-    "months",
-    "ordinals",
-    "not_counts",
-    "blocked",
-)
-# Keys a config may leave out; each defaults to "no such convention".
-_OPTIONAL_KEYS = ("phrases", "suffix_m_before_people", "suffix_units", "inclusive_after")
-# What an after-qualifier maps to when it only makes the bound before the figure inclusive.
-_INCLUSIVE = "<inclusive>"
 _WS = re.compile(r"\s+")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:\.(?=\w))?|\d[\d.,\u00a0\u2009\u202f ]*\d|\d|\.\d+")
 # A digit token as written: thousands by commas (also Indian 12,34,567), by spaces, or none.
@@ -96,15 +69,6 @@ _MAX_WORDS = 24
 _WORD_COMMA = re.compile(r"[^\W\d_],")
 # Where a figure written in parts may be split: a comma, "and", "&", or a space before digits.
 _PART_SEPARATOR = re.compile(r",[^\S\n]+|[^\S\n]*&[^\S\n]*|[^\S\n]+and[^\S\n]+|[^\S\n]+(?=\d)")
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    kind: str
-    low: str | None
-    high: str | None
-    low_inclusive: bool
-    high_inclusive: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,40 +111,6 @@ def _trie(phrases: Iterable[str], space: str = r"\s+") -> str:
     return emit(root) if root else "(?!)"
 
 
-def _words_list(parent: Mapping[str, Any], key: str, path: str) -> list[str]:
-    items = parent.get(key)
-    if not isinstance(items, list) or not all(isinstance(x, str | int | float) for x in items):
-        raise RuleError(f"`{key}` must be a list of words", path, line_of(parent, key))
-    return [str(x) for x in items]
-
-
-def _number(container: Mapping[str, Any], key: str, path: str, *, positive: bool = True) -> float:
-    value = container.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float) or (positive and value <= 0):
-        raise RuleError(
-            f"`{key}` must be a {'positive ' if positive else ''}number, got {value!r}",
-            path,
-            line_of(container, key),
-        )
-    return float(value)
-
-
-def _mapping(container: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
-    value = container.get(key)
-    if not isinstance(value, Mapping):
-        raise RuleError(f"`{key}` must be a mapping", path, line_of(container, key))
-    return value
-
-
-def _number_map(container: Mapping[str, Any], key: str, path: str) -> dict[str, float]:
-    table = _mapping(container, key, path)
-    return {str(word): _number(table, word, path) for word in table}
-
-
-def _norm(text: str) -> str:
-    return _WS.sub(" ", text.strip()).lower()
-
-
 def _round(x: float) -> float:
     return x if x.is_integer() else round(x, 9)
 
@@ -188,236 +118,29 @@ def _round(x: float) -> float:
 class NumberReader:
     """Finds count mentions in text; build it once with `from_config` and reuse it."""
 
-    def __init__(self, config: Mapping[str, Any], path: str) -> None:
-        self.path = path
-        self._load(config, path)
+    def __init__(self, lexicon: NumberLexicon) -> None:
+        self.lexicon = lexicon
+        self.path = lexicon.path
         self._compile()
 
     @classmethod
-    def from_config(
-        cls, config: Mapping[str, Any], path: str = "rules/numbers.yaml"
-    ) -> NumberReader:
+    def from_config(cls, config: Mapping[str, Any], path: str = "rules/numbers.yaml"
+                    ) -> NumberReader:
         """Build a reader from parsed `numbers.yaml`; a malformed config raises `RuleError`."""
-        if not isinstance(config, Mapping):
-            raise RuleError("the numbers config must be a mapping", path, line_of(config))
-        return cls(config, path)
-
-    # ----------------------------------------------------------------------------------------
-    # config
-
-    def _load(self, config: Mapping[str, Any], path: str) -> None:
-        for key in _REQUIRED_KEYS:
-            if key not in config:
-                raise RuleError(f"missing key `{key}`", path, line_of(config))
-        unknown = sorted(set(config) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
-        if unknown:
-            raise RuleError(
-                f"unknown key `{unknown[0]}` "
-                f"(expected one of {', '.join(_REQUIRED_KEYS + _OPTIONAL_KEYS)})",
-                path,
-                line_of(config, unknown[0]),
-            )
-        band = config["band"]
-        if isinstance(band, bool) or not isinstance(band, int | float) or not 0 <= band < 1:
-            raise RuleError(
-                f"`band` must be a number in [0, 1), got {band!r}", path, line_of(config, "band")
-            )
-        self.band = float(band)
-
-        readings = _mapping(config, "readings", path)
-        self.readings: dict[str, _Reading] = {}
-        for name, spec in readings.items():
-            if not isinstance(spec, Mapping):
-                raise RuleError(
-                    f"reading `{name}` must be a mapping", path, line_of(readings, name)
-                )
-            kind = spec.get("kind")
-            if kind not in ("exact", "lower", "upper", "approx"):
-                raise RuleError(
-                    f"reading `{name}`: `kind` must be exact, lower, upper or approx, got {kind!r}",
-                    path,
-                    line_of(spec, "kind"),
-                )
-            for bound in ("low", "high"):
-                if spec.get(bound) not in _BOUND_EXPRESSIONS:
-                    raise RuleError(
-                        f"reading `{name}`: `{bound}` must be one of v, v*(1-band), v*(1+band) "
-                        f"or null, got {spec.get(bound)!r}",
-                        path,
-                        line_of(spec, bound),
-                    )
-            for flag in ("low_inclusive", "high_inclusive"):
-                if not isinstance(spec.get(flag, False), bool):
-                    raise RuleError(
-                        f"reading `{name}`: `{flag}` must be true or false",
-                        path,
-                        line_of(spec, flag),
-                    )
-            self.readings[name] = _Reading(
-                kind,
-                spec.get("low"),
-                spec.get("high"),
-                bool(spec.get("low_inclusive", False)) and spec.get("low") is not None,
-                bool(spec.get("high_inclusive", False)) and spec.get("high") is not None,
-            )
-
-        qualifiers = _mapping(config, "qualifiers", path)
-        self.before: dict[str, str] = {}
-        self.after: dict[str, str] = {}
-        for name, spec in qualifiers.items():
-            if name not in self.readings:
-                raise RuleError(
-                    f"qualifier group `{name}` names no reading "
-                    f"(readings: {', '.join(self.readings)})",
-                    path,
-                    line_of(qualifiers, name),
-                )
-            if not isinstance(spec, Mapping) or not set(spec) <= {"before", "after"}:
-                raise RuleError(
-                    f"qualifier group `{name}` must map `before` and/or `after` to word lists",
-                    path,
-                    line_of(qualifiers, name),
-                )
-            for side, table in (("before", self.before), ("after", self.after)):
-                if side in spec:
-                    for phrase in _words_list(spec, side, path):
-                        table[_norm(phrase)] = name
-
-        ranges = _mapping(config, "ranges", path)
-        openers = _mapping(ranges, "openers", path)
-        self.openers = {
-            _norm(k): [_norm(s) for s in _words_list(openers, k, path)] for k in openers
-        }
-        self.range_separators = [_norm(s) for s in _words_list(ranges, "separators", path)]
-        self.range_joiners = [_norm(s) for s in _words_list(ranges, "joiners", path)]
-        self.alternatives = (
-            {_norm(k): v for k, v in _number_map(ranges, "alternatives", path).items()}
-            if "alternatives" in ranges
-            else {}
-        )
-        self.change_separator: str | None = None
-        self.change_before: list[str] = []
-        self.change_verbs: list[str] = []
-        if "change" in ranges:
-            change = _mapping(ranges, "change", path)
-            self.change_separator = _norm(str(change.get("separator", "")))
-            self.change_before = [_norm(w) for w in _words_list(change, "before", path)]
-            self.change_verbs = ([_norm(w) for w in _words_list(change, "verbs", path)]
-                                 if "verbs" in change else [])
-
-        self.inclusive_turns: dict[str, str] = {}
-        if "inclusive_after" in config:
-            inclusive = _mapping(config, "inclusive_after", path)
-            turns = _mapping(inclusive, "turns", path)
-            for strict, inclusive_name in turns.items():
-                if strict not in self.readings or inclusive_name not in self.readings:
-                    raise RuleError(
-                        f"inclusive_after: `{strict}: {inclusive_name}` must map a reading to a "
-                        f"reading (readings: {', '.join(self.readings)})",
-                        path,
-                        line_of(turns, strict),
-                    )
-                self.inclusive_turns[str(strict)] = str(inclusive_name)
-            for phrase in _words_list(inclusive, "words", path):
-                self.after[_norm(phrase)] = _INCLUSIVE
-
-        self.vague: dict[str, tuple[float | None, float | None]] = {}
-        self.vague_follow: dict[str, str] = {}
-        vague = _mapping(config, "vague", path)
-        for phrase, spec in vague.items():
-            if not isinstance(spec, Mapping) or "low" not in spec:
-                raise RuleError(
-                    f"vague `{phrase}` needs at least `low`", path, line_of(vague, phrase)
-                )
-            low = _number(spec, "low", path, positive=False)
-            high = _number(spec, "high", path) if spec.get("high") is not None else None
-            if high is not None and high < low:
-                raise RuleError(
-                    f"vague `{phrase}`: `high` is below `low`", path, line_of(spec, "high")
-                )
-            self.vague[_norm(phrase)] = (low, high)
-            if spec.get("followed_by"):
-                self.vague_follow[_norm(phrase)] = _norm(str(spec["followed_by"]))
-
-        self.phrases: dict[str, float] = {}
-        self.phrase_follow: dict[str, str] = {}
-        phrases = config.get("phrases") or {}
-        if not isinstance(phrases, Mapping):
-            raise RuleError("`phrases` must be a mapping", path, line_of(config, "phrases"))
-        for phrase, spec in phrases.items():
-            if not isinstance(spec, Mapping):
-                raise RuleError(
-                    f"phrase `{phrase}` must be a mapping", path, line_of(phrases, phrase)
-                )
-            self.phrases[_norm(phrase)] = _number(spec, "value", path, positive=False)
-            if spec.get("followed_by"):
-                self.phrase_follow[_norm(phrase)] = _norm(str(spec["followed_by"]))
-
-        words = _mapping(config, "words", path)
-        self.small_words = [
-            _norm(w) for w in _words_list(words, "units", path) + _words_list(words, "tens", path)
-        ]
-        self.scales = _number_map(words, "scales", path)
-        aliases = _mapping(words, "aliases", path)
-        self.aliases = {_norm(k): _norm(str(v)) for k, v in aliases.items()}
-        self.articles = [_norm(w) for w in _words_list(words, "articles", path)]
-        self.decimal_points = (
-            [_norm(w) for w in _words_list(words, "decimal_points", path)]
-            if "decimal_points" in words
-            else []
-        )
-        self.multipliers = _number_map(config, "multipliers", path)
-        self.fractions = _number_map(config, "fractions", path)
-        self.abbreviations = _number_map(config, "abbreviations", path)
-        self.suffixes = {str(k): v for k, v in _number_map(config, "suffixes", path).items()}
-        self.suffix_m = (
-            _number(config, "suffix_m_before_people", path)
-            if "suffix_m_before_people" in config
-            else None
-        )
-        self.suffix_units: set[str] = set()
-        self.suffix_units_below = 0.0
-        if "suffix_units" in config:
-            suffix_units = _mapping(config, "suffix_units", path)
-            self.suffix_units = set(_words_list(suffix_units, "letters", path))
-            self.suffix_units_below = _number(suffix_units, "below", path)
-        years = _mapping(config, "years", path)
-        self.year_from = _number(years, "from", path)
-        self.year_to = _number(years, "to", path)
-        self.people_nouns = _words_list(config, "people_nouns", path)
-        units = _mapping(config, "units", path)
-        self.fillers = _words_list(units, "fillers", path) if "fillers" in units else []
-        self.units = [
-            u for group in units if group != "fillers" for u in _words_list(units, group, path)
-        ]
-        self.currency_before = _words_list(config, "currency_before", path)
-        self.labels_before = _words_list(config, "labels_before", path)
-        self.labels_then_people = _words_list(config, "labels_then_people", path)
-        self.months = _words_list(config, "months", path)
-        self.ordinals = _words_list(config, "ordinals", path)
-        self.not_counts = _words_list(config, "not_counts", path)
-        blocked = _mapping(config, "blocked", path)
-        self.blocked: list[str] = []
-        for name, pattern in blocked.items():
-            try:
-                re.compile(str(pattern))
-            except re.error as exc:
-                raise RuleError(
-                    f"blocked `{name}`: bad regular expression: {exc}", path, line_of(blocked, name)
-                ) from None
-            self.blocked.append(str(pattern))
+        return cls(read_number_lexicon(config, path))
 
     # ----------------------------------------------------------------------------------------
     # compiling
 
     def _compile(self) -> None:
+        lex = self.lexicon
         ws = r"\s+"
-        small = _trie(self.small_words + list(self.aliases))
-        scale_words = list(self.scales) + list(self.multipliers)
+        small = _trie(lex.small_words + list(lex.aliases))
+        scale_words = list(lex.scales) + list(lex.multipliers)
         scale = _trie(scale_words)
-        any_word = _trie(self.small_words + list(self.aliases) + scale_words)
-        article = _trie(self.articles)
-        fraction = _trie(self.fractions)
+        any_word = _trie(lex.small_words + list(lex.aliases) + scale_words)
+        article = _trie(lex.articles)
+        fraction = _trie(lex.fractions)
         end = r"(?![\w'’])"
         sp = r"[^\S\n]+"  # spaces within a line: a figure never runs on to the next line
         hyphen = r"[^\S\n]*[-‑][^\S\n]*"
@@ -439,7 +162,7 @@ class NumberReader:
             rf"{after_scale}{and_join}(?:{article}|{small}){ws}{fraction}"
             rf"(?:(?:{ws}of)?(?:{ws}{article})?{ws}{scale})?{end}"
         )
-        point = _trie(self.decimal_points) if self.decimal_points else "(?!)"
+        point = _trie(lex.decimal_points) if lex.decimal_points else "(?!)"
         # Spoken decimals: "two point three million", "nine point nought four".
         decimal_tail = (
             rf"(?:{ws}{point}{ws}{small}{end}(?:(?:{hyphen}|{sp}){small}{end})*"
@@ -455,15 +178,15 @@ class NumberReader:
             rf"(?:(?:{article}|{small}){ws}(?:and{ws}(?:{article}|one){ws})?)?{fraction}"
             rf"(?:{ws}of)?(?:{ws}{article})?{ws}{scale}{end}"
         )
-        abbrev = _trie(self.abbreviations)
+        abbrev = _trie(lex.abbreviations)
         # The main pattern runs over the lower-cased text (literal tries are much faster without
         # IGNORECASE); scales whose case matters ("10M" vs "700m") are checked on the original.
         suffix = "|".join(
-            re.escape(s) for s in sorted({x.lower() for x in self.suffixes}, key=len, reverse=True)
+            re.escape(s) for s in sorted({x.lower() for x in lex.suffixes}, key=len, reverse=True)
         )
-        if self.suffix_m:
+        if lex.suffix_m:
             suffix = f"{suffix}|m" if suffix else "m"
-        people = _trie(self.people_nouns)
+        people = _trie(lex.people_nouns)
         digit_scales = rf"(?:{sp}|[^\S\n]*-[^\S\n]*){scale}{end}(?:{ws}{scale}{end})*"
         # After a scale, a figure goes on as it would in words: "4 thousand 3 hundred and 21",
         # "6 crore and two hundred", "3 million and a half". A bare number after "and" is the
@@ -487,26 +210,26 @@ class NumberReader:
         guard_after = r"(?![\w]|\.\d|['’′:]\d)"
         num_b = rf"(?:{guard_digits}{digits_num}{guard_after}|{tail})"
         num = rf"(?:{guard_digits}(?<![^\W\d_][-‑]){digits_num}{guard_after}|{tail})"
-        symbol_sep = [s for s in self.range_separators if not s[0].isalnum()]
-        word_sep = [s for s in self.range_separators if s[0].isalnum()]
+        symbol_sep = [s for s in lex.range_separators if not s[0].isalnum()]
+        word_sep = [s for s in lex.range_separators if s[0].isalnum()]
         # A suspended hyphen may precede a word separator: "five- to ten-year", "8- to 16-meter".
         sep = rf"(?:[^\S\n]*(?:{_trie(symbol_sep)})[^\S\n]*|[-‑]?{ws}{_trie(word_sep)}{ws})"
-        opener_seps = sorted({s for seps in self.openers.values() for s in seps})
+        opener_seps = sorted({s for seps in lex.openers.values() for s in seps})
         o_symbol = [s for s in opener_seps if not s[0].isalnum()]
         o_word = [s for s in opener_seps if s[0].isalnum()]
         opener_sep = rf"(?:[^\S\n]*(?:{_trie(o_symbol)})[^\S\n]*|[-‑]?{ws}{_trie(o_word)}{ws})"
-        pre = _trie(self.before)
+        pre = _trie(lex.before)
         # An after-qualifier is not one when its closing words begin a before-qualifier of a
         # figure that follows: "200 or greater than 190", "5000 or equal to 6000", "10 and more
         # than 20" (but "200 or greater than." and "more than 5000 or equal to it" keep it).
         number_ahead = rf"{ws}(?:[\d.]|(?:{small}|{article}{ws}{scale}){end})"
         post_alts = []
-        for phrase in sorted(self.after, key=len, reverse=True):
+        for phrase in sorted(lex.after, key=len, reverse=True):
             words = phrase.split()
             heads = {
                 b[len(tail) :].strip()
                 for tail in (" ".join(words[i:]) for i in range(1, len(words)))
-                for b in self.before
+                for b in lex.before
                 if b == tail or b.startswith(tail + " ")
             }
             guard = ""
@@ -527,26 +250,26 @@ class NumberReader:
                 alts.append(_trie([phrase]) + tail)
             return "|".join(alts) or "(?!)"
 
-        blocked = "|".join(f"(?:{p})" for p in self.blocked)
-        not_counts = _trie(self.not_counts)
+        blocked = "|".join(f"(?:{p})" for p in lex.blocked)
+        not_counts = _trie(lex.not_counts)
         # Where a match can start at all: a digit, a symbol qualifier, or a whole starting
         # phrase (so "a" only counts before "dozen", "few", "hundred"...). The lookahead keeps
         # the engine's work at every other position to one fast literal trie.
         word_starts = [
-            *self.before, *self.vague, *self.phrases, *self.openers, *self.not_counts,
-            *self.small_words, *self.aliases, *self.fractions, "http", "https", "www",
-            *(f"{a} {w}" for a in self.articles for w in [*scale_words, *self.fractions]),
+            *lex.before, *lex.vague, *lex.phrases, *lex.openers, *lex.not_counts,
+            *lex.small_words, *lex.aliases, *lex.fractions, "http", "https", "www",
+            *(f"{a} {w}" for a in lex.articles for w in [*scale_words, *lex.fractions]),
         ]  # fmt: skip
-        symbol_starts = sorted({p[0] for p in self.before if not p[0].isalnum()})
+        symbol_starts = sorted({p[0] for p in lex.before if not p[0].isalnum()})
         trigger = (
             rf"(?=[\d.{''.join(re.escape(c) for c in symbol_starts)}]"
             rf"|(?<![\w'’-]){_trie(w for w in word_starts if w[0].isalnum())}(?![\w'’]))"
         )
         alternatives = (
             rf"{trigger}(?:(?P<skip>(?<![\w.,])(?i:{blocked})|(?<![\w-]){not_counts}(?![\w-]))"
-            rf"|(?<![\w-])(?P<vague>{followed(self.vague, self.vague_follow)})"
-            rf"|(?<![\w-])(?P<phrase>{followed(self.phrases, self.phrase_follow)})"
-            rf"|(?<!\w)(?P<opener>{_trie(self.openers)}){ws}(?P<ra>{num})(?P<rsep>{opener_sep})(?P<rb>{num_b})"
+            rf"|(?<![\w-])(?P<vague>{followed(lex.vague, lex.vague_follow)})"
+            rf"|(?<![\w-])(?P<phrase>{followed(lex.phrases, lex.phrase_follow)})"
+            rf"|(?<!\w)(?P<opener>{_trie(lex.openers)}){ws}(?P<ra>{num})(?P<rsep>{opener_sep})(?P<rb>{num_b})"
             rf"|(?:(?P<pre>(?:(?<!\w)(?=\w)|(?=[^\w\s])){pre})(?:{ws}|(?<=[^\w\s])[^\S\n]*))?"
             rf"(?P<a>{num})(?:(?P<sep>{sep})(?P<b>{num_b}))?"
             rf"(?P<post>(?:[^\S\n]+|(?=[^\w\s])){post}(?![\w]))?)"
@@ -556,42 +279,42 @@ class NumberReader:
         self._pattern = re.compile(rf"[{_LEADS}](?P<m>{alternatives})")
         self._head = re.compile(rf"(?P<m>{alternatives})")
         self._digits = re.compile(_DIGITS)
-        units_ci = [u for u in self.units if len(u) > 1 and u == u.lower()]
-        units_cs = [u for u in self.units if not (len(u) > 1 and u == u.lower())]
-        fillers = _trie(self.fillers) if self.fillers else "(?!)"
+        units_ci = [u for u in lex.units if len(u) > 1 and u == u.lower()]
+        units_cs = [u for u in lex.units if not (len(u) > 1 and u == u.lower())]
+        fillers = _trie(lex.fillers) if lex.fillers else "(?!)"
         unit_end = r"(?:(?<=[^\w\s])|(?![\w]))"
         line_ws = r"[^\S\n]+"
         self._after_unit = re.compile(
             rf"[^\S\n]*(?:[-‑–][^\S\n]*)?(?:(?i:of|{fillers}){line_ws})?"
             rf"(?:(?i:{_trie(units_ci, line_ws)})|{_trie(units_cs, line_ws)}){unit_end}"
         )
-        self._after_ordinal = re.compile(rf"[-‑](?i:{_trie(self.ordinals)})\b")
-        months = _trie(self.months)
+        self._after_ordinal = re.compile(rf"[-‑](?i:{_trie(lex.ordinals)})\b")
+        months = _trie(lex.months)
         self._after_month = re.compile(rf"(?:st|nd|rd|th)?\s*,?\s+(?:of\s+)?(?:{months})\b")
-        self._months = set(self.months)
-        self._labels = {w.lower() for w in self.labels_before}
-        self._currency = set(self.currency_before)
-        self._people_labels = {w.lower() for w in self.labels_then_people}
+        self._months = set(lex.months)
+        self._labels = {w.lower() for w in lex.labels_before}
+        self._currency = set(lex.currency_before)
+        self._people_labels = {w.lower() for w in lex.labels_then_people}
         self._after_people = re.compile(rf"[^\S\n]+(?i:{people})\b")
         joiners = "|".join(
             rf"[^\S\n]+{re.escape(j)}[^\S\n]+"
             if j[0].isalnum()
             else rf"[^\S\n]*{re.escape(j)}[^\S\n]*"
-            for j in self.range_joiners
+            for j in lex.range_joiners
         )
         self._joiner = re.compile(f"(?i:{joiners or '(?!)'})")
         self._token = _WORD_TOKEN
-        self._scale_value = {**self.scales, **self.multipliers}
-        self._points = set(self.decimal_points)
+        self._scale_value = {**lex.scales, **lex.multipliers}
+        self._points = set(lex.decimal_points)
         self._change = (
-            re.compile(rf"(?<![\w'’])(?:{_trie(self.change_before)}){sp}\Z")
-            if self.change_before
+            re.compile(rf"(?<![\w'’])(?:{_trie(lex.change_before)}){sp}\Z")
+            if lex.change_before
             else None
         )
         # "raised the toll from 40 to 46": a change verb a few words before "from"
         self._change_from = (
-            re.compile(rf"(?<![\w'’])(?:{_trie(self.change_verbs)})(?:\s+\S+){{0,5}}\s*\Z")
-            if self.change_verbs
+            re.compile(rf"(?<![\w'’])(?:{_trie(lex.change_verbs)})(?:\s+\S+){{0,5}}\s*\Z")
+            if lex.change_verbs
             else None
         )
 
@@ -616,14 +339,13 @@ class NumberReader:
             plain = raw.isdigit() and not rest.strip()
             tokens = self._token.findall(rest)
             return self._apply_scales(base, tokens, plain)
-        tokens = [
-            self.aliases.get(t, t) for t in (tok.lower() for tok in self._token.findall(text))
-        ]
+        aliases = self.lexicon.aliases
+        tokens = [aliases.get(t, t) for t in (tok.lower() for tok in self._token.findall(text))]
         if not tokens:
             return None
         if self._points and any(t in self._points for t in tokens):
             return self._decimal(tokens)
-        if any(t in self.fractions for t in tokens):
+        if any(t in self.lexicon.fractions for t in tokens):
             return self._fraction(tokens)
         return self._words_value(tokens)
 
@@ -679,20 +401,19 @@ class NumberReader:
 
     def _bare_fraction(self, text: str) -> float | None:
         """The share named by "a half", "one half", "three quarters", "two thirds", else None."""
-        tokens = [
-            self.aliases.get(t, t) for t in (tok.lower() for tok in self._token.findall(text))
-        ]
-        if len(tokens) < 2 or tokens[-1] not in self.fractions:
+        aliases = self.lexicon.aliases
+        tokens = [aliases.get(t, t) for t in (tok.lower() for tok in self._token.findall(text))]
+        if len(tokens) < 2 or tokens[-1] not in self.lexicon.fractions:
             return None
         head = tokens[:-1]
-        if len(head) == 1 and head[0] in self.articles:
+        if len(head) == 1 and head[0] in self.lexicon.articles:
             count = 1.0
         else:
             count_read = self._plain(head)
             if count_read is None:
                 return None
             count = count_read
-        return count * self.fractions[tokens[-1]]
+        return count * self.lexicon.fractions[tokens[-1]]
 
     def _decimal(self, tokens: list[str]) -> tuple[float, float, bool] | None:
         """Spoken decimals: each word after the point gives its digits as said ("point seventy-one"
@@ -731,23 +452,23 @@ class NumberReader:
         i = 0
         while i < len(tokens):
             tok = tokens[i]
-            factor = self.suffixes.get(tok)
-            if factor is None and tok == "m" and self.suffix_m:
-                factor = self.suffix_m
+            factor = self.lexicon.suffixes.get(tok)
+            if factor is None and tok == "m" and self.lexicon.suffix_m:
+                factor = self.lexicon.suffix_m
             if factor is None:
                 low = tok.lower()
                 if (
                     low == "and"
                     and trail == 1.0
                     and i + 2 < len(tokens)
-                    and tokens[i + 2].lower() in self.fractions
+                    and tokens[i + 2].lower() in self.lexicon.fractions
                 ):
                     # "3 and a half million": the fraction joins the figure before the scale
                     # ("3 million and a half" adds half the scale: that is _compound's)
-                    value += self.fractions[tokens[i + 2].lower()]
+                    value += self.lexicon.fractions[tokens[i + 2].lower()]
                     i += 3
                     continue
-                factor = self.abbreviations.get(low) or self._scale_value.get(low)
+                factor = self.lexicon.abbreviations.get(low) or self._scale_value.get(low)
             if factor is None:
                 return None
             value *= factor
@@ -756,7 +477,7 @@ class NumberReader:
         return value, trail, plain
 
     def _fraction(self, tokens: list[str]) -> tuple[float, float, bool] | None:
-        k = next(i for i, t in enumerate(tokens) if t in self.fractions)
+        k = next(i for i, t in enumerate(tokens) if t in self.lexicon.fractions)
         head = [t for t in tokens[:k] if t not in ("and",)]
         whole = 0.0
         numerator = 1.0
@@ -767,14 +488,14 @@ class NumberReader:
                 return None  # "one billion and a half million" adds parts: _compound's
             whole = whole_value[0]
             head = tokens[split + 1 : k]
-        if head and head[-1] not in self.articles:
+        if head and head[-1] not in self.lexicon.articles:
             head_value = self._words_value(head)
             if head_value is None:
                 return None
             numerator = head_value[0]
         scale = 1.0
         for tok in tokens[k + 1 :]:
-            if tok in ("of", *self.articles):
+            if tok in ("of", *self.lexicon.articles):
                 continue
             factor = self._scale_value.get(tok)
             if factor is None:
@@ -782,21 +503,21 @@ class NumberReader:
             scale *= factor
         if scale == 1.0:
             return None
-        return (whole + numerator * self.fractions[tokens[k]]) * scale, scale, False
+        return (whole + numerator * self.lexicon.fractions[tokens[k]]) * scale, scale, False
 
     def _words_value(self, tokens: Sequence[str]) -> tuple[float, float, bool] | None:
         """Read number words: text2num for the plain part, the reader's own multipliers after."""
-        if tokens and tokens[0] in self.articles:
+        if tokens and tokens[0] in self.lexicon.articles:
             tokens = ["one", *tokens[1:]]
         total = 0.0
         group: float | None = None
         plain: list[str] = []
         for tok in tokens:
-            if tok in self.multipliers:
+            if tok in self.lexicon.multipliers:
                 base = group if group is not None and not plain else self._plain(plain)
                 if base is None:
                     return None
-                group = base * self.multipliers[tok]
+                group = base * self.lexicon.multipliers[tok]
                 plain = []
             elif tok == "and" and group is not None and not plain:
                 total += group
@@ -818,7 +539,7 @@ class NumberReader:
 
     def _changed_from(self, m: re.Match[str], text: str, opener: str) -> bool:
         """Whether "from X to Y" follows a change verb: an old and a new level, two figures."""
-        if self._change_from is None or _norm(opener) != "from":
+        if self._change_from is None or norm(opener) != "from":
             return False
         start = m.start("m")
         return self._change_from.search(text[max(0, start - 60) : start].lower()) is not None
@@ -838,10 +559,11 @@ class NumberReader:
         piece = text[start:end]
         if _GLUED_M.search(piece) and not self._after_people.match(text, end):
             return []  # "700m" is metres; "2.3m people" is millions
-        glued = _GLUED_SUFFIX.search(piece) if piece[-1] in self.suffix_units else None
-        if glued and glued.group() in self.suffix_units:
+        glued = _GLUED_SUFFIX.search(piece) if piece[-1] in self.lexicon.suffix_units else None
+        if glued and glued.group() in self.lexicon.suffix_units:
             digits = self._digits.match(piece)
-            if digits and float(re.sub(r"[^\d.]", "", digits.group())) >= self.suffix_units_below:
+            below = self.lexicon.suffix_units_below
+            if digits and float(re.sub(r"[^\d.]", "", digits.group())) >= below:
                 return []  # "1500b" is a unit (bits), not 1.5 trillion
         read = self._evaluate(piece)
         if read is not None:
@@ -890,7 +612,7 @@ class NumberReader:
         return (
             fig.plain_digits
             and fig.end - fig.start == 4
-            and self.year_from <= fig.value <= self.year_to
+            and self.lexicon.year_from <= fig.value <= self.lexicon.year_to
         )
 
     @staticmethod
@@ -949,13 +671,13 @@ class NumberReader:
         if m.group("vague") is not None:
             if self._after_unit.match(text, m.end("m"), limit):
                 return
-            low, high = self.vague[_norm(m.group("vague"))]
+            low, high = self.lexicon.vague[norm(m.group("vague"))]
             yield _whole_span(m, text, None, low, high, "vague")
             return
         if m.group("phrase") is not None:
             if self._after_unit.match(text, m.end("m"), limit):
                 return
-            v = self.phrases[_norm(m.group("phrase"))]
+            v = self.lexicon.phrases[norm(m.group("phrase"))]
             yield _whole_span(m, text, v, v, v, "exact")
             return
         if m.group("opener") is not None:
@@ -985,22 +707,22 @@ class NumberReader:
             return
         pre = text[m.start("pre") : m.end("pre")] if m.group("pre") is not None else None
         post = text[m.start("post") : m.end("post")] if m.group("post") is not None else None
-        names = [self.before[_norm(pre)]] if pre else []
+        names = [self.lexicon.before[norm(pre)]] if pre else []
         end = m.end("m")
         if post:
-            name = self.after[_norm(post.strip())]
-            if name != _INCLUSIVE:
+            name = self.lexicon.after[norm(post.strip())]
+            if name != INCLUSIVE:
                 names.append(name)
-            elif names and names[0] in self.inclusive_turns:
-                names[0] = self.inclusive_turns[names[0]]  # "more than 5000 or equal to"
+            elif names and names[0] in self.lexicon.inclusive_turns:
+                names[0] = self.lexicon.inclusive_turns[names[0]]  # "more than 5000 or equal to"
             else:  # "or equal" qualifies only a strict bound; here it is no part of the figure
                 post, end = None, m.start("post")
         if not names:
             yield self._exact(text, fig)
             return
         # A bound beats an approximation ("about 500 or more" is at least 500); else the first.
-        bounds = [n for n in names if self.readings[n].kind in ("lower", "upper")]
-        reading = self.readings[bounds[0] if bounds else names[0]]
+        bounds = [n for n in names if self.lexicon.readings[n].kind in ("lower", "upper")]
+        reading = self.lexicon.readings[bounds[0] if bounds else names[0]]
         qualifier = " ... ".join(q for q in (pre, post.strip() if post else None) if q)
         low, high = self._bound(reading.low, fig.value), self._bound(reading.high, fig.value)
         yield NumberMention(
@@ -1023,7 +745,7 @@ class NumberReader:
     ) -> Iterator[NumberMention]:
         figs_a = self._figures(text, m.start(ga), m.end(ga))
         figs_b = self._figures(text, m.start(gb), m.end(gb))
-        if opener is not None and _norm(m.group("rsep")) not in self.openers[_norm(opener)]:
+        if opener is not None and norm(m.group("rsep")) not in self.lexicon.openers[norm(opener)]:
             opener = None  # "between 30 to 40": read the figures as a bare range
         if len(figs_a) != 1 or len(figs_b) != 1:
             for fig in figs_a + figs_b:
@@ -1065,11 +787,11 @@ class NumberReader:
         ("10 bln or 10 tln"), or a change and its new level ("rose by two to 98")."""
         if m.group("sep") is None:
             return False
-        sep = _norm(m.group("sep")).lstrip("-‑ ")
-        ratio = self.alternatives.get(sep)
+        sep = norm(m.group("sep")).lstrip("-‑ ")
+        ratio = self.lexicon.alternatives.get(sep)
         if ratio is not None and not low < high < ratio * low:
             return True
-        if self._change is None or sep != self.change_separator:
+        if self._change is None or sep != self.lexicon.change_separator:
             return False
         start = m.start("m")
         return self._change.search(text[max(0, start - 40) : start].lower()) is not None
@@ -1096,9 +818,9 @@ class NumberReader:
         if expression is None:
             return None
         if expression == "v*(1-band)":
-            return _round(v * (1 - self.band))
+            return _round(v * (1 - self.lexicon.band))
         if expression == "v*(1+band)":
-            return _round(v * (1 + self.band))
+            return _round(v * (1 + self.lexicon.band))
         return _round(v)
 
     def _join_bounds(self, mentions: list[NumberMention], text: str) -> list[NumberMention]:

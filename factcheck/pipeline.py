@@ -34,10 +34,10 @@ from .documents import iter_documents, load_documents
 from .engines import Engine, make_engine
 from .errors import FactcheckError, Problem, SkippedInputError
 from .fileio import finish, open_beside, replace_all
-from .findings import FINDING_COLUMNS
+from .findings import FINDING_COLUMNS, load_rules
 from .progress import RunProgress
 from .resources import shipped_seeds_dir
-from .rules import RuleSet, load_rules
+from .ruleset.model import RuleSet
 from .worker import PART_OF, Story, StoryResult, prepare_worker, read_stories
 
 # A unit of work is whole stories adding up to at least this many reports: enough to make the

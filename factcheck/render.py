@@ -28,7 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .fileio import replace_all, temporary_beside
-from .rules import SEVERITIES
+from .ruleset.model import SEVERITIES
 
 __all__ = [
     "claim_source",

@@ -39,8 +39,10 @@ from .claims import Claim, ClaimReader, StoryContext
 from .documents import Document
 from .errors import FactcheckError, RuleError
 from .fileio import replace_all, temporary_beside
+from .findings import load_rules
 from .resources import shipped_rules_dir
-from .rules import CASES_SUFFIX, FindingRule, Metric, RuleSet, load_rules, same_folder, yaml_files
+from .ruleset.load import CASES_SUFFIX, same_folder, yaml_files
+from .ruleset.model import FindingRule, Metric, RuleSet
 from .yamlio import line_of, load_yaml_file
 
 __all__ = [

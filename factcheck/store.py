@@ -18,7 +18,7 @@ import pandas as pd
 from .claims import CLAIM_COLUMNS, Claim
 from .documents import Document
 from .errors import FactcheckError
-from .rules import RuleSet
+from .ruleset.model import RuleSet
 
 # The layout of the file; a store of a higher version is refused, never guessed at.
 SCHEMA_VERSION = 1
@@ -30,7 +30,9 @@ STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # The modules whose code decides what claims a report gives: a change to one of them makes
 # stored claims stale, as a change to a rule file does.
-_EXTRACTION_MODULES = ("numbers.py", "dates.py", "attribution.py", "claims.py", "rules.py")
+_EXTRACTION_MODULES = ("numbers.py", "dates.py", "attribution.py", "claims.py", "patterns.py",
+                       "ruleset/aliases.py", "ruleset/load.py", "ruleset/model.py",
+                       "ruleset/named.py", "ruleset/numbers.py", "ruleset/schema.py")
 
 # A claim as stored: its place in its report (`seq`, from 1) stands for its id, and the place
 # of the claim it is a part of for `part_of`; ids are numbered over the whole run on reading.

@@ -15,7 +15,7 @@ from .engines import worker_state
 from .errors import Problem
 from .findings import Finding, comparable_groups, compare_group
 from .named import named_findings
-from .rules import RuleSet
+from .ruleset.model import RuleSet
 
 PART_OF = CLAIM_COLUMNS.index("part_of")  # its column in a claim row
 

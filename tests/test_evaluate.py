@@ -34,6 +34,7 @@ from factcheck.evaluate import (
     load_gold,
     score_incidents,
 )
+from factcheck.numbers import NumberReader
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
@@ -230,7 +231,7 @@ def test_details_list_each_problem_with_file_line_and_quote(scored: dict[str, An
 def test_gold_interval_is_read_with_the_rules_lexicon(
         rules: factcheck.RuleSet, qualifier: str | None, value: float, expected: str) -> None:
     gold = GoldClaim("c1", "r.md", "killed", float(value), None, None, qualifier, None, None, "")
-    assert str(gold_interval(gold, rules.numbers)) == expected
+    assert str(gold_interval(gold, NumberReader(rules.numbers))) == expected
 
 
 def test_gold_ranges_vague_counts_and_unknown_qualifiers(rules: factcheck.RuleSet) -> None:
@@ -240,9 +241,10 @@ def test_gold_ranges_vague_counts_and_unknown_qualifiers(rules: factcheck.RuleSe
         return GoldClaim("c1", "r.md", "killed", base["value"], base["low"], base["high"],
                          base["qualifier"], None, None, "", vague=base.get("vague"))
 
-    assert gold_interval(gold(low=50.0, high=60.0), rules.numbers) == Interval(50, 60, True, True)
-    assert str(gold_interval(gold(vague="dozens"), rules.numbers)) == "[24, ∞)"
-    assert gold_interval(gold(value=5.0, qualifier="a grand total of"), rules.numbers) is None
+    numbers = NumberReader(rules.numbers)
+    assert gold_interval(gold(low=50.0, high=60.0), numbers) == Interval(50, 60, True, True)
+    assert str(gold_interval(gold(vague="dozens"), numbers)) == "[24, ∞)"
+    assert gold_interval(gold(value=5.0, qualifier="a grand total of"), numbers) is None
 
 
 def test_find_gold_files_expands_a_folder_of_stories(story: Path, tmp_path: Path) -> None:

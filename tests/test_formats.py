@@ -10,7 +10,7 @@ import jsonschema
 
 from factcheck.check import CheckFinding, ReferenceClaim
 from factcheck.formats import github_summary, to_github, to_json, to_junit, to_line, to_sarif
-from factcheck.rules import FindingRule
+from factcheck.ruleset.model import FindingRule
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json")
                     .read_text(encoding="utf-8"))

@@ -145,7 +145,7 @@ def test_keyword_positions_as_a_full_scan(rules: factcheck.RuleSet, text: str) -
 
 
 def test_keyword_positions_overlapping_keywords(rules: factcheck.RuleSet) -> None:
-    from factcheck.rules import words_alternation
+    from factcheck.patterns import words_alternation
 
     reader = ClaimReader(rules)
     keywords = ["ab", "b c", "bc", "abcd", "c"]

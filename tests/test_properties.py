@@ -13,10 +13,12 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from factcheck.aliases import AliasTables
 from factcheck.claims import Claim, ClaimReader
 from factcheck.documents import Document
-from factcheck.numbers import NumberMention
-from factcheck.rules import RuleSet, load_rules
+from factcheck.findings import load_rules
+from factcheck.numbers import NumberMention, NumberReader
+from factcheck.ruleset.model import RuleSet
 
 # Enough examples to matter, few enough that the file runs in a few seconds.
 PROPERTY_SETTINGS = settings(
@@ -122,7 +124,7 @@ def read(text: str, reader: ClaimReader | None = None) -> list[Claim]:
 @PROPERTY_SETTINGS
 @given(texts)
 def test_number_reader_spans_are_the_text_and_intervals_ordered(text: str) -> None:
-    mentions: list[NumberMention] = rules().numbers.find(text)
+    mentions: list[NumberMention] = NumberReader(rules().numbers).find(text)
     previous_start = -1
     for mention in mentions:
         assert 0 <= mention.start <= mention.number_start <= mention.number_end <= mention.end
@@ -188,7 +190,7 @@ name_text = st.lists(
 @given(name_text, st.integers(0, 20), st.integers(0, 200))
 def test_alias_search_at_word_starts_finds_what_a_full_scan_finds(text: str, start: int,
                                                                     length: int) -> None:
-    tables = rules().aliases
+    tables = AliasTables(rules().aliases)
     assert tables._exact is not None
     end = min(len(text), start + length)
     start = min(start, end)

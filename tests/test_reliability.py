@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from factcheck import documents
 from factcheck.errors import RuleError
-from factcheck.rules import load_rules
+from factcheck.findings import load_rules
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})

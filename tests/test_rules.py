@@ -20,7 +20,7 @@ def rules_copy(tmp_path: Path, rules_dir: Path) -> Path:
 
 def test_shipped_rules_load(rules: factcheck.RuleSet) -> None:
     assert {"killed", "injured", "arrested", "missing", "displaced"} <= set(rules.metrics)
-    from factcheck.rules import FINDING_KINDS
+    from factcheck.findings import FINDING_KINDS
 
     assert {r.kind for r in rules.finding_rules.values()} == set(FINDING_KINDS)
     for rule in rules.finding_rules.values():
@@ -164,8 +164,8 @@ def test_a_catastrophic_pattern_is_cut_short_and_reported(tmp_path: Path) -> Non
 
 
 def test_the_readme_documents_every_rule_key() -> None:
-    from factcheck.numbers import _OPTIONAL_KEYS, _REQUIRED_KEYS
-    from factcheck.rules import (
+    from factcheck.ruleset.numbers import OPTIONAL_KEYS, REQUIRED_KEYS
+    from factcheck.ruleset.schema import (
         ALIAS_ENTRY_SCHEMA,
         FILE_SCHEMAS,
         FINDING_RULE_SCHEMA,
@@ -177,7 +177,7 @@ def test_the_readme_documents_every_rule_key() -> None:
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     reference = readme[readme.index("## Rule files"):readme.index("## Measuring extraction")]
-    keys = {*METRIC_SCHEMA, *FINDING_RULE_SCHEMA, *_REQUIRED_KEYS, *_OPTIONAL_KEYS,
+    keys = {*METRIC_SCHEMA, *FINDING_RULE_SCHEMA, *REQUIRED_KEYS, *OPTIONAL_KEYS,
             *ALIAS_ENTRY_SCHEMA, *NAMED_KIND_SCHEMA, *NAMED_PATTERN_SCHEMA,
             *(f"matching.{key}" for key in MATCHING_SCHEMA)}
     for schema in FILE_SCHEMAS.values():
