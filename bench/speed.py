@@ -249,7 +249,7 @@ def measure(corpus: Path, label: str, group_by: str | None) -> dict[str, Any]:
     sys.path.insert(0, str(REPO))
     import factcheck
     from factcheck.api import claims_frame, find_discrepancies, read_claims
-    from factcheck.documents import load_documents
+    from factcheck.io.documents import load_documents
 
     rules = factcheck.load_rules()
     base_mb = rss_mb()

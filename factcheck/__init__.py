@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api import Analysis, analyse, extract_claims, find_discrepancies
-    from .documents import Document, load_documents
     from .errors import ExitCode, FactcheckError
     from .findings import load_rules
+    from .io.documents import load_documents
+    from .io.model import Document
     from .ruleset.model import RuleSet
 
 __version__ = "0.1.0"
@@ -23,7 +24,7 @@ __version__ = "0.1.0"
 # API's pandas, which takes most of a start-up.
 _EXPORTS = {
     "Analysis": "api", "analyse": "api", "extract_claims": "api", "find_discrepancies": "api",
-    "Document": "documents", "load_documents": "documents",
+    "Document": "io.model", "load_documents": "io.documents",
     "ExitCode": "errors", "FactcheckError": "errors",
     "RuleSet": "ruleset.model", "load_rules": "findings",
 }

@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 
 from .claims import CLAIM_COLUMNS, Claim, ClaimReader, story_contexts
-from .documents import Document, load_documents
 from .errors import Problem, SkippedInputError
 from .evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
 from .findings import FINDING_COLUMNS, compare_claims, load_rules
+from .io.documents import load_documents
+from .io.model import Document
 from .resources import shipped_seeds_dir
 from .ruleset.model import RuleSet
 from .store import (

@@ -26,8 +26,9 @@ import pandas as pd
 
 from .api import claims_frame, find_discrepancies, read_claims
 from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
-from .documents import Document, parse_date
 from .errors import RuleError
+from .io.metadata import parse_date
+from .io.model import Document
 from .ruleset.load import CASES_SUFFIX
 from .ruleset.model import RuleSet
 from .yamlio import line_of, load_yaml_file

@@ -15,7 +15,6 @@ import pandas as pd
 
 from .api import claims_frame, read_claims, reference_claims
 from .cases import case_document, match_expected
-from .documents import Document, load_documents
 from .errors import FactcheckError, Problem, RuleError
 from .findings import (
     Cluster,
@@ -28,6 +27,8 @@ from .findings import (
     load_rules,
     moves_on,
 )
+from .io.documents import load_documents
+from .io.model import Document
 from .named import NAMED, compare_named, named_source
 from .ruleset.model import SEVERITIES, SEVERITY_RANK, FindingRule, Metric, RuleSet
 from .suppress import (

@@ -15,8 +15,9 @@ import regex
 
 from .attribution import AttributionReader, Frame
 from .dates import DateMention, DateReader, infer_years
-from .documents import Document, without_lone_surrogates
 from .errors import Problem, RuleError
+from .io.encodings import without_lone_surrogates
+from .io.model import Document
 from .literals import (
     Literals,
     first_words,

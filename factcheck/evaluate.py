@@ -26,9 +26,9 @@ import regex
 from rapidfuzz import fuzz
 
 from .aliases import AliasTables
-from .documents import Document
 from .errors import InputError
 from .findings import is_missing, load_rules
+from .io.model import Document
 from .named import ENTITY_TABLES
 from .numbers import NumberReader
 from .patterns import words_alternation

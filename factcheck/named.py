@@ -28,8 +28,8 @@ from .yamlio import line_of
 
 if TYPE_CHECKING:
     from .claims import Claim, ClaimReader, Sentence
-    from .documents import Document
     from .findings import Finding
+    from .io.model import Document
 
 NAMED = "named"  # the claims table's `kind` of a named claim
 _MACRO = regex.compile(r"(?<!\\[pP])\{([A-Z_]+)\}")

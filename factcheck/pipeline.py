@@ -30,11 +30,11 @@ import pandas as pd
 
 from . import render
 from .claims import CLAIM_COLUMNS
-from .documents import iter_documents, load_documents
 from .engines import Engine, make_engine
 from .errors import FactcheckError, Problem, SkippedInputError
 from .fileio import finish, open_beside, replace_all
 from .findings import FINDING_COLUMNS, load_rules
+from .io.documents import iter_documents, load_documents
 from .progress import RunProgress
 from .resources import shipped_seeds_dir
 from .ruleset.model import RuleSet

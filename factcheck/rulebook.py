@@ -36,10 +36,10 @@ from .cases import (
     run_finding_case,
 )
 from .claims import Claim, ClaimReader, StoryContext
-from .documents import Document
 from .errors import FactcheckError, RuleError
 from .fileio import replace_all, temporary_beside
 from .findings import load_rules
+from .io.model import Document
 from .resources import shipped_rules_dir
 from .ruleset.load import CASES_SUFFIX, same_folder, yaml_files
 from .ruleset.model import FindingRule, Metric, RuleSet

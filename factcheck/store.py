@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from .claims import CLAIM_COLUMNS, Claim
-from .documents import Document
 from .errors import FactcheckError
+from .io.model import Document
 from .ruleset.model import RuleSet
 
 # The layout of the file; a store of a higher version is refused, never guessed at.

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .claims import CLAIM_COLUMNS, ClaimReader, story_contexts
-from .documents import Document
 from .engines import worker_state
 from .errors import Problem
 from .findings import Finding, comparable_groups, compare_group
+from .io.model import Document
 from .named import named_findings
 from .ruleset.model import RuleSet
 

@@ -16,8 +16,8 @@ import pytest
 
 import factcheck
 from factcheck.api import claims_frame, evaluate, read_claims
-from factcheck.documents import load_documents
 from factcheck.evaluate import IncidentScore, score_incidents
+from factcheck.io.documents import load_documents
 
 DEV_RECALL = 0.90
 DEV_PRECISION = 0.90

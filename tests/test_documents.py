@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from factcheck import documents
-from factcheck.documents import Document, iter_documents, load_documents, parse_date, story_of
 from factcheck.errors import FactcheckError, Problem
+from factcheck.io import encodings, inputs
+from factcheck.io.documents import iter_documents, load_documents
+from factcheck.io.metadata import parse_date, story_of
+from factcheck.io.model import Document, LoadResult
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -45,11 +47,11 @@ def write(root: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def load(*paths: str | Path, group_by: str | None = None) -> documents.LoadResult:
+def load(*paths: str | Path, group_by: str | None = None) -> LoadResult:
     return load_documents(list(paths), group_by=group_by)
 
 
-def one(result: documents.LoadResult) -> Problem:
+def one(result: LoadResult) -> Problem:
     assert len(result.problems) == 1, result.problems
     return result.problems[0]
 
@@ -244,14 +246,14 @@ def test_broken_link_in_folder_is_a_problem(here: Path) -> None:
 def test_unreadable_file_is_a_problem(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(here, "in/a.txt", GOOD)
     write(here, "in/b.txt", GOOD)
-    real = documents._read_bytes
+    real = inputs.read_bytes
 
     def refuse(path: Path) -> bytes:
         if path.name == "a.txt":
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(documents, "_read_bytes", refuse)
+    monkeypatch.setattr(inputs, "read_bytes", refuse)
     result = load("in")
     assert [d.doc for d in result.documents] == ["in/b.txt"]
     assert str(one(result)) == "in/a.txt: cannot read: Permission denied"
@@ -307,7 +309,7 @@ def test_legacy_western_text_is_read_as_windows_1252(here: Path, data: bytes, te
 
 def test_latin1_label_is_read_as_windows_1252() -> None:
     # Latin-1's bytes 0x80-0x9f are control codes no text uses; Windows-1252 puts quotes there.
-    assert documents._decode(b"\x93 12 \x94 \xe9t\xe9") == "“ 12 ” été"
+    assert encodings.decode(b"\x93 12 \x94 \xe9t\xe9") == "“ 12 ” été"
 
 
 @pytest.mark.parametrize(
@@ -357,11 +359,11 @@ def test_a_file_over_the_size_limit_is_skipped_unread(here: Path) -> None:
 def test_a_file_that_grows_past_the_limit_while_read_is_skipped(
     here: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(documents, "MAX_INPUT_BYTES", 40)
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 40)
     write(here, "a.txt", "twelve people hurt\n" * 3)
     write(here, "b.txt", GOOD)
     # A file whose size says nothing (as in /proc), or that grows after it was measured.
-    monkeypatch.setattr(documents.os, "fstat", lambda fd: os.stat_result((0o100644,) + (0,) * 9))
+    monkeypatch.setattr(inputs.os, "fstat", lambda fd: os.stat_result((0o100644,) + (0,) * 9))
     result = load("a.txt", "b.txt")
     assert [d.doc for d in result.documents] == ["b.txt"]
     assert one(result).message.startswith("too large: ")
@@ -763,7 +765,7 @@ def test_jsonl_corpus(here: Path) -> None:
 def test_bad_jsonl_line_is_a_problem_and_the_rest_goes_on(
     here: Path, line: str | bytes, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(documents, "MAX_INPUT_BYTES", 48)
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 48)
     raw = line if isinstance(line, bytes) else line.encode()
     # "ü" makes the file UTF-8 elsewhere, so a Latin-1 byte is a damaged line, not the encoding.
     write(here, "c.jsonl", '{"text": "ü"}\n'.encode() + raw + b'\n{"text": "three"}\n')
@@ -793,7 +795,7 @@ def test_binary_corpus_is_one_problem_not_one_per_line(here: Path) -> None:
 def test_a_line_over_the_limit_costs_its_record_only_and_is_never_held(
     here: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(documents, "MAX_INPUT_BYTES", 1024 * 1024)
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 1024 * 1024)
     with open(here / "c.jsonl", "wb") as handle:
         handle.write(b'{"text": "one"}\n{"text": "' + b"x" * (20 * 1024 * 1024))
         handle.write(b'"}\n{"text": "three"}\n')
@@ -903,7 +905,7 @@ def test_csv_with_old_mac_line_ends(here: Path) -> None:
 def test_csv_quote_never_closed_stops_at_the_field_limit(
     here: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(documents, "MAX_INPUT_BYTES", 64)
+    monkeypatch.setattr(inputs, "MAX_INPUT_BYTES", 64)
     write(here, "c.csv", 'id,text\n1,one\n2,"never closed\n' + "more text\n" * 20)
     result = load("c.csv")
     assert [d.doc for d in result.documents] == ["c.csv#1"]

@@ -21,7 +21,6 @@ from typer.testing import CliRunner
 import factcheck
 from factcheck.api import evaluate
 from factcheck.cli import app
-from factcheck.documents import Document
 from factcheck.errors import InputError
 from factcheck.evaluate import (
     GoldClaim,
@@ -34,6 +33,7 @@ from factcheck.evaluate import (
     load_gold,
     score_incidents,
 )
+from factcheck.io.model import Document
 from factcheck.numbers import NumberReader
 
 runner = CliRunner(env={"COLUMNS": "200"})

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from factcheck.aliases import AliasTables
 from factcheck.claims import Claim, ClaimReader
-from factcheck.documents import Document
 from factcheck.findings import load_rules
+from factcheck.io.model import Document
 from factcheck.numbers import NumberMention, NumberReader
 from factcheck.ruleset.model import RuleSet
 

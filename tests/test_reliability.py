@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from factcheck import documents
 from factcheck.errors import RuleError
 from factcheck.findings import load_rules
+from factcheck.io import documents
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})

@@ -72,7 +72,7 @@ def test_every_rule_says_what_it_does(rules: factcheck.RuleSet) -> None:
 
 def test_every_metric_example_gives_a_claim_of_its_metric(rules: factcheck.RuleSet) -> None:
     from factcheck.claims import ClaimReader
-    from factcheck.documents import Document
+    from factcheck.io.model import Document
 
     reader = ClaimReader(rules)
     for metric in rules.metrics.values():

@@ -15,8 +15,8 @@ import pytest
 import factcheck
 from factcheck import api
 from factcheck.claims import Claim, ClaimReader, StoryContext
-from factcheck.documents import Document
 from factcheck.errors import Problem
+from factcheck.io.model import Document
 from factcheck.store import SCHEMA_VERSION, ClaimStore, StoredReport, StoreError, is_store
 
 

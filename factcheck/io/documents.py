@@ -1,0 +1,166 @@
+"""Loading reports: files, folders (walked in sorted order) and corpora, each read by its format.
+
+Everything that cannot be read is skipped with a `Problem` (`path:line: what is wrong`) and the
+rest is read; see `io.formats.registry` for the formats and `io.manifests` for a folder's
+`sources.csv`/`sources.yaml`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import FactcheckError, Problem
+from .encodings import scrub
+from .formats.registry import SUFFIXES, format_of, suffix_of
+from .inputs import Skip, join_name
+from .intake import Intake
+from .manifests import MANIFEST_NAMES, Manifest, read_manifest
+from .model import Document, LoadResult
+
+
+def load_documents(paths: Sequence[str | Path], group_by: str | None = None) -> LoadResult:
+    """Read every report under `paths`; raise `FactcheckError` when none can be read.
+
+    Stories: reports are compared within a story. By default every report of the run is in one
+    story (`""`) unless its `event` names one; `group_by="folder"` groups by folder, and any other
+    `group_by` names the metadata field or corpus column to group by (see `story_of`).
+    """
+    paths = _as_list(paths)
+    problems: list[Problem] = []
+    documents = list(iter_documents(paths, group_by, problems))
+    if not documents:
+        where = ", ".join(str(p) for p in paths) or "(no paths given)"
+        if problems:
+            more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+            raise FactcheckError(f"no reports found in {where}; skipped {problems[0]}{more}",
+                                 problems=problems)
+        kinds = ", ".join(SUFFIXES)
+        raise FactcheckError(f"no reports found in {where} (reports are {kinds} files)")
+    return LoadResult(documents, problems)
+
+
+def iter_documents(
+    paths: Sequence[str | Path],
+    group_by: str | None = None,
+    problems: list[Problem] | None = None,
+) -> Iterator[Document]:
+    """Yield the reports under `paths` one by one, reading corpora incrementally.
+
+    Inputs that cannot be read are appended to `problems` (dropped when it is None). A path that
+    does not exist raises `FactcheckError` at once, before anything is read.
+    """
+    paths = _as_list(paths)
+    for path in paths:
+        if not os.path.exists(path):
+            raise FactcheckError("no such file or folder", path)
+    loader = _Loader(Intake(group_by, problems if problems is not None else []))
+    return loader.run(paths)
+
+
+def _as_list(paths: Sequence[str | Path] | str | Path) -> list[str | Path]:
+    # A lone path is a common slip; iterating it would read each character as a path.
+    return [paths] if isinstance(paths, str | Path) else list(paths)
+
+
+class _Loader:
+    """One run over the given paths: its intake, the manifests read so far, folders visited."""
+
+    def __init__(self, intake: Intake):
+        self.intake = intake
+        self.manifests: dict[str, Manifest | None] = {}
+        self.visited: set[str] = set()
+
+    def run(self, paths: Iterable[str | Path]) -> Iterator[Document]:
+        for given in paths:
+            path = Path(given)
+            name = scrub(path.as_posix())
+            if path.is_dir():
+                yield from self.walk(path, name, name, ())
+                continue
+            parent = path.parent
+            manifest = self.manifest(parent, parent.as_posix())
+            manifests = (manifest,) if manifest else ()
+            if path.name.lower() in MANIFEST_NAMES:
+                self.intake.problem(name, "is a manifest, not a report (give its folder instead)")
+            elif format_of(path.name) is not None:
+                yield from self.read(path, name, parent.as_posix(), manifests)
+            else:
+                kinds = ", ".join(SUFFIXES)
+                suffix = suffix_of(path.name) or "(none)"
+                self.intake.problem(name, f"unsupported file type {suffix} (reports are {kinds} "
+                                    "files)")
+
+    def walk(
+        self,
+        folder: Path,
+        name: str,
+        root: str,
+        manifests: tuple[Manifest, ...],
+        ancestors: Mapping[str, str] | None = None,
+    ) -> Iterator[Document]:
+        """Reports under `folder` in sorted path order, hidden entries and other types skipped.
+
+        `ancestors` maps the real path of each folder this walk is inside to its name.
+        """
+        real = os.path.realpath(folder)
+        ancestors = ancestors or {}
+        if real in ancestors:
+            self.intake.problem(name, f"symlink loop back to {ancestors[real]}; not followed")
+            return
+        if real in self.visited:  # a folder reached again by another link: read once
+            return
+        self.visited.add(real)
+        ancestors = {**ancestors, real: name}
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            self.intake.problem(name, f"cannot read folder: {exc.strerror or exc}")
+            return
+        manifest = self.manifest(folder, name)
+        if manifest:
+            manifests = (manifest, *manifests)
+        # Files directly in a folder given are grouped under that folder as given.
+        story_folder = root if name == root else Path(os.path.relpath(name, root)).as_posix()
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            child = scrub(join_name(name, entry.name))  # a name that is not UTF-8, shown as text
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # a symlink loop: reading it says so
+                is_dir = False
+            if is_dir:
+                yield from self.walk(path, child, root, manifests, ancestors)
+            elif entry.name.lower() not in MANIFEST_NAMES and format_of(entry.name) is not None:
+                # Whatever it is (a broken link, a pipe), reading it reports what is wrong.
+                yield from self.read(path, child, story_folder, manifests)
+
+    def read(
+        self, path: Path, name: str, folder: str, manifests: tuple[Manifest, ...]
+    ) -> Iterator[Document]:
+        """The documents of one file: a report, or every record of a corpus."""
+        base: dict[str, Any] = {}
+        for manifest in manifests:
+            stated = manifest.fields_for(path)
+            if stated is not None:
+                base = stated
+                break
+        input_format = format_of(path.name)
+        assert input_format is not None  # only files of a known format are read
+        try:
+            yield from input_format.read(path, name, folder, base, self.intake)
+        except Skip as skip:
+            self.intake.problem(name, skip.message, skip.line)
+        except OSError as exc:
+            self.intake.problem(name, f"cannot read: {exc.strerror or exc}")
+
+    def manifest(self, folder: Path, name: str) -> Manifest | None:
+        """The manifest of `folder`, read once per run (its problems are reported once)."""
+        real = os.path.realpath(folder)
+        if real not in self.manifests:
+            self.manifests[real] = read_manifest(folder, name, self.intake)
+        return self.manifests[real]
