@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck.numbers import NumberMention, NumberReader, load_number_reader  # noqa: E402
+from factcheck.extract.numbers import NumberMention, NumberReader, load_number_reader  # noqa: E402
 
 PEERS = ("recognizers-text", "quantulum3")
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .claims import CLAIM_COLUMNS, Claim, ClaimReader, story_contexts
 from .errors import Problem, SkippedInputError
 from .evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
+from .extract.claims import ClaimReader
+from .extract.context import story_contexts
+from .extract.model import CLAIM_COLUMNS, Claim
 from .findings import FINDING_COLUMNS, compare_claims, load_rules
 from .io.documents import load_documents
 from .io.model import Document

@@ -25,8 +25,10 @@ from typing import Any
 import pandas as pd
 
 from .api import claims_frame, find_discrepancies, read_claims
-from .claims import CLAIM_COLUMNS, Claim, ClaimReader, StoryContext
 from .errors import RuleError
+from .extract.claims import ClaimReader
+from .extract.context import StoryContext
+from .extract.model import CLAIM_COLUMNS, Claim
 from .io.metadata import parse_date
 from .io.model import Document
 from .ruleset.load import CASES_SUFFIX

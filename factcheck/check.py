@@ -15,7 +15,9 @@ import pandas as pd
 
 from .api import claims_frame, read_claims, reference_claims
 from .cases import case_document, match_expected
+from .compare.named import compare_named
 from .errors import FactcheckError, Problem, RuleError
+from .extract.model import NAMED
 from .findings import (
     Cluster,
     Figure,
@@ -26,10 +28,10 @@ from .findings import (
     is_missing,
     load_rules,
     moves_on,
+    source_of,
 )
 from .io.documents import load_documents
 from .io.model import Document
-from .named import NAMED, compare_named, named_source
 from .ruleset.model import SEVERITIES, SEVERITY_RANK, FindingRule, Metric, RuleSet
 from .suppress import (
     Baseline,
@@ -359,7 +361,7 @@ def _named_finding(rule: FindingRule, severity: str, row: Mapping[str, Any], mes
     end_line, end_column = _end(line, column, written)
     quote = str(row.get("quote") or "")
     references = tuple(ReferenceClaim(
-        figure=f"{r.get('figure')} → {r.get('entity')}", source=named_source(r),
+        figure=f"{r.get('figure')} → {r.get('entity')}", source=source_of(r),
         date=_iso(r.get("claim_date")), path=str(r.get("doc") or ""),
         line=int(r.get("line") or 0), column=int(r.get("column") or 0),
         quote=str(r.get("quote") or "")) for r in cited)

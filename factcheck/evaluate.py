@@ -25,13 +25,13 @@ import pandas as pd
 import regex
 from rapidfuzz import fuzz
 
-from .aliases import AliasTables
 from .errors import InputError
+from .extract.aliases import AliasTables
+from .extract.named import ENTITY_TABLES
+from .extract.numbers import NumberReader
+from .extract.patterns import words_alternation
 from .findings import is_missing, load_rules
 from .io.model import Document
-from .named import ENTITY_TABLES
-from .numbers import NumberReader
-from .patterns import words_alternation
 from .ruleset.model import RuleSet
 from .yamlio import line_of, load_yaml_file
 

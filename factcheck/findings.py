@@ -11,6 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from .extract.model import is_missing
 from .ruleset.load import load_ruleset
 from .ruleset.model import FindingRule, Metric, RuleSet
 
@@ -288,20 +289,6 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
     return findings
 
 
-_NEVER_MISSING = frozenset({str, int, bool, date})
-
-
-def is_missing(value: Any) -> bool:
-    """Whether a claims-table cell is empty: None, NaN, pandas' NA or NaT."""
-    if value is None:
-        return True
-    kind = type(value)
-    if kind in _NEVER_MISSING:  # the common cells first: this runs for every cell compared
-        return False
-    return (isinstance(value, float) and math.isnan(value)) or (
-        kind.__name__ in {"NAType", "NaTType"})
-
-
 def _number(value: Any) -> float | None:
     return None if is_missing(value) else float(value)
 
@@ -349,7 +336,7 @@ def comparable_groups(rows: Iterable[Mapping[str, Any]], rules: RuleSet
 def compare_claims(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Finding]:
     """Findings for a claims table: comparable claims grouped by story, metric and scope;
     named claims (who, where, when) compared by `named.compare_named`, after them."""
-    from .named import compare_named
+    from .compare.named import compare_named
 
     rows = list(rows)
     findings: list[Finding] = []

@@ -29,9 +29,9 @@ from typing import IO, Any
 import pandas as pd
 
 from . import render
-from .claims import CLAIM_COLUMNS
 from .engines import Engine, make_engine
 from .errors import FactcheckError, Problem, SkippedInputError
+from .extract.model import CLAIM_COLUMNS
 from .fileio import finish, open_beside, replace_all
 from .findings import FINDING_COLUMNS, load_rules
 from .io.documents import iter_documents, load_documents

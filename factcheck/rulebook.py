@@ -35,8 +35,10 @@ from .cases import (
     run_case,
     run_finding_case,
 )
-from .claims import Claim, ClaimReader, StoryContext
 from .errors import FactcheckError, RuleError
+from .extract.claims import ClaimReader
+from .extract.context import StoryContext
+from .extract.model import Claim
 from .fileio import replace_all, temporary_beside
 from .findings import load_rules
 from .io.model import Document

@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from .claims import CLAIM_COLUMNS, Claim
+from . import extract, ruleset
 from .errors import FactcheckError
+from .extract.model import CLAIM_COLUMNS, Claim
 from .io.model import Document
 from .ruleset.model import RuleSet
 
@@ -28,11 +29,9 @@ APPLICATION_ID = 0x46434B53
 # ref.db` reports a broken store instead of reading the file as a report.
 STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 _SQLITE_HEADER = b"SQLite format 3\x00"
-# The modules whose code decides what claims a report gives: a change to one of them makes
-# stored claims stale, as a change to a rule file does.
-_EXTRACTION_MODULES = ("numbers.py", "dates.py", "attribution.py", "claims.py", "patterns.py",
-                       "ruleset/aliases.py", "ruleset/load.py", "ruleset/model.py",
-                       "ruleset/named.py", "ruleset/numbers.py", "ruleset/schema.py")
+# The packages whose code decides what claims a report gives: a change to one of their modules
+# makes stored claims stale, as a change to a rule file does.
+_EXTRACTION_PACKAGES = (extract, ruleset)
 
 # A claim as stored: its place in its report (`seq`, from 1) stands for its id, and the place
 # of the claim it is a part of for `part_of`; ids are numbered over the whole run on reading.
@@ -102,9 +101,11 @@ def extractor_version(rules: RuleSet) -> str:
     from . import __version__  # the package imports this module's users first
 
     digest = hashlib.sha256(f"{rules.version}\0{__version__}\0".encode())
-    package = Path(__file__).parent
-    for name in _EXTRACTION_MODULES:
-        digest.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
+    for package in _EXTRACTION_PACKAGES:
+        folder = Path(package.__file__).parent
+        for path in sorted(folder.glob("*.py")):
+            name = f"{folder.name}/{path.name}"
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 

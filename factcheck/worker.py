@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .claims import CLAIM_COLUMNS, ClaimReader, story_contexts
+from .compare.named import named_findings
 from .engines import worker_state
 from .errors import Problem
+from .extract.claims import ClaimReader
+from .extract.context import story_contexts
+from .extract.model import CLAIM_COLUMNS
 from .findings import Finding, comparable_groups, compare_group
 from .io.model import Document
-from .named import named_findings
 from .ruleset.model import RuleSet
 
 PART_OF = CLAIM_COLUMNS.index("part_of")  # its column in a claim row

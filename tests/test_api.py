@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 import factcheck
-from factcheck.claims import CLAIM_COLUMNS
+from factcheck.extract.model import CLAIM_COLUMNS
 from factcheck.findings import FINDING_COLUMNS
 
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 import factcheck
-from factcheck.attribution import AttributionReader, Frame
-from factcheck.dates import DateReader
+from factcheck.extract.attribution import AttributionReader, Frame
+from factcheck.extract.dates import DateReader
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 import factcheck
-from factcheck.dates import DateReader, infer_years
+from factcheck.extract.dates import DateReader, infer_years
 
 
 @pytest.fixture(scope="module")

@@ -33,8 +33,8 @@ from factcheck.evaluate import (
     load_gold,
     score_incidents,
 )
+from factcheck.extract.numbers import NumberReader
 from factcheck.io.model import Document
-from factcheck.numbers import NumberReader
 
 runner = CliRunner(env={"COLUMNS": "200"})
 

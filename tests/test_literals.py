@@ -8,8 +8,8 @@ import pytest
 import regex
 
 import factcheck
-from factcheck.claims import ClaimReader
-from factcheck.literals import (
+from factcheck.extract.claims import ClaimReader
+from factcheck.extract.literals import (
     first_words,
     fold,
     leading_literals,
@@ -110,8 +110,8 @@ def test_caseless_symbols_match_only_themselves() -> None:
 def test_shipped_patterns_match_as_before(rules: factcheck.RuleSet) -> None:
     """On every sentence of the sample reports, a pattern the literals rule out has no match."""
     reader = ClaimReader(rules)
-    patterns = [p for _, p in reader._other] + reader._noise + reader.revision_words + [
-        reader.attribution._verb, reader.attribution._lead] + [
+    patterns = [p for _, p in reader.scope.other] + reader.segmenter.noise + \
+        reader.revision_words + [reader.attribution._verb, reader.attribution._lead] + [
         p for _, p in reader.implicit_figures]
     texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "seeds").glob("*.txt"))]
     texts += ["In the past few weeks, three separate shootings; a year ago police said 4 died.",
@@ -145,7 +145,7 @@ def test_keyword_positions_as_a_full_scan(rules: factcheck.RuleSet, text: str) -
 
 
 def test_keyword_positions_overlapping_keywords(rules: factcheck.RuleSet) -> None:
-    from factcheck.patterns import words_alternation
+    from factcheck.extract.patterns import words_alternation
 
     reader = ClaimReader(rules)
     keywords = ["ab", "b c", "bc", "abcd", "c"]

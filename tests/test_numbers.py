@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from factcheck.errors import RuleError
-from factcheck.numbers import KINDS, NumberMention, NumberReader, load_number_reader
+from factcheck.extract.numbers import KINDS, NumberMention, NumberReader, load_number_reader
 from factcheck.yamlio import load_yaml_file, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from factcheck.numbers import load_number_reader
+from factcheck.extract.numbers import load_number_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 # Floors from the issue, on the cases relevant to news counts (the bench's own definition).

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 import factcheck
 from factcheck import pipeline, render
 from factcheck.api import analyse, story_contexts
-from factcheck.claims import ClaimReader
 from factcheck.cli import app
+from factcheck.extract.claims import ClaimReader
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 

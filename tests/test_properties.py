@@ -13,11 +13,12 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from factcheck.aliases import AliasTables
-from factcheck.claims import Claim, ClaimReader
+from factcheck.extract.aliases import AliasTables
+from factcheck.extract.claims import ClaimReader
+from factcheck.extract.model import Claim
+from factcheck.extract.numbers import NumberMention, NumberReader
 from factcheck.findings import load_rules
 from factcheck.io.model import Document
-from factcheck.numbers import NumberMention, NumberReader
 from factcheck.ruleset.model import RuleSet
 
 # Enough examples to matter, few enough that the file runs in a few seconds.
@@ -214,8 +215,8 @@ def test_rule_patterns_tried_at_their_leading_words_find_what_a_full_scan_finds(
         text: str) -> None:
     """Each claim pattern runs only where a word it begins with stands (`_matches`); on any
     text, masked with figure slots or not, it finds what a scan of the whole text finds."""
-    from factcheck.claims import SLOT
-    from factcheck.literals import fold
+    from factcheck.extract.claims import SLOT
+    from factcheck.extract.literals import fold
 
     reader = shared_reader()
     masked = text.replace("7", SLOT.format(0)).replace("9", "“" + SLOT.format(1) + "”")

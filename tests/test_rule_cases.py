@@ -14,7 +14,7 @@ from factcheck.cases import (
     run_finding_case,
 )
 from factcheck.check import load_check_cases, run_check_case
-from factcheck.claims import ClaimReader
+from factcheck.extract.claims import ClaimReader
 from factcheck.resources import shipped_rules_dir
 
 RULES_DIR = shipped_rules_dir()
@@ -71,7 +71,7 @@ def test_every_rule_says_what_it_does(rules: factcheck.RuleSet) -> None:
 
 
 def test_every_metric_example_gives_a_claim_of_its_metric(rules: factcheck.RuleSet) -> None:
-    from factcheck.claims import ClaimReader
+    from factcheck.extract.claims import ClaimReader
     from factcheck.io.model import Document
 
     reader = ClaimReader(rules)

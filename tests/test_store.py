@@ -14,8 +14,10 @@ import pytest
 
 import factcheck
 from factcheck import api
-from factcheck.claims import Claim, ClaimReader, StoryContext
 from factcheck.errors import Problem
+from factcheck.extract.claims import ClaimReader
+from factcheck.extract.context import StoryContext
+from factcheck.extract.model import Claim
 from factcheck.io.model import Document
 from factcheck.store import SCHEMA_VERSION, ClaimStore, StoredReport, StoreError, is_store
 

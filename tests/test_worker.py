@@ -8,8 +8,8 @@ import sys
 
 import factcheck
 from factcheck.api import read_claims
-from factcheck.claims import CLAIM_COLUMNS
 from factcheck.engines import InProcess
+from factcheck.extract.model import CLAIM_COLUMNS
 from factcheck.io.documents import load_documents
 from factcheck.resources import shipped_seeds_dir
 from factcheck.worker import PART_OF, prepare_worker, read_stories

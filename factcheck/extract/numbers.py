@@ -16,8 +16,8 @@ from typing import Any
 
 from text_to_num import text2num
 
-from .ruleset.numbers import INCLUSIVE, NumberLexicon, norm, read_number_lexicon
-from .yamlio import load_yaml_file
+from ..ruleset.numbers import INCLUSIVE, NumberLexicon, norm, read_number_lexicon
+from ..yamlio import load_yaml_file
 
 
 @dataclass(frozen=True, slots=True)

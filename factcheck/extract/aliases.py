@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz import fuzz, process
 
+from ..ruleset.aliases import Aliases, Entity
+from ..ruleset.schema import ALIAS_TABLES
 from .literals import fold, matches_at
-from .ruleset.aliases import Aliases, Entity
-from .ruleset.schema import ALIAS_TABLES
 
 # A spelling in capitals this short is an acronym: "IS" must not match the verb "is".
 _ACRONYM_LENGTH = 5

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import ctypes
-import threading
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import blingfire
 import regex
 
+from ..errors import RuleError
+from ..io.model import Document
+from ..ruleset.model import RuleSet
+from ..yamlio import line_of
 from .attribution import AttributionReader, Frame
-from .dates import DateMention, DateReader, infer_years
-from .errors import Problem, RuleError
-from .io.encodings import without_lone_surrogates
-from .io.model import Document
+from .context import ClaimSetting, StoryContext
+from .dates import DateReader
 from .literals import (
     Literals,
     first_words,
@@ -29,94 +27,14 @@ from .literals import (
     required_literals,
     word_offsets,
 )
+from .model import Claim, Sentence, mask, position
 from .named import NamedReader
 from .numbers import NumberMention, NumberReader
-from .patterns import PATTERN_TIMEOUT_SECONDS, compile_pattern, words_alternation
-from .ruleset.model import RuleSet
-from .yamlio import line_of
+from .patterns import PATTERN_TIMEOUT_SECONDS, Macros, Timeouts, compile_pattern, words_alternation
+from .scope import ScopeReader
+from .sentences import Segmenter
 
-CLAIM_COLUMNS = [
-    "claim_id", "story", "doc", "outlet", "published", "kind", "metric", "figure", "value",
-    "low", "high", "low_inclusive", "high_inclusive", "qualifier", "subject", "scope", "part_of",
-    "attributed_to", "claim_date", "in_scope", "scope_note", "revision", "superseded", "quote",
-    "line", "column", "entity", "role", "stance",
-]
 SLOT = "⟨{}⟩"  # a figure's place in a masked sentence; patterns see {N} as this slot
-_MACRO = regex.compile(r"(?<!\\[pP])\{([A-Z_]+)\}")  # not \p{L}
-_YEAR = regex.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|,\d)")
-
-
-@dataclass(slots=True)
-class Claim:
-    """One figure a report attaches to a metric, with its source, date, scope and position."""
-
-    story: str
-    doc: str
-    outlet: str | None
-    published: date | None
-    metric: str
-    figure: str
-    value: float | None
-    low: float | None
-    high: float | None
-    low_inclusive: bool | None
-    high_inclusive: bool | None
-    qualifier: str | None
-    subject: str | None
-    quote: str
-    line: int
-    column: int
-    kind: str = "numeric"
-    scope: str | None = None
-    part_of: str | None = None
-    attributed_to: str | None = None
-    claim_date: date | None = None
-    in_scope: bool = True
-    scope_note: str | None = None
-    claim_id: str = ""
-    # Named claims (kind "named", see named.py): the canonical value, the role, the stance.
-    entity: str | None = None
-    role: str | None = None
-    stance: str | None = None
-    # Not in the table: where the figure is, and what the comparison stage needs to know.
-    start: int = 0
-    end: int = 0
-    sentence: int = 0
-    revision: bool = False  # the sentence says the figure is a revision ("lowered to 96")
-    superseded: bool = False  # the report gives it as history ("up from 84 on Thursday")
-    total: Claim | None = None  # the claim this one is a part of; its id goes in `part_of`
-
-    def row(self) -> dict[str, Any]:
-        return {column: getattr(self, column) for column in CLAIM_COLUMNS}
-
-
-@dataclass(slots=True)
-class Sentence:
-    start: int
-    end: int
-    paragraph: int
-    headline: bool = False
-
-
-@dataclass
-class StoryContext:
-    """What the other reports of the story fix: the years an undated report belongs to."""
-
-    years: list[int] = field(default_factory=list)
-
-
-def story_contexts(documents: Sequence[Document], dates: DateReader) -> dict[str, StoryContext]:
-    """The years each story fixes: its reports' dates, else what its texts state."""
-    by_story: dict[str, list[Document]] = {}
-    for document in documents:
-        by_story.setdefault(document.story, []).append(document)
-    contexts = {}
-    for story, members in by_story.items():
-        years = sorted({d.published.year for d in members if d.published})
-        if not years:
-            years = infer_years(dates, (d.text[d.body_start:] for d in members))
-        contexts[story] = StoryContext(years=years)
-    return contexts
 
 
 class ClaimReader:
@@ -127,20 +45,21 @@ class ClaimReader:
         self.numbers = NumberReader(rules.numbers)
         self.dates = DateReader(rules.dates)
         grammar = rules.grammar
-        self._macros = {name: str(body) for name, body in grammar["macros"].items()}
-        self._macros["PEOPLE"] = words_alternation(grammar["people_nouns"])
-        self._macros["PERSON"] = words_alternation(grammar["person_nouns"])
+        macros = {name: str(body) for name, body in grammar["macros"].items()}
+        macros["PEOPLE"] = words_alternation(grammar["people_nouns"])
+        macros["PERSON"] = words_alternation(grammar["person_nouns"])
         # {N} is grammar.yaml's `figure` around the slot itself
-        self._macros["SLOT"] = r"⟨(?P<n>\d+)⟩"
+        macros["SLOT"] = r"⟨(?P<n>\d+)⟩"
         figure = str(grammar["figure"])
         if "{SLOT}" not in figure:
             raise RuleError("'figure' must contain {SLOT}, the figure's place",
                             rules.files.get("grammar.yaml"), line_of(grammar, "figure"))
-        self._macros["N"] = figure
+        macros["N"] = figure
+        self.macros = Macros(macros)
         self.metrics = []
         # Patterns that ran out of time: reported once each, the run goes on without them there.
-        self.problems: list[Problem] = []
-        self._timed_out: set[tuple[str, int | None]] = set()
+        self.timeouts = Timeouts()
+        self.problems = self.timeouts.problems
         self._mentions: dict[str, bool] = {}  # per report: does it match an `unless` pattern
         self._literals: dict[regex.Pattern, Literals | None] = {}  # see `_may_match`
         self._leading: dict[regex.Pattern, Literals | None] = {}  # see `_matches`
@@ -149,9 +68,8 @@ class ClaimReader:
             compiled = [(self._compile(p, metric.source, line), None, line)
                         for p, line in zip(metric.patterns, lines, strict=True)]
             if metric.conditional_patterns:
-                unless = compile_pattern(
-                    self._expand(metric.unless_report_mentions or "", metric.source,
-                                 metric.unless_line), metric.source, metric.unless_line)
+                unless = self.macros.compile(metric.unless_report_mentions or "",
+                                             metric.source, metric.unless_line)
                 lines = metric.conditional_lines or (None,) * len(metric.conditional_patterns)
                 compiled += [(self._compile(p, metric.source, line), unless, line)
                              for p, line in zip(metric.conditional_patterns, lines, strict=True)]
@@ -162,7 +80,6 @@ class ClaimReader:
         self._keyword_starts = [first_words(m.keywords) for m, _ in self.metrics]
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
-        self._max_quote = int(grammar["max_quote_characters"])
         self.part_patterns = self._compile_list(grammar, "part_patterns", grammar_path)
         # Patterns with a {N} slot speak of one figure; those without, of the whole sentence.
         history = self._compile_list(grammar, "history_patterns", grammar_path, False)
@@ -176,27 +93,21 @@ class ClaimReader:
         self.implicit_figures = self._implicit_figures(grammar["implicit_figures"],
                                                        grammar_path)
         self.attribution = AttributionReader(rules.attribution, self.dates)
-        self._setup_scope(rules.scope, str(rules.files.get("scope.yaml", "scope.yaml")))
+        scope_path = str(rules.files.get("scope.yaml", "scope.yaml"))
+        self.scope = ScopeReader(rules.scope, scope_path)
+        self.segmenter = Segmenter(rules.scope, scope_path)
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
                                for p in rules.compare.get("revision_words", [])]
-        self.named = NamedReader(rules, self) if rules.named else None
+        self.setting = ClaimSetting(self.dates, self.attribution, self.scope, self.timeouts,
+                                    int(grammar["max_quote_characters"]))
+        self.named = NamedReader(rules, self.setting) if rules.named else None
         self._revision_literals = [required_literals(p) for p in self.revision_words]
 
     # -- patterns -------------------------------------------------------------------------
-    def _expand(self, pattern: str, source: str, line: int | None, depth: int = 0) -> str:
-        def substitute(match: regex.Match) -> str:
-            name = match.group(1)
-            if name not in self._macros:
-                raise RuleError(f"unknown macro {{{name}}} in pattern {pattern!r}", source, line)
-            if depth > 4:
-                raise RuleError(f"macro {{{name}}} refers to itself", source, line)
-            return self._expand(self._macros[name], source, line, depth + 1)
-        return _MACRO.sub(substitute, pattern)
-
     def _compile(self, pattern: str, source: str, line: int | None = None) -> regex.Pattern:
         if not isinstance(pattern, str):
             raise RuleError("a pattern must be text", source, line)
-        compiled = compile_pattern(self._expand(pattern, source, line), source, line)
+        compiled = self.macros.compile(pattern, source, line)
         if "n" not in compiled.groupindex:
             raise RuleError(f"pattern {pattern!r} has no {{N}} slot for the figure", source, line)
         return compiled
@@ -208,8 +119,8 @@ class ClaimReader:
         if figure:
             return [self._compile(p, source, line_of(patterns, i))
                     for i, p in enumerate(patterns)]
-        return [compile_pattern(self._expand(p, source, line_of(patterns, i)), source,
-                                line_of(patterns, i)) for i, p in enumerate(patterns)]
+        return [self.macros.compile(p, source, line_of(patterns, i))
+                for i, p in enumerate(patterns)]
 
     def _implicit_figures(self, items: Sequence[Mapping[str, Any]],
                           source: str) -> list[tuple[float, regex.Pattern]]:
@@ -217,8 +128,8 @@ class ClaimReader:
         result = []
         for index, item in enumerate(items):
             line = line_of(items, index)
-            result.append((float(item["value"]), compile_pattern(
-                self._expand(item["pattern"], source, line), source, line, regex.IGNORECASE)))
+            result.append((float(item["value"]), self.macros.compile(
+                item["pattern"], source, line, regex.IGNORECASE)))
         return result
 
     def _with_implicit(self, sentence_text: str, offset: int,
@@ -247,25 +158,6 @@ class ClaimReader:
         kept = [m for m in mentions if not any(f.start <= m.start and m.end <= f.end
                                                for f in found)]
         return sorted([*kept, *found], key=lambda m: m.start)
-
-    def _timeout(self, source: str | None, line: int | None, document: Document,
-                 sentence: Sentence) -> None:
-        """Report a pattern that ran out of time, once per pattern (or per report when the
-        pattern is not known), naming the rule file and line where there is one."""
-        key = (source or document.doc, line)
-        if key in self._timed_out:
-            return
-        self._timed_out.add(key)
-        text_line = document.text.count("\n", 0, sentence.start) + 1
-        where = f"{document.doc}:{text_line}"
-        if source is None:
-            self.problems.append(Problem(document.doc, "a rule pattern took longer than "
-                                         f"{PATTERN_TIMEOUT_SECONDS}s here; this sentence gave "
-                                         "no claims", text_line))
-        else:
-            self.problems.append(Problem(source, f"pattern took longer than "
-                                         f"{PATTERN_TIMEOUT_SECONDS}s on {where} and was skipped "
-                                         "there (later time-outs are not reported)", line))
 
     def _keyword_positions(self, text: str, start: int,
                            folded: str | None = None) -> list[list[int]]:
@@ -305,80 +197,9 @@ class ClaimReader:
             literals = self._literals[pattern] = required_literals(pattern)
         return might_match(literals, folded)
 
-    # -- scope ----------------------------------------------------------------------------
-    def _setup_scope(self, config: Mapping[str, Any], path: str) -> None:
-        flags = regex.IGNORECASE | regex.MULTILINE
-        self._other = [
-            (f"{group.replace('_', ' ')}: {name}",
-             compile_pattern(p, path, line_of(config[group], name), flags))
-            for group in ("other_period", "other_event")
-            for name, p in config[group].items()
-        ]
-        # A pattern runs only on text that holds one of the words it needs.
-        self._other_literals = [required_literals(p) for _, p in self._other]
-        self._other_years = bool(config["other_years"])
-        noise = config["noise_lines"]
-        self._noise = [compile_pattern(p, path, line_of(noise, i), flags)
-                       for i, p in enumerate(noise)]
-        self._noise_literals = [required_literals(p) for p in self._noise]
-
-    def _out_of_scope(self, sentence_text: str, figure_spans: list[tuple[int, int]],
-                      years: Sequence[int]) -> str | None:
-        folded = fold(sentence_text)
-        for (note, pattern), literals in zip(self._other, self._other_literals, strict=True):
-            if might_match(literals, folded) and pattern.search(
-                    sentence_text, timeout=PATTERN_TIMEOUT_SECONDS):
-                return note
-        if self._other_years:
-            for match in _YEAR.finditer(sentence_text):
-                if any(a <= match.start() < b for a, b in figure_spans):
-                    continue
-                year = int(match.group(0))
-                if not years or year < min(years):
-                    return f"other period: {year}"
-        return None
-
-    # -- segmentation ---------------------------------------------------------------------
     def sentences(self, text: str, start: int, folded: str | None = None) -> list[Sentence]:
-        """Sentences of the body, with paragraph numbers; headlines and noise lines handled.
-        `folded`: `fold(text)`, when the caller has it."""
-        result: list[Sentence] = []
-        # the noise patterns whose literals the report holds somewhere: the others cannot
-        # match any of its lines
-        folded = fold(text) if folded is None else folded
-        noise = [(pattern, literals) for pattern, literals
-                 in zip(self._noise, self._noise_literals, strict=True)
-                 if might_match(literals, folded)]
-        paragraph = 0
-        block: list[tuple[int, int]] = []  # lines of the current paragraph
-
-        def flush() -> None:
-            nonlocal paragraph
-            if not block:
-                return
-            first, last = block[0][0], block[-1][1]
-            for a, b in _sentence_spans(text[first:last].replace("\n", " ")):
-                result.append(Sentence(first + a, first + b, paragraph))
-            block.clear()
-            paragraph += 1
-
-        position = start
-        for line in text[start:].splitlines(keepends=True):
-            line_start, line_end = position, position + len(line.rstrip("\r\n"))
-            position += len(line)
-            stripped = line.strip()
-            if not stripped or (noise and _is_noise(stripped, noise)):
-                flush()
-                continue
-            if stripped.startswith("#"):
-                flush()
-                offset = line_start + len(line) - len(line.lstrip(" \t#"))
-                result.append(Sentence(offset, line_end, paragraph, headline=True))
-                paragraph += 1
-                continue
-            block.append((line_start, line_end))
-        flush()
-        return result
+        """Sentences of the body, with paragraph numbers (see `Segmenter.sentences`)."""
+        return self.segmenter.sentences(text, start, folded)
 
     # -- claims ---------------------------------------------------------------------------
     def read(self, document: Document, context: StoryContext | None = None) -> list[Claim]:
@@ -447,16 +268,16 @@ class ClaimReader:
                                         [self.metrics[i] for i in sorted(spoken_of)]
                                         ) if spoken_of else []
             except TimeoutError:  # a grammar or scope pattern: the sentence gives no claims
-                self._timeout(None, None, document, sentence)
+                self.timeouts.report(None, None, document, sentence)
                 found = []
             if found:
                 if dates is None:
                     dates = self.dates.find(text, sentence.start, sentence.end) \
                         if in_sentence else []
-                self._attribute(found, frames, carried, dates, document.published, years, text,
-                                sentence)
+                self.attribution.attribute(found, frames, carried, dates, document.published,
+                                           years, text, sentence)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
-                note = self._out_of_scope(sentence_text, spans, years)
+                note = self.scope.out_of_scope(sentence_text, spans, years)
                 folded_sentence = fold(sentence_text)
                 revision = any(might_match(literals, folded_sentence) and p.search(sentence_text)
                                for p, literals in zip(self.revision_words,
@@ -486,9 +307,10 @@ class ClaimReader:
         mentions = self._with_implicit(sentence_text, sentence.start, mentions)
         if not mentions:
             return []
-        masked, to_original = _mask(sentence_text, sentence.start, mentions)
+        masked, to_original = mask(document.text, sentence.start, sentence.end,
+                                   [(m.start, m.end, SLOT.format(slot))
+                                    for slot, m in enumerate(mentions)])
         folded = fold(masked)
-        span = (sentence.start, sentence.end)
         best: dict[int, tuple[int, int, str, regex.Match]] = {}
         for order, (metric, patterns) in enumerate(metrics):
             for pattern, unless, line in patterns:
@@ -499,7 +321,7 @@ class ClaimReader:
                 try:
                     matches = self._matches(pattern, masked, folded, overlapped=True)
                 except TimeoutError:
-                    self._timeout(metric.source, line, document, sentence)
+                    self.timeouts.report(metric.source, line, document, sentence)
                     continue
                 for match in matches:
                     slot = int(match.group("n"))
@@ -510,7 +332,7 @@ class ClaimReader:
         for slot in sorted(best):
             _, _, metric_name, match = best[slot]
             claims_by_slot[slot] = self._claim(document, mentions[slot], metric_name, match,
-                                               to_original, index, span)
+                                               to_original, index, sentence)
 
         def borrowed(slot: int, match: regex.Match, before_only: bool = False) -> Claim | None:
             """A claim for a figure that takes its metric from the nearest claim of the
@@ -523,7 +345,7 @@ class ClaimReader:
             else:
                 return None
             return self._claim(document, mentions[slot], metric, match, to_original, index,
-                               span)
+                               sentence)
 
         for pattern in self.part_patterns:
             if not self._may_match(pattern, folded):
@@ -590,18 +412,16 @@ class ClaimReader:
                     claim.scope = sentence_scope
 
     def _claim(self, document: Document, mention: NumberMention, metric: str,
-               match: regex.Match, to_original: Any, index: int,
-               sentence_span: tuple[int, int]) -> Claim:
+               match: regex.Match, to_original: Callable[[int], int], index: int,
+               sentence: Sentence) -> Claim:
         text = document.text
         start = min(to_original(match.start()), mention.start)
         end = max(to_original(match.end()), mention.end)
-        start, end = _clause(text, start, end, *sentence_span, self._max_quote)
-        quote = text[start:end].strip(_QUOTE_TRIM)
+        quote = self.setting.quote(text, start, end, sentence)
         subject = None
         if "who" in match.groupdict() and match.group("who"):
             subject = " ".join(match.group("who").split())
-        line = text.count("\n", 0, mention.start) + 1
-        column = mention.start - (text.rfind("\n", 0, mention.start) + 1) + 1
+        line, column = position(text, mention.start)
         return Claim(
             story=document.story, doc=document.doc, outlet=document.outlet,
             published=document.published, metric=metric, figure=mention.text,
@@ -611,27 +431,6 @@ class ClaimReader:
             quote=quote, line=line, column=column,
             start=mention.start, end=mention.end, sentence=index,
         )
-
-    def _attribute(self, claims: list[Claim], frames: list[Frame], carried: Frame | None,
-                   dates: list[DateMention], published: date | None, years: Sequence[int],
-                   text: str, sentence: Sentence) -> None:
-        state = [d for d in dates if self.dates.pinned(text, d, sentence.start)]
-        for claim in claims:
-            before = [f for f in frames if f.end <= claim.start or f.start <= claim.start < f.end]
-            after = [f for f in frames if f.start >= claim.end]
-            cited = [f for f in before if f.kind == "cited"]
-            chosen = cited[-1] if cited else before[-1] if before else (
-                after[0] if after else carried)
-            if chosen is not None:
-                claim.attributed_to = chosen.source or None  # "" is a pronoun with no antecedent
-            dated = [f for f in ([chosen] if chosen else []) + before[::-1] + after
-                     if f is not None and f.date is not None]
-            if dated:
-                claim.claim_date = dated[0].date
-            elif state and (pinned := self.dates.resolve(state[0], published, years)):
-                claim.claim_date = pinned
-            else:
-                claim.claim_date = published
 
     def _link_parts(self, claims: list[Claim]) -> None:
         """A run of claims right after a total, same metric and source, that adds up to it."""
@@ -652,104 +451,3 @@ class ClaimReader:
                     for part in parts:
                         part.total = total
                     break
-
-
-def _is_noise(line: str, patterns: list[tuple[regex.Pattern, Literals | None]]) -> bool:
-    """Whether a line matches one of the noise patterns (each tried only if the folded line
-    holds one of its literals)."""
-    folded = fold(line)
-    for pattern, literals in patterns:
-        if might_match(literals, folded) and pattern.search(line):
-            return True
-    return False
-
-
-def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
-    """Sentence offsets in a paragraph. blingfire's own offsets are computed in slow Python,
-    so locate its sentences in the text instead; fall back to them if one cannot be found."""
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    # blingfire takes UTF-8; a lone surrogate (possible in text a library caller passes) has
-    # none, so it stands in as U+FFFD, one character for one, and offsets stay the same.
-    chunk = without_lone_surrogates(chunk)
-    for sentence in _text_to_sentences(chunk).split("\n"):
-        if not sentence.strip():
-            continue
-        index = chunk.find(sentence, cursor)
-        if index < 0:
-            return [tuple(o) for o in blingfire.text_to_sentences_and_offsets(chunk)[1]]
-        spans.append((index, index + len(sentence)))
-        cursor = index + len(sentence)
-    return spans
-
-
-_breaker = threading.local()  # each thread's output buffer (ctypes lets other threads run)
-
-
-def _text_to_sentences(chunk: str) -> str:
-    """`blingfire.text_to_sentences(chunk)`: the same library call with the same arguments and
-    result, but into an output buffer kept between calls (the wrapper allocates and zeroes a
-    new one of twice the input on every call, which took longer than the split itself)."""
-    data = chunk.encode("utf-8")
-    size = len(data) * 2
-    buffer = getattr(_breaker, "buffer", None)
-    if not data:
-        return blingfire.text_to_sentences(chunk)
-    if buffer is None or len(buffer) < size:
-        buffer = _breaker.buffer = ctypes.create_string_buffer(max(size, 1 << 14))
-    length = blingfire.blingfire.TextToSentences(
-        ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(buffer), ctypes.c_int(size))
-    if length == -1 or length > size:
-        return ""
-    # the wrapper reads its zeroed buffer up to the first NUL: the same bytes as these
-    return ctypes.string_at(buffer, length).split(b"\0", 1)[0].decode("utf-8")
-
-
-_QUOTE_TRIM = " \t\n,;:.“”\""
-_CLAUSE_BREAK = regex.compile(r"[;:()“”\"]|,\s|\s[—–-]\s")
-
-
-def _clause(text: str, start: int, end: int, sentence_start: int, sentence_end: int,
-            longest: int) -> tuple[int, int]:
-    """Widen a matched span to the clause around it, unless that clause runs too long."""
-    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence_start, start)]
-    after = _CLAUSE_BREAK.search(text, end, sentence_end)
-    clause_start = before[-1] if before else sentence_start
-    clause_end = after.start() if after else sentence_end
-    if clause_end - clause_start > longest:
-        return start, end
-    return clause_start, clause_end
-
-
-def _mask(sentence_text: str, offset: int,
-          mentions: Sequence[NumberMention]) -> tuple[str, Any]:
-    """The sentence with each figure replaced by a numbered slot, and a map back to the text."""
-    pieces: list[str] = []
-    # (masked start, original start, original length, slot length or 0 for copied text)
-    spans: list[tuple[int, int, int, int]] = []
-    cursor = 0
-    masked_length = 0
-    for slot, mention in enumerate(mentions):
-        a, b = mention.start - offset, mention.end - offset
-        chunk = sentence_text[cursor:a]
-        pieces.append(chunk)
-        spans.append((masked_length, offset + cursor, len(chunk), 0))
-        masked_length += len(chunk)
-        token = SLOT.format(slot)
-        pieces.append(token)
-        spans.append((masked_length, offset + a, b - a, len(token)))
-        masked_length += len(token)
-        cursor = b
-    pieces.append(sentence_text[cursor:])
-    spans.append((masked_length, offset + cursor, len(sentence_text) - cursor, 0))
-
-    def to_original(position: int) -> int:
-        for masked_start, original_start, length, slot_length in reversed(spans):
-            if position >= masked_start:
-                if slot_length:  # a position inside a slot maps to the figure's start or end
-                    return original_start + (length if position >= masked_start + slot_length
-                                             else 0)
-                return original_start + (position - masked_start)
-        return offset
-
-    return "".join(pieces), to_original

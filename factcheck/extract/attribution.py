@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 import regex
 
@@ -19,13 +19,8 @@ from .literals import (
     might_match,
     required_literals,
 )
+from .model import Claim, Sentence
 from .patterns import words_alternation
-
-
-class Sentence(Protocol):
-    start: int
-    end: int
-    headline: bool
 
 
 @dataclass(slots=True)
@@ -196,6 +191,31 @@ class AttributionReader:
                 frame.date = self.dates.resolve(frame.date_mention, published, years)
         frames.sort(key=lambda f: f.start)
         return frames
+
+    def attribute(self, claims: Sequence[Claim], frames: list[Frame], carried: Frame | None,
+                  dates: list[DateMention], published: date | None, years: Sequence[int],
+                  text: str, sentence: Sentence) -> None:
+        """Give each claim of a sentence its source and date: the frame that cites it, else the
+        last frame before it, else the first after it, else the frame `carried` over from the
+        sentence before; its date that frame's, else a date that pins the sentence ("by
+        Friday"), else the report's."""
+        state = [d for d in dates if self.dates.pinned(text, d, sentence.start)]
+        for claim in claims:
+            before = [f for f in frames if f.end <= claim.start or f.start <= claim.start < f.end]
+            after = [f for f in frames if f.start >= claim.end]
+            cited = [f for f in before if f.kind == "cited"]
+            chosen = cited[-1] if cited else before[-1] if before else (
+                after[0] if after else carried)
+            if chosen is not None:
+                claim.attributed_to = chosen.source or None  # "" is a pronoun with no antecedent
+            dated = [f for f in ([chosen] if chosen else []) + before[::-1] + after
+                     if f is not None and f.date is not None]
+            if dated:
+                claim.claim_date = dated[0].date
+            elif state and (pinned := self.dates.resolve(state[0], published, years)):
+                claim.claim_date = pinned
+            else:
+                claim.claim_date = published
 
     def _apposition(self, before: str) -> str | None:
         """The subject of "Name, the title, said", or of "…, the title, said"."""
