@@ -41,9 +41,9 @@ from factcheck import render  # noqa: E402
 from factcheck.api import claims_frame, find_discrepancies, read_claims  # noqa: E402
 from factcheck.errors import FactcheckError  # noqa: E402
 from factcheck.extract.claims import ClaimReader  # noqa: E402
-from factcheck.findings import load_rules  # noqa: E402
 from factcheck.io.documents import load_documents  # noqa: E402
 from factcheck.ruleset.model import RuleSet  # noqa: E402
+from factcheck.run.driver import load_rules  # noqa: E402
 
 SUFFIXES = (".txt", ".md", ".jsonl", ".csv")
 # Tokens that parsers of text, YAML front matter, JSON and CSV treat specially.

@@ -151,7 +151,7 @@ def synthetic_claims(claims: int, stories: int, seed: int) -> list[dict[str, Any
 
 def bench_findings(claims: int, stories: int, seed: int) -> dict[str, Any]:
     import factcheck
-    from factcheck.findings import compare_claims
+    from factcheck.compare.detectors import compare_claims
 
     rules = factcheck.load_rules()
     note(f"findings: generating {claims:,} claims over {stories:,} stories ...")

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .api import Analysis, analyse, extract_claims, find_discrepancies
     from .errors import ExitCode, FactcheckError
-    from .findings import load_rules
     from .io.documents import load_documents
     from .io.model import Document
     from .ruleset.model import RuleSet
+    from .run.driver import load_rules
 
 __version__ = "0.1.0"
 
@@ -26,7 +26,7 @@ _EXPORTS = {
     "Analysis": "api", "analyse": "api", "extract_claims": "api", "find_discrepancies": "api",
     "Document": "io.model", "load_documents": "io.documents",
     "ExitCode": "errors", "FactcheckError": "errors",
-    "RuleSet": "ruleset.model", "load_rules": "findings",
+    "RuleSet": "ruleset.model", "load_rules": "run.driver",
 }
 
 __all__ = [

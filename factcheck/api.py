@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from .compare.detectors import compare_claims
+from .compare.model import FINDING_COLUMNS
 from .errors import Problem, SkippedInputError
 from .evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
 from .extract.claims import ClaimReader
 from .extract.context import story_contexts
 from .extract.model import CLAIM_COLUMNS, Claim
-from .findings import FINDING_COLUMNS, compare_claims, load_rules
 from .io.documents import load_documents
 from .io.model import Document
 from .resources import shipped_seeds_dir
 from .ruleset.model import RuleSet
+from .run.driver import load_rules
 from .store import (
     ClaimStore,
     StoredReport,

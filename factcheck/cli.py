@@ -20,15 +20,18 @@ import typer
 
 from . import __version__, formats, pipeline, render, rulebook
 from .api import Analysis, StoreUpdate, analyse, evaluate, index_reports
-from .check import CHECK_KINDS, CheckResult, check_drafts, display_path
+from .check import CheckResult, check_drafts
+from .compare.detectors import kinds_of
+from .compare.draft import display_path
+from .compare.model import CHECK
+from .compare.suppress import baseline_text, load_baseline
 from .config import resolve_config
 from .engines import parse_jobs
 from .errors import ExitCode, FactcheckError, Problem, SkippedInputError
 from .fileio import write_text_atomic
-from .findings import load_rules
 from .progress import run_progress
 from .resources import shipped_rules_dir
-from .suppress import baseline_text, load_baseline
+from .run.driver import load_rules
 
 app = typer.Typer(
     name="factcheck",
@@ -480,7 +483,7 @@ def _emit_check(result: CheckResult, chosen: str, output: Path | None, color: Co
         formats.append_step_summary(formats.github_summary(findings, len(drafts)))
     elif chosen == "sarif":
         rules = {code: rule for code, rule in result.rules.finding_rules.items()
-                 if rule.kind in CHECK_KINDS}
+                 if rule.kind in kinds_of(CHECK)}
         text = formats.to_sarif(findings, rules)
     else:
         text = formats.to_junit(findings, drafts)

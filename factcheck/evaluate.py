@@ -27,12 +27,13 @@ from rapidfuzz import fuzz
 
 from .errors import InputError
 from .extract.aliases import AliasTables
+from .extract.model import is_missing
 from .extract.named import ENTITY_TABLES
 from .extract.numbers import NumberReader
 from .extract.patterns import words_alternation
-from .findings import is_missing, load_rules
 from .io.model import Document
 from .ruleset.model import RuleSet
+from .run.driver import load_rules
 from .yamlio import line_of, load_yaml_file
 
 DISCREPANCY_TYPES = ("update", "conflict", "compatible")

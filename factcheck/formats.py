@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
-from .check import CheckFinding
+from .compare.draft import DraftFinding
 from .errors import one_line
 from .ruleset.model import SEVERITIES, SEVERITY_RANK, FindingRule
 
@@ -27,11 +27,11 @@ GITHUB_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _sorted(findings: Sequence[CheckFinding]) -> list[CheckFinding]:
-    return sorted(findings, key=CheckFinding.sort_key)
+def _sorted(findings: Sequence[DraftFinding]) -> list[DraftFinding]:
+    return sorted(findings, key=DraftFinding.sort_key)
 
 
-def _counts(findings: Sequence[CheckFinding]) -> dict[str, int]:
+def _counts(findings: Sequence[DraftFinding]) -> dict[str, int]:
     counted = Counter(f.severity for f in findings)
     return {level: counted.get(level, 0) for level in SEVERITIES}
 
@@ -39,7 +39,7 @@ def _counts(findings: Sequence[CheckFinding]) -> dict[str, int]:
 # ------------------------------------------------------------------------------- line
 
 
-def to_line(findings: Sequence[CheckFinding]) -> str:
+def to_line(findings: Sequence[DraftFinding]) -> str:
     """`path:line:col: CODE message`, one finding a line, sorted: stable for golden tests."""
     return "".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {one_line(f.message)}\n"
                    for f in _sorted(findings))
@@ -48,7 +48,7 @@ def to_line(findings: Sequence[CheckFinding]) -> str:
 # ------------------------------------------------------------------------------- JSON
 
 
-def to_json(findings: Sequence[CheckFinding], drafts: int = 0, suppressed: int = 0,
+def to_json(findings: Sequence[DraftFinding], drafts: int = 0, suppressed: int = 0,
             baselined: int = 0) -> str:
     """`{"findings": [...], "summary": {...}}`: every field of every finding."""
     rows = []
@@ -71,12 +71,12 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def _references_text(finding: CheckFinding) -> str:
+def _references_text(finding: DraftFinding) -> str:
     return "; ".join(f"{r.describe()} at {r.path}:{r.line}"
                      for r in finding.references)
 
 
-def to_github(findings: Sequence[CheckFinding]) -> str:
+def to_github(findings: Sequence[DraftFinding]) -> str:
     """GitHub Actions workflow commands, one annotation per finding:
     `::error file=F,line=L,col=C,endColumn=E,title=T::message` (`notice` for info)."""
     lines = []
@@ -97,7 +97,7 @@ def _cell(value: str) -> str:
     return one_line(value).replace("\\", "\\\\").replace("|", "\\|")
 
 
-def github_summary(findings: Sequence[CheckFinding], drafts: int) -> str:
+def github_summary(findings: Sequence[DraftFinding], drafts: int) -> str:
     """A Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then a table of every finding
     (GitHub shows only the first ten annotations of each level in a step)."""
     counts = _counts(findings)
@@ -157,7 +157,7 @@ def _sarif_rule(rule: FindingRule) -> dict[str, Any]:
     }
 
 
-def to_sarif(findings: Sequence[CheckFinding], rules: Mapping[str, FindingRule]) -> str:
+def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule]) -> str:
     """A SARIF 2.1.0 log: one run, the finding rules as `tool.driver.rules` (those given and
     any a finding names), each finding a result with its draft location and the reference
     claims it contradicts as related locations."""
@@ -201,10 +201,10 @@ def to_sarif(findings: Sequence[CheckFinding], rules: Mapping[str, FindingRule])
 # ------------------------------------------------------------------------------- JUnit
 
 
-def to_junit(findings: Sequence[CheckFinding], drafts: Sequence[str]) -> str:
+def to_junit(findings: Sequence[DraftFinding], drafts: Sequence[str]) -> str:
     """JUnit XML: a test suite per draft, a failing test case per finding, and one passing
     case for a draft without findings (a report for CI dashboards; the exit code still rules)."""
-    by_draft: dict[str, list[CheckFinding]] = {d: [] for d in drafts}
+    by_draft: dict[str, list[DraftFinding]] = {d: [] for d in drafts}
     for f in _sorted(findings):
         by_draft.setdefault(f.path, []).append(f)
     root = ElementTree.Element("testsuites", name="factcheck", tests="0", failures="0")
@@ -238,7 +238,7 @@ def to_junit(findings: Sequence[CheckFinding], drafts: Sequence[str]) -> str:
 # ------------------------------------------------------------------------------- text
 
 
-def print_text(console: Console, findings: Sequence[CheckFinding], drafts: int,
+def print_text(console: Console, findings: Sequence[DraftFinding], drafts: int,
                reference_claims: int, suppressed: int = 0, baselined: int = 0,
                fail_on: str = "error") -> None:
     """The report for people: each finding with its place, the draft's words and the

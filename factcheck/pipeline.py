@@ -29,15 +29,16 @@ from typing import IO, Any
 import pandas as pd
 
 from . import render
+from .compare.model import FINDING_COLUMNS
 from .engines import Engine, make_engine
 from .errors import FactcheckError, Problem, SkippedInputError
 from .extract.model import CLAIM_COLUMNS
 from .fileio import finish, open_beside, replace_all
-from .findings import FINDING_COLUMNS, load_rules
 from .io.documents import iter_documents, load_documents
 from .progress import RunProgress
 from .resources import shipped_seeds_dir
 from .ruleset.model import RuleSet
+from .run.driver import load_rules
 from .worker import PART_OF, Story, StoryResult, prepare_worker, read_stories
 
 # A unit of work is whole stories adding up to at least this many reports: enough to make the

@@ -40,11 +40,11 @@ from .extract.claims import ClaimReader
 from .extract.context import StoryContext
 from .extract.model import Claim
 from .fileio import replace_all, temporary_beside
-from .findings import load_rules
 from .io.model import Document
 from .resources import shipped_rules_dir
 from .ruleset.load import CASES_SUFFIX, same_folder, yaml_files
 from .ruleset.model import FindingRule, Metric, RuleSet
+from .run.driver import load_rules
 from .yamlio import line_of, load_yaml_file
 
 __all__ = [

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compare.named import named_findings
+from .compare.detectors import story_findings
+from .compare.model import StoryFinding
 from .engines import worker_state
 from .errors import Problem
 from .extract.claims import ClaimReader
 from .extract.context import story_contexts
 from .extract.model import CLAIM_COLUMNS
-from .findings import Finding, comparable_groups, compare_group
 from .io.model import Document
 from .ruleset.model import RuleSet
 
@@ -32,7 +32,7 @@ class StoryResult:
 
     story: str
     documents: list[tuple[int, list[list[Any]]]]
-    findings: list[tuple[int, int, Finding]]  # (0 figures | 1 named, first claim, finding)
+    findings: list[tuple[int, int, StoryFinding]]  # (detector, first claim, finding)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -79,11 +79,6 @@ def read_stories(stories: list[Story]) -> list[StoryResult]:
                 cells[PART_OF] = None if row["part_of"] is None else int(row["part_of"])
                 rows.append(cells)
             per_document.append((index, rows))
-        findings = []
-        for (_, metric, scope), figures in comparable_groups(table, rules).items():
-            for finding in compare_group(figures, rules.metrics[metric], rules, story, scope):
-                findings.append((0, figures[0].order, finding))
-        # Named findings come after every figure finding, as in `compare_claims`.
-        findings += [(1, first, finding) for first, finding in named_findings(table, rules)]
+        findings = story_findings(table, rules)
         results.append(StoryResult(story, per_document, findings, reader.problems[before:]))
     return results

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 import factcheck
+from factcheck.compare.model import FINDING_COLUMNS
 from factcheck.extract.model import CLAIM_COLUMNS
-from factcheck.findings import FINDING_COLUMNS
 
 
 def test_extract_and_compare_return_dataframes(seeds_dir: Path) -> None:

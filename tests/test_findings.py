@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from factcheck.findings import Figure, agree
+from factcheck.compare.model import Figure, agree
 
 
 def figure(text: str, value: float | None, low: float | None, high: float | None,

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 import jsonschema
 
-from factcheck.check import CheckFinding, ReferenceClaim
+from factcheck.compare.draft import DraftFinding, ReferenceClaim
 from factcheck.formats import github_summary, to_github, to_json, to_junit, to_line, to_sarif
 from factcheck.ruleset.model import FindingRule
 
@@ -20,13 +20,13 @@ RULE = FindingRule(code="FC301", name="draft-stale-figure", kind="draft-stale", 
 REFERENCE = ReferenceClaim(figure="17", source="prefect Hélène Dupré", date="2024-03-04",
                            path="reference/b.md", line=6, column=53,
                            quote="has risen to 17, prefect Hélène Dupré said")
-STALE = CheckFinding(
+STALE = DraftFinding(
     rule="FC301", rule_name="draft-stale-figure", severity="error", kind="draft-stale",
     path="drafts/ferry, day 2.md", line=7, column=49, end_line=7, end_column=60,
     message="killed: the draft's 'at least 12' is out of date; 100% sure\nsecond line",
     quote="said “at least 12” | people", metric="killed", figure="at least 12",
     references=(REFERENCE,), fingerprint="0123456789abcdef")
-INFO = CheckFinding(
+INFO = DraftFinding(
     rule="FC303", rule_name="draft-unsupported-figure", severity="info",
     kind="draft-unsupported", path="drafts/a.md", line=2, column=1, end_line=2, end_column=2,
     message="missing: no reference", quote="4 people were missing", metric="missing",

@@ -21,8 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from factcheck.errors import RuleError
-from factcheck.findings import load_rules
 from factcheck.io import documents
+from factcheck.run.driver import load_rules
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})

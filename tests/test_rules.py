@@ -20,7 +20,7 @@ def rules_copy(tmp_path: Path, rules_dir: Path) -> Path:
 
 def test_shipped_rules_load(rules: factcheck.RuleSet) -> None:
     assert {"killed", "injured", "arrested", "missing", "displaced"} <= set(rules.metrics)
-    from factcheck.findings import FINDING_KINDS
+    from factcheck.compare.detectors import FINDING_KINDS
 
     assert {r.kind for r in rules.finding_rules.values()} == set(FINDING_KINDS)
     for rule in rules.finding_rules.values():

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.compare.suppress import blank_comments, inline_suppressions, load_baseline
 from factcheck.errors import FactcheckError
-from factcheck.suppress import blank_comments, inline_suppressions, load_baseline
 
 DRAFT = """\
 Line one, 10 killed.

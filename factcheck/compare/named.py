@@ -15,8 +15,8 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ..extract.model import NAMED, is_missing
-from ..findings import Finding, _Messages, source_of
 from ..ruleset.model import RuleSet
+from .model import REPORT, Detector, StoryFinding, format_message, source_of
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,13 @@ def _group_ids(members: Iterable[_Named]) -> tuple[str, ...]:
                                                                      m.order)))
 
 
-def compare_named(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[Finding]:
+def compare_named(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[StoryFinding]:
     """Findings for the named rows of a claims table (ids are given by the caller)."""
     return [finding for _, finding in named_findings(rows, rules)]
 
 
 def named_findings(rows: Iterable[Mapping[str, Any]], rules: RuleSet
-                   ) -> list[tuple[int, Finding]]:
+                   ) -> list[tuple[int, StoryFinding]]:
     """`compare_named`'s findings, each with the row position of the first claim of its
     story, kind and role (the order they come in)."""
     by_key: dict[tuple[str, str, str | None], list[_Named]] = {}
@@ -71,7 +71,7 @@ def named_findings(rows: Iterable[Mapping[str, Any]], rules: RuleSet
         role = None if is_missing(row.get("role")) else str(row["role"])
         key = (str(row.get("story") or ""), str(row["metric"]), role)
         by_key.setdefault(key, []).append(_named(row, order))
-    findings: list[tuple[int, Finding]] = []
+    findings: list[tuple[int, StoryFinding]] = []
     for (story, metric, role), members in by_key.items():
         if metric == "responsibility":
             found = _responsibility(story, metric, members, rules)
@@ -89,21 +89,21 @@ def named_findings(rows: Iterable[Mapping[str, Any]], rules: RuleSet
 
 
 def _finding(rule_kind: str, rules: RuleSet, story: str, metric: str, scope: str | None,
-             groups: Sequence[tuple[str, Sequence[_Named]]]) -> Finding | None:
+             groups: Sequence[tuple[str, Sequence[_Named]]]) -> StoryFinding | None:
     rule = rules.rule_for_kind(rule_kind)
     if rule is None or len(groups) < 2:
         return None
     sides = " vs ".join(_describe(entity, members) for entity, members in groups)
-    message = rule.message.format_map(_Messages(metric=metric, sides=sides,
-                                                role=scope or "", chain=sides))
+    message = format_message(rule.message, metric=metric, sides=sides, role=scope or "",
+                             chain=sides)
     ids = tuple(_group_ids(members) for _, members in groups)
-    return Finding(story=story, rule=rule.code, rule_name=rule.name, severity=rule.severity,
-                   kind=rule.kind, metric=metric, scope=scope, message=message,
-                   claim_ids=tuple(i for g in ids for i in g), groups=ids)
+    return StoryFinding(story=story, rule=rule.code, rule_name=rule.name,
+                        severity=rule.severity, kind=rule.kind, metric=metric, scope=scope,
+                        message=message, claim_ids=tuple(i for g in ids for i in g), groups=ids)
 
 
 def _responsibility(story: str, metric: str, members: list[_Named], rules: RuleSet
-                    ) -> list[Finding]:
+                    ) -> list[StoryFinding]:
     """Different groups claimed or blamed (branches of one group are related, not in
     conflict); a group denying what it, or a branch of it, is said to have claimed."""
     aliases = rules.aliases
@@ -118,7 +118,7 @@ def _responsibility(story: str, metric: str, members: list[_Named], rules: RuleS
         joined = [f for f in families if any(aliases.related(entity, e) for e in f)]
         merged = [entity] + [e for f in joined for e in f]
         families = [f for f in families if f not in joined] + [merged]
-    findings: list[Finding | None] = []
+    findings: list[StoryFinding | None] = []
     if len(families) > 1:
         findings.append(_finding("responsibility", rules, story, metric, None, [
             (" / ".join(f), [m for e in f for m in by_entity[e]]) for f in families]))
@@ -152,7 +152,7 @@ def _same_name_key(members: Sequence[_Named], rules: RuleSet) -> Any:
 
 
 def _different(story: str, metric: str, role: str | None, members: list[_Named],
-               rules: RuleSet, rule_kind: str, key: Any) -> list[Finding]:
+               rules: RuleSet, rule_kind: str, key: Any) -> list[StoryFinding]:
     """One finding when the claims of one role give more than one value."""
     by_value: dict[str, list[_Named]] = {}
     for member in sorted(members, key=lambda m: (m.date or date.max, m.order)):
@@ -161,3 +161,7 @@ def _different(story: str, metric: str, role: str | None, members: list[_Named],
             by_value.setdefault(value, []).append(member)
     finding = _finding(rule_kind, rules, story, metric, role, list(by_value.items()))
     return [finding] if finding is not None else []
+
+
+DETECTOR = Detector("named", ("responsibility", "denial", "role", "branch", "location",
+                              "event-date"), REPORT, named_findings)

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import regex
 
-from .errors import FactcheckError
+from ..errors import FactcheckError
 
 # `<!-- factcheck off -->`, `<!-- factcheck on FC301 -->`, `<!-- factcheck-disable FC302 -->`,
 # and Vale's `<!-- factcheck FC301 = NO -->` / `= YES`.

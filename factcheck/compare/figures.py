@@ -1,0 +1,173 @@
+"""Figure findings: a story's figures of one metric and scope, as updates, conflicts and stale
+repeats (FC101–FC103).
+
+Figures that agree form one cluster; clusters are put in date order, a later one that moves
+the way the metric moves (a rising toll, a revision) updating the one before it; a later
+figure that does not is a conflict, and a report that repeats a superseded figure is stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from ..extract.model import NUMERIC, is_missing
+from ..ruleset.model import FindingRule, Metric, RuleSet
+from .model import (
+    REPORT,
+    Cluster,
+    Detector,
+    Figure,
+    StoryFinding,
+    agree,
+    figure_of,
+    format_message,
+    time_key,
+)
+
+
+def comparable(row: Mapping[str, Any], rules: RuleSet) -> bool:
+    """Whether a claim takes part in comparisons: a figure, in scope, not a part of a total,
+    not given as history (superseded by the report's current figure), of a metric the rules
+    have."""
+    if row.get("kind", NUMERIC) != NUMERIC or not row.get("in_scope", True):
+        return False
+    if not is_missing(row.get("part_of")) or row.get("metric") not in rules.metrics:
+        return False
+    return row.get("superseded") is not True
+
+
+def comparable_groups(rows: Iterable[Mapping[str, Any]], rules: RuleSet
+                      ) -> dict[tuple[str, str, str | None], list[Figure]]:
+    """The comparable claims of a claims table by (story, metric, scope), groups in the order
+    of their first claim, each figure's `order` its row's position in `rows`."""
+    groups: dict[tuple[str, str, str | None], list[Figure]] = {}
+    for order, row in enumerate(rows):
+        if not comparable(row, rules):
+            continue
+        scope = None if is_missing(row.get("scope")) else row.get("scope")
+        key = (str(row.get("story") or ""), str(row["metric"]), scope)
+        groups.setdefault(key, []).append(figure_of(row, order))
+    return groups
+
+
+def cluster_figures(figures: Sequence[Figure], metric: Metric, rules: RuleSet) -> list[Cluster]:
+    """Figures grouped into clusters that agree on one figure: exact figures found the
+    clusters; qualified ones join the nearest in time that they fit."""
+    tolerance = metric.tolerance
+    round_reach = bool(rules.compare.get("round_figure_reach", True))
+    clusters: list[Cluster] = []
+    for figure in sorted(figures, key=lambda f: (not f.exact, time_key(f))):
+        fitting = [c for c in clusters if agree(c.lead, figure, tolerance, round_reach)]
+        if fitting:
+            def distance(cluster: Cluster, figure: Figure = figure) -> tuple[int, date]:
+                first = cluster.first_date
+                if first is None or figure.date is None:
+                    return (10**6, first or date.max)
+                return (abs((first - figure.date).days), first)
+            min(fitting, key=distance).members.append(figure)
+        else:
+            clusters.append(Cluster([figure]))
+    return clusters
+
+
+def moves_on(earlier: Cluster, later: Cluster, metric: Metric) -> bool:
+    """Whether a later cluster updates an earlier one: on the same day only a figure its report
+    calls a change ("has risen to 135", "revised down to 34"; otherwise two figures for one
+    moment conflict); on a later day a figure that moves the way the metric moves, or one its
+    report calls a revision."""
+    if earlier.first_date == later.first_date:
+        return later.revision
+    rising = (later.lead.point or 0) > (earlier.lead.point or 0)
+    return not metric.accumulates or rising or later.revision
+
+
+def describe_cluster(cluster: Cluster) -> str:
+    """A cluster as findings name it: `94 (source, 2024-01-11)`."""
+    lead = cluster.lead
+    when = cluster.first_date.isoformat() if cluster.first_date else "unknown date"
+    return f"{lead.figure} ({lead.source}, {when})"
+
+
+def _finding(rule: FindingRule, story: str, metric: str, scope: str | None,
+             clusters: Sequence[Cluster], **values: str) -> StoryFinding:
+    groups = tuple(c.ids() for c in clusters)
+    message = format_message(rule.message, metric=metric, **values)
+    return StoryFinding(story=story, rule=rule.code, rule_name=rule.name,
+                        severity=rule.severity, kind=rule.kind, metric=metric, scope=scope,
+                        message=message, claim_ids=tuple(i for g in groups for i in g),
+                        groups=groups)
+
+
+def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, story: str,
+                  scope: str | None) -> list[StoryFinding]:
+    """Findings for the claims of one story, metric and scope."""
+    clusters = cluster_figures(figures, metric, rules)
+    if len(clusters) < 2:
+        return []
+    clusters = [c.settled() for c in clusters]
+    update_rule = rules.rule_for_kind("update")
+    conflict_rule = rules.rule_for_kind("conflict")
+    stale_rule = rules.rule_for_kind("stale")
+    dated = sorted((c for c in clusters if c.first_date), key=lambda c: (c.first_date,
+                                                                         c.lead.order))
+    undated = [c for c in clusters if c.first_date is None]
+    findings: list[StoryFinding] = []
+    chain: list[Cluster] = dated[:1]
+
+    def close_chain() -> None:
+        if len(chain) > 1 and update_rule:
+            findings.append(_finding(update_rule, story, metric.name, scope, chain,
+                                     chain=" → ".join(describe_cluster(c) for c in chain)))
+
+    for earlier, later in pairwise(dated):
+        if moves_on(earlier, later, metric):
+            chain.append(later)
+            continue
+        close_chain()
+        chain = [later]
+        if conflict_rule:
+            sides = " vs ".join(describe_cluster(c) for c in (earlier, later))
+            findings.append(_finding(conflict_rule, story, metric.name, scope, [earlier, later],
+                                     sides=sides))
+    close_chain()
+    if undated and conflict_rule:
+        for cluster in undated:
+            others = [c for c in clusters if c is not cluster]
+            findings.append(_finding(
+                conflict_rule, story, metric.name, scope, [cluster, *others],
+                sides=" vs ".join(describe_cluster(c) for c in [cluster, *others])))
+            clusters = [c for c in clusters if c is not cluster]
+            if len(clusters) < 2:
+                break
+    if stale_rule:
+        for position, cluster in enumerate(dated[:-1]):
+            superseded_on = dated[position + 1].first_date
+            newest = dated[-1]
+            for member in cluster.members:
+                if member.date and superseded_on and member.date > superseded_on \
+                        and not (metric.accumulates and (member.point or 0) > (
+                            dated[position + 1].lead.point or 0)):
+                    stale = Cluster([member])
+                    findings.append(_finding(
+                        stale_rule, story, metric.name, scope, [stale, newest],
+                        stale=describe_cluster(stale), latest=describe_cluster(newest)))
+    return findings
+
+
+def detect(rows: Iterable[Mapping[str, Any]], rules: RuleSet) -> list[tuple[int, StoryFinding]]:
+    """The figure findings of a claims table's rows, group by group (story, metric, scope, in
+    the order of their first claim), each with the row position of that first claim."""
+    found: list[tuple[int, StoryFinding]] = []
+    for (story, metric, scope), figures in comparable_groups(rows, rules).items():
+        found += [(figures[0].order, finding)
+                  for finding in compare_group(figures, rules.metrics[metric], rules, story,
+                                               scope)]
+    return found
+
+
+DETECTOR = Detector("figures", ("update", "conflict", "stale"), REPORT, detect,
+                    relations={"update": "↓ later", "conflict": "≠ differs",
+                               "stale": "↓ superseded by"})
