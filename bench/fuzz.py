@@ -37,11 +37,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck import render  # noqa: E402
 from factcheck.api import claims_frame, find_discrepancies, read_claims  # noqa: E402
 from factcheck.errors import FactcheckError  # noqa: E402
 from factcheck.extract.claims import ClaimReader  # noqa: E402
 from factcheck.io.documents import load_documents  # noqa: E402
+from factcheck.report.tables import to_csv_text, to_json  # noqa: E402
 from factcheck.ruleset.model import RuleSet  # noqa: E402
 from factcheck.run.driver import load_rules  # noqa: E402
 
@@ -162,9 +162,9 @@ def run_one(folder: Path, rules: RuleSet) -> tuple[int, int, int]:
     problems = list(loaded.problems)
     claims = claims_frame(read_claims(loaded.documents, rules, problems))
     findings = find_discrepancies(claims, rules)
-    render.to_csv_text(claims).encode("utf-8")
-    render.to_csv_text(findings).encode("utf-8")
-    render.to_json(claims, findings).encode("utf-8")
+    to_csv_text(claims).encode("utf-8")
+    to_csv_text(findings).encode("utf-8")
+    to_json(claims, findings).encode("utf-8")
     return len(loaded.documents), len(claims), len(problems)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .resources import VERSION as __version__
+
 if TYPE_CHECKING:
     from .api import Analysis, analyse, extract_claims, find_discrepancies
     from .errors import ExitCode, FactcheckError
@@ -17,8 +19,6 @@ if TYPE_CHECKING:
     from .io.model import Document
     from .ruleset.model import RuleSet
     from .run.driver import load_rules
-
-__version__ = "0.1.0"
 
 # Each name is imported when first used: a worker process that reads claims never needs the
 # API's pandas, which takes most of a start-up.

@@ -13,11 +13,14 @@ import pandas as pd
 
 from .api import claims_frame, read_claims, reference_claims
 from .cases import case_document, match_expected
+from .compare.detectors import kinds_of
 from .compare.draft import DraftFinding, compare_draft_claims, display_path
+from .compare.model import CHECK
 from .compare.suppress import Baseline, InlineSuppressions, blank_comments, inline_suppressions
 from .errors import FactcheckError, Problem, RuleError
 from .io.documents import load_documents
 from .io.model import Document
+from .report.formats.base import CheckReport
 from .ruleset.model import SEVERITIES, SEVERITY_RANK, RuleSet
 from .run.driver import ruleset_of
 from .yamlio import line_of, load_yaml_file
@@ -35,6 +38,16 @@ class CheckResult:
     suppressed: int = 0  # by an inline comment
     baselined: int = 0  # accepted in the baseline file
     all_findings: list[DraftFinding] = field(default_factory=list)  # before the baseline
+
+    def report(self, fail_on: str = "error") -> CheckReport:
+        """The record every output format renders, failing at `fail_on`."""
+        check_kinds = kinds_of(CHECK)
+        return CheckReport(
+            findings=self.findings, drafts=[display_path(d.doc) for d in self.drafts],
+            reference_claims=len(self.reference), suppressed=self.suppressed,
+            baselined=self.baselined, fail_on=fail_on,
+            rules={code: rule for code, rule in self.rules.finding_rules.items()
+                   if rule.kind in check_kinds})
 
     def at_or_above(self, level: str) -> list[DraftFinding]:
         """The findings at `level` or more severe (`--fail-on`)."""

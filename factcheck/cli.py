@@ -18,19 +18,23 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from . import __version__, formats, pipeline, render, rulebook
+from . import pipeline, rulebook
 from .api import Analysis, StoreUpdate, analyse, evaluate, index_reports
-from .check import CheckResult, check_drafts
-from .compare.detectors import kinds_of
-from .compare.draft import display_path
-from .compare.model import CHECK
+from .check import check_drafts
 from .compare.suppress import baseline_text, load_baseline
 from .config import resolve_config
 from .engines import parse_jobs
 from .errors import ExitCode, FactcheckError, Problem, SkippedInputError
 from .fileio import write_text_atomic
 from .progress import run_progress
-from .resources import shipped_rules_dir
+from .report.console import make_console
+from .report.evaluation import evaluation_to_json, print_evaluation
+from .report.formats.base import CheckReport
+from .report.formats.registry import DEFAULT_FORMAT, FORMAT_NAMES, check_format, formats_help
+from .report.rulebook import print_rule, print_rule_table, print_rule_tests, shown
+from .report.tables import to_csv_text, to_json, write_outputs
+from .report.terminal import print_claims, print_report
+from .resources import VERSION, shipped_rules_dir
 from .run.driver import load_rules
 
 app = typer.Typer(
@@ -66,7 +70,7 @@ class Color(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"factcheck {__version__}")
+        typer.echo(f"factcheck {VERSION}")
         raise typer.Exit()
 
 
@@ -132,7 +136,7 @@ def _store_note(update: StoreUpdate) -> None:
         return
     what = ("every report re-extracted and the store rebuilt" if update.written else
             "every report extracted; the store is left as it is (factcheck index rebuilds it)")
-    typer.echo(f"factcheck: note: {render.shown(update.store)} holds claims made with other "
+    typer.echo(f"factcheck: note: {shown(update.store)} holds claims made with other "
                f"rules ({update.other_rules}; these are {update.rules_version}) or another "
                f"factcheck: {what}", err=True)
 
@@ -148,11 +152,11 @@ def _run_with_store(command: str, paths: list[Path] | None, rules: list[Path] | 
     analysis = _analyse_with_store(paths, rules, group_by, strict, store)
     # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
     if out is not None:
-        render.write_outputs(out, analysis.claims, analysis.findings)
+        write_outputs(out, analysis.claims, analysis.findings)
     if quiet:
         pass  # the files only
     elif format is Format.csv:
-        sys.stdout.write(render.to_csv_text(
+        sys.stdout.write(to_csv_text(
             analysis.findings if command == "report" else analysis.claims))
     else:
         _print_tables(command, format, color, analysis.claims, analysis.findings,
@@ -165,12 +169,12 @@ def _print_tables(command: str, format: Format, color: Color, claims: pd.DataFra
                   problems: Sequence[Problem]) -> None:
     """`report` or `claims` on stdout as JSON or for people."""
     if format is Format.json:
-        typer.echo(render.to_json(claims, findings if command == "report" else None))
+        typer.echo(to_json(claims, findings if command == "report" else None))
     elif command == "report":
-        render.print_report(render.make_console(color.value), claims, findings,
+        print_report(make_console(color.value), claims, findings,
                             documents=reports, problems=[str(p) for p in problems])
     else:
-        render.print_claims(render.make_console(color.value), claims)
+        print_claims(make_console(color.value), claims)
 
 
 def _say_skipped(problems: Sequence[Problem]) -> None:
@@ -323,7 +327,7 @@ def index_command(
     except SkippedInputError as stopped:
         raise _strict_exit(stopped) from None
     _store_note(update)
-    typer.echo(f"factcheck index: {render.shown(update.store)}: {update.reports:,} reports "
+    typer.echo(f"factcheck index: {shown(update.store)}: {update.reports:,} reports "
                f"({update.added:,} added, {update.reused:,} reused, "
                f"{update.reextracted:,} re-extracted, {update.removed:,} removed), "
                f"{update.claims:,} claims, rules {update.rules_version}")
@@ -357,9 +361,9 @@ def eval_command(
     except SkippedInputError as stopped:
         raise _strict_exit(stopped) from None
     if format is EvalFormat.json:
-        typer.echo(render.evaluation_to_json(evaluation.to_dict(details=True)))
+        typer.echo(evaluation_to_json(evaluation.to_dict(details=True)))
     else:
-        render.print_evaluation(render.make_console(color.value),
+        print_evaluation(make_console(color.value),
                                 evaluation.to_dict(details=verbose), verbose=verbose)
     _exit_if_skipped(evaluation.problems)
 
@@ -367,13 +371,7 @@ def eval_command(
 # --------------------------------------------------------------------------- check
 
 
-class CheckFormat(StrEnum):
-    text = "text"
-    line = "line"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
+CheckFormat = StrEnum("CheckFormat", [(name, name) for name in FORMAT_NAMES])
 
 
 class Level(StrEnum):
@@ -393,8 +391,7 @@ def check_command(
         rich_help_panel="Reference")] = None,
     rules: RulesOption = None,
     format: Annotated[CheckFormat | None, typer.Option(
-        "--format", "-f", help="text (for people), line (path:line:col: CODE message), json, "
-        "github (workflow commands and a step summary), sarif (2.1.0), junit. Default: text.",
+        "--format", "-f", help=formats_help(),
         show_default=False, rich_help_panel="Output")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the output to this file (atomically) instead of stdout.",
@@ -440,7 +437,7 @@ def check_command(
     accepted = load_baseline(baseline or settings.baseline) if (
         baseline or settings.baseline) and write_baseline is None else None
     level = fail_on.value if fail_on else (settings.fail_on or "error")
-    chosen = format.value if format else (settings.format or "text")
+    chosen = format.value if format else (settings.format or DEFAULT_FORMAT)
     result = check_drafts(
         [str(d) for d in drafts], [str(r) for r in references],
         rules=rules or list(settings.rules) or None, severity=settings.severity,
@@ -450,43 +447,30 @@ def check_command(
         write_text_atomic(write_baseline, baseline_text(result.all_findings))
         count = len(result.all_findings)
         typer.echo(f"factcheck: wrote {count} finding{'s' * (count != 1)} to the baseline "
-                   f"{render.shown(write_baseline)}", err=True)
+                   f"{shown(write_baseline)}", err=True)
         raise typer.Exit(ExitCode.INPUT_SKIPPED if result.problems else ExitCode.OK)
-    _emit_check(result, chosen, output, color, level)
+    _emit_check(result.report(level), chosen, output, color)
     if result.problems:
         raise typer.Exit(ExitCode.INPUT_SKIPPED)
     if result.at_or_above(level) and not exit_zero:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-def _emit_check(result: CheckResult, chosen: str, output: Path | None, color: Color,
-                level: str) -> None:
-    findings = result.findings
-    drafts = [display_path(d.doc) for d in result.drafts]
-    if chosen == "text":
-        if output is not None:
-            buffer = io.StringIO()
-            console = render.make_console("never", file=buffer)
-        else:
-            console = render.make_console(color.value)
-        formats.print_text(console, findings, len(drafts), len(result.reference),
-                           result.suppressed, result.baselined, level)
+def _emit_check(report: CheckReport, chosen: str, output: Path | None, color: Color) -> None:
+    """Render a check in the format chosen, to `output` (atomically) or stdout."""
+    output_format = check_format(chosen)
+    if output_format.show is not None:  # for people: onto a console
+        buffer = io.StringIO()
+        console = make_console("never", file=buffer) if output is not None else make_console(
+            color.value)
+        output_format.show(console, report)
         if output is not None:
             write_text_atomic(output, buffer.getvalue())
         return
-    if chosen == "line":
-        text = formats.to_line(findings)
-    elif chosen == "json":
-        text = formats.to_json(findings, len(drafts), result.suppressed, result.baselined)
-    elif chosen == "github":
-        text = formats.to_github(findings)
-        formats.append_step_summary(formats.github_summary(findings, len(drafts)))
-    elif chosen == "sarif":
-        rules = {code: rule for code, rule in result.rules.finding_rules.items()
-                 if rule.kind in kinds_of(CHECK)}
-        text = formats.to_sarif(findings, rules)
-    else:
-        text = formats.to_junit(findings, drafts)
+    assert output_format.render is not None
+    text = output_format.render(report)
+    if output_format.publish is not None:
+        output_format.publish(report)
     if output is not None:
         write_text_atomic(output, text)
     else:
@@ -523,15 +507,15 @@ def rules_list(
     `{"rules": [...]}`; `--format csv` the same rows.
     """
     table = rulebook.rule_table(load_rules(rules or None))
-    table["source"] = table["source"].map(render.shown)
+    table["source"] = table["source"].map(shown)
     if format is Format.json:
         records = table.astype(object).where(table.notna(), None).to_dict("records")
         typer.echo(json.dumps({"rules": records}, indent=2, ensure_ascii=False))
         return
     if format is Format.csv:
-        sys.stdout.write(render.to_csv_text(table))
+        sys.stdout.write(to_csv_text(table))
         return
-    render.print_rule_table(render.make_console(color.value), table)
+    print_rule_table(make_console(color.value), table)
 
 
 @rules_app.command("show")
@@ -548,7 +532,7 @@ def rules_show(
     An unknown ID is an error (exit 2) that names the nearest known IDs.
     """
     rule = rulebook.describe_rule(load_rules(rules or None), rule_id)
-    render.print_rule(render.make_console(color.value), rule)
+    print_rule(make_console(color.value), rule)
 
 
 @rules_app.command("test")
@@ -573,13 +557,13 @@ def rules_test(
     run = rulebook.run_rule_tests(dirs or None)
     if format is CaseFormat.json:
         payload = run.to_dict()
-        payload["rules"] = [render.shown(d) for d in payload["rules"]]
-        payload["case_files"] = [render.shown(f) for f in payload["case_files"]]
+        payload["rules"] = [shown(d) for d in payload["rules"]]
+        payload["case_files"] = [shown(f) for f in payload["case_files"]]
         for case in (*payload["failures"], *payload["skipped_cases"]):
-            case["file"] = render.shown(case["file"])
+            case["file"] = shown(case["file"])
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        render.print_rule_tests(render.make_console(color.value), run)
+        print_rule_tests(make_console(color.value), run)
     if run.failed:
         raise typer.Exit(ExitCode.FINDINGS)  # a failing case, as a finding fails a check
 
@@ -605,14 +589,14 @@ def rules_new(
     command that runs their cases.
     """
     made = rulebook.scaffold_metric(name, directory, force=force)
-    typer.echo(f"created {render.shown(made.metric_file)}")
-    typer.echo(f"created {render.shown(made.cases_file)}")
+    typer.echo(f"created {shown(made.metric_file)}")
+    typer.echo(f"created {shown(made.cases_file)}")
     if directory is None and made.directory == shipped_rules_dir():
         typer.echo("note: no rules/ folder here, so this is in the shipped rules")
     if made.overrides is not None:
-        typer.echo(f"note: this replaces the shipped metric in {render.shown(made.overrides)}")
+        typer.echo(f"note: this replaces the shipped metric in {shown(made.overrides)}")
     typer.echo(f"next: edit both, then run: factcheck rules test "
-               f"{shlex.quote(render.shown(made.directory))}")
+               f"{shlex.quote(shown(made.directory))}")
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FactcheckError
+from .report.formats.registry import FORMAT_NAMES
 from .ruleset.model import SEVERITIES
 
 CONFIG_NAMES = ("factcheck.toml", "pyproject.toml")  # in this order, in each folder
-FORMATS = ("text", "line", "json", "github", "sarif", "junit")
 _CODE = re.compile(r"^FC\d{3}$")
 
 
@@ -40,7 +40,7 @@ KEYS = {
     "severity": "a table of rule code = level",
     "ignore": "a list of rule codes",
     "fail-on": f"one of {', '.join(SEVERITIES)}",
-    "format": f"one of {', '.join(FORMATS)}",
+    "format": f"one of {', '.join(FORMAT_NAMES)}",
     "baseline": "a path",
 }
 
@@ -128,7 +128,7 @@ def load_config(path: Path) -> Config:
     if fail_on is not None and fail_on not in SEVERITIES:
         raise bad("fail-on")
     output_format = table.get("format")
-    if output_format is not None and output_format not in FORMATS:
+    if output_format is not None and output_format not in FORMAT_NAMES:
         raise bad("format")
     baseline = table.get("baseline")
     if baseline is not None and not isinstance(baseline, str):

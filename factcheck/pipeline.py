@@ -28,7 +28,6 @@ from typing import IO, Any
 
 import pandas as pd
 
-from . import render
 from .compare.model import FINDING_COLUMNS
 from .engines import Engine, make_engine
 from .errors import FactcheckError, Problem, SkippedInputError
@@ -36,6 +35,7 @@ from .extract.model import CLAIM_COLUMNS
 from .fileio import finish, open_beside, replace_all
 from .io.documents import iter_documents, load_documents
 from .progress import RunProgress
+from .report.tables import csv_cell
 from .resources import shipped_seeds_dir
 from .ruleset.model import RuleSet
 from .run.driver import load_rules
@@ -196,12 +196,12 @@ class TableSink(Sink):
 
 
 def _csv_row(values: Iterable[Any]) -> list[Any]:
-    return [render.csv_cell(value) for value in values]
+    return [csv_cell(value) for value in values]
 
 
 class CsvSink(Sink):
     """claims.csv written as claims come, findings spooled and written sorted at the end: the
-    same bytes `render.write_outputs` writes for the whole tables."""
+    same bytes `report.tables.write_outputs` writes for the whole tables."""
 
     def __init__(self, claims_file: IO[str], findings_file: IO[str], spool: IO[str]):
         self._claims = csv.writer(claims_file, lineterminator="\n")
@@ -351,7 +351,7 @@ def run(paths: Sequence[str | Path] | None = None,
 
 
 def copy_csv(path: Path, stream: IO[str]) -> None:
-    """A CSV written by `run` to `stream` as `render.to_csv_text` prints it: without the BOM."""
+    """A CSV written by `run` to `stream` as `to_csv_text` prints it: without the BOM."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         shutil.copyfileobj(handle, stream, io.DEFAULT_BUFFER_SIZE * 16)
 

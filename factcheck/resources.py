@@ -1,9 +1,11 @@
-"""Where the shipped `rules/` and `seeds/` live, from a checkout or from an installed wheel."""
+"""Facts about this factcheck: its version, and where its shipped `rules/` and `seeds/` live
+(in a checkout or in an installed wheel)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+VERSION = "0.1.0"  # the version of factcheck (pyproject.toml says the same)
 _PACKAGE = Path(__file__).resolve().parent
 
 

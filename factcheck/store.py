@@ -19,6 +19,7 @@ from . import extract, ruleset
 from .errors import FactcheckError
 from .extract.model import CLAIM_COLUMNS, Claim
 from .io.model import Document
+from .resources import VERSION
 from .ruleset.model import RuleSet
 
 # The layout of the file; a store of a higher version is refused, never guessed at.
@@ -98,9 +99,7 @@ def is_store(path: str | Path) -> bool:
 def extractor_version(rules: RuleSet) -> str:
     """What stored claims depend on besides the reports: the rule files' contents (the rules'
     version) and the code of the extraction modules."""
-    from . import __version__  # the package imports this module's users first
-
-    digest = hashlib.sha256(f"{rules.version}\0{__version__}\0".encode())
+    digest = hashlib.sha256(f"{rules.version}\0{VERSION}\0".encode())
     for package in _EXTRACTION_PACKAGES:
         folder = Path(package.__file__).parent
         for path in sorted(folder.glob("*.py")):
@@ -362,11 +361,10 @@ class ClaimStore:
                     connection.execute(statement)
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            from . import __version__
             connection.execute("INSERT INTO meta VALUES ('schema_version', ?)",
                                (str(SCHEMA_VERSION),))
             connection.execute("INSERT INTO meta VALUES ('created_by', ?)",
-                               (f"factcheck {__version__}",))
+                               (f"factcheck {VERSION}",))
         if replace_all:
             connection.execute("DELETE FROM claims")
             connection.execute("DELETE FROM reports")

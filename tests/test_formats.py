@@ -9,7 +9,11 @@ from xml.etree import ElementTree
 import jsonschema
 
 from factcheck.compare.draft import DraftFinding, ReferenceClaim
-from factcheck.formats import github_summary, to_github, to_json, to_junit, to_line, to_sarif
+from factcheck.report.formats.github import github_summary, to_github
+from factcheck.report.formats.json import to_json
+from factcheck.report.formats.junit import to_junit
+from factcheck.report.formats.line import to_line
+from factcheck.report.formats.sarif import to_sarif
 from factcheck.ruleset.model import FindingRule
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json")

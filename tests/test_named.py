@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 
 import factcheck
-from factcheck.render import make_console, print_report, to_csv_text, to_json
+from factcheck.report.console import make_console
+from factcheck.report.tables import to_csv_text, to_json
+from factcheck.report.terminal import print_report
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

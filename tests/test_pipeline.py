@@ -13,10 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 import factcheck
-from factcheck import pipeline, render
+from factcheck import pipeline
 from factcheck.api import analyse, story_contexts
 from factcheck.cli import app
 from factcheck.extract.claims import ClaimReader
+from factcheck.report import tables
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 
@@ -56,7 +57,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _plain_files(paths: list[str], rules: factcheck.RuleSet, out: Path,
                  group_by: str | None = None) -> factcheck.Analysis:
     analysis = analyse(paths, rules, group_by)
-    render.write_outputs(out, analysis.claims, analysis.findings)
+    tables.write_outputs(out, analysis.claims, analysis.findings)
     return analysis
 
 
@@ -105,7 +106,7 @@ def test_claims_come_in_chunks_that_make_the_whole_table(corpus: Path,
     whole = pd.concat(chunks, ignore_index=True)
     # a chunk infers its own column types (an all-empty column is object): compare the rows
     expected = factcheck.extract_claims([str(corpus)], rules)
-    assert render.to_csv_text(whole) == render.to_csv_text(expected)
+    assert tables.to_csv_text(whole) == tables.to_csv_text(expected)
 
 
 @pytest.mark.parametrize(("command", "extra"), [("claims", []), ("report", []),
@@ -116,7 +117,7 @@ def test_csv_on_stdout_is_the_plain_csv(corpus: Path, rules: factcheck.RuleSet,
     assert result.exit_code == 0, result.output
     analysis = analyse([str(corpus)], rules)
     table = analysis.claims if command == "claims" else analysis.findings
-    assert result.stdout == render.to_csv_text(table)
+    assert result.stdout == tables.to_csv_text(table)
 
 
 def test_quiet_prints_nothing_and_writes_the_files(corpus: Path, rules: factcheck.RuleSet,

@@ -15,19 +15,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout, when not installed
 
-from factcheck import fileio, render
-from factcheck.render import (
+from factcheck import fileio
+from factcheck.report import tables, terminal
+from factcheck.report.console import make_console
+from factcheck.report.tables import neutralise_cell, to_csv_text, to_json, write_csv, write_outputs
+from factcheck.report.terminal import (
     claim_source,
     format_figure,
     format_interval,
-    make_console,
-    neutralise_cell,
     print_claims,
     print_report,
-    to_csv_text,
-    to_json,
-    write_csv,
-    write_outputs,
 )
 
 CLAIM_COLUMNS = [
@@ -385,7 +382,7 @@ def coloured(console_color: str, monkeypatch: pytest.MonkeyPatch, **env: str) ->
         monkeypatch.setenv(name, value)
     buffer = io.StringIO()
     console = make_console(console_color, file=buffer)
-    console.print(render.Text("error", style="bold red"))
+    console.print(terminal.Text("error", style="bold red"))
     return ANSI in buffer.getvalue()
 
 
@@ -585,8 +582,8 @@ def test_print_claims(sample: tuple[pd.DataFrame, pd.DataFrame], width: int) -> 
 def test_csv_cells_of_plain_values_match_their_pandas_forms(value: object, cell: object) -> None:
     """A streamed run writes plain Python values, a whole-table run pandas and NumPy ones:
     the cells, and so the files, are the same."""
-    assert render.csv_cell(value) == cell
+    assert tables.csv_cell(value) == cell
     if isinstance(value, bool | int | float) or value is None:
         as_pandas = pd.Series([value], dtype=object if value is None else None).iloc[0]
-        assert render.csv_cell(as_pandas) == cell
-        assert type(render.csv_cell(as_pandas)) is type(cell)
+        assert tables.csv_cell(as_pandas) == cell
+        assert type(tables.csv_cell(as_pandas)) is type(cell)

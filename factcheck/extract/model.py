@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from numbers import Number
 from typing import Any
 
 import regex
@@ -146,8 +147,11 @@ def is_missing(value: Any) -> bool:
         return False
     if isinstance(value, float):
         return math.isnan(value)
-    if kind.__name__ in {"NAType", "NaTType"}:
+    name = kind.__name__
+    if name in {"NAType", "NaTType"}:
         return True
-    # a numpy scalar (a float32 NaN, a datetime64 NaT): the one value unequal to itself
-    return getattr(value, "ndim", None) == 0 and hasattr(value, "dtype") and bool(
-        value != value)
+    if isinstance(value, Number) or (name != "ndarray" and hasattr(value, "dtype")
+                                     and getattr(value, "ndim", None) == 0):
+        # another number or a numpy scalar: NaN (and NaT) is the one value unequal to itself
+        return bool(value != value)
+    return False

@@ -1,0 +1,45 @@
+"""The console reports print on: colour as `--color`, NO_COLOR and FORCE_COLOR say."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Any
+
+from rich.console import Console
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _isatty(file: IO[str] | None) -> bool:
+    stream = file if file is not None else sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except (ValueError, OSError):
+        return False
+
+
+def make_console(color: str = "auto", file: IO[str] | None = None) -> Console:
+    """A rich Console for reports, following `--color auto|always|never`, NO_COLOR and FORCE_COLOR.
+
+    `always` and `never` win over the environment. With `auto`, a non-empty NO_COLOR turns colour
+    off (and FORCE_COLOR is then ignored), a non-empty FORCE_COLOR turns it on, and otherwise colour
+    is used only when the output is a terminal: a file or pipe gets no ANSI codes.
+    """
+    choice = (color or "auto").strip().lower()
+    if choice not in COLOR_CHOICES:
+        raise ValueError(f"color must be one of {', '.join(COLOR_CHOICES)}, not {color!r}")
+    common: dict[str, Any] = {"file": file, "highlight": False, "emoji": False}
+    if choice == "never":
+        return Console(color_system=None, force_terminal=False, no_color=True, **common)
+    environ = os.environ
+    if choice == "auto" and environ.get("NO_COLOR", "") != "":
+        return Console(force_terminal=_isatty(file), no_color=True, **common)
+    forced = choice == "always" or environ.get("FORCE_COLOR", "") != ""
+    if not forced:
+        return Console(force_terminal=_isatty(file), no_color=False, **common)
+    console = Console(force_terminal=True, no_color=False, **common)
+    if console.color_system is None:  # e.g. TERM=dumb: colour was asked for, so use the basic 8
+        console = Console(force_terminal=True, no_color=False, color_system="standard", **common)
+    return console

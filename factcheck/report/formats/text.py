@@ -1,0 +1,60 @@
+"""`check --format text`, for people: each finding with the draft's words and the reference
+claims it contradicts, then a summary line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from ...compare.draft import DraftFinding
+from ...ruleset.model import SEVERITY_RANK
+from .base import CheckReport, OutputFormat, severity_counts, sorted_findings
+
+SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def print_text(console: Console, findings: Sequence[DraftFinding], drafts: int,
+               reference_claims: int, suppressed: int = 0, baselined: int = 0,
+               fail_on: str = "error") -> None:
+    """The report for people: each finding with its place, the draft's words and the
+    reference claims it contradicts, then a summary line."""
+    for f in sorted_findings(findings):
+        heading = Text()
+        heading.append(f"{f.path}:{f.line}:{f.column}", style="bold")
+        heading.append("  ")
+        heading.append(f"{f.severity:<7}", style=SEVERITY_STYLES[f.severity])
+        heading.append(f" {f.rule} {f.rule_name}")
+        console.print(heading, overflow="fold")
+        console.print(Text(f"  {f.message}"), overflow="fold")
+        if f.quote:
+            console.print(Text(f"  draft:     “{f.quote}”", style="dim"), overflow="fold")
+        for r in f.references:
+            line = Text("  reference: ")
+            line.append(f"{r.figure}", style="bold")
+            line.append(f" ({r.source}, {r.date or 'unknown date'})  "
+                        f"{r.path}:{r.line}")
+            console.print(line, overflow="fold")
+            if r.quote:
+                console.print(Text(f"             “{r.quote}”", style="dim"), overflow="fold")
+        console.print()
+    counts = severity_counts(findings)
+    failing = sum(1 for f in findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on])
+    summary = (f"factcheck check: {drafts} draft{'s' * (drafts != 1)} against "
+               f"{reference_claims} reference claim{'s' * (reference_claims != 1)}: "
+               + ", ".join(f"{n} {level}" for level, n in counts.items()))
+    extra = [f"{suppressed} suppressed inline"] if suppressed else []
+    extra += [f"{baselined} in the baseline"] if baselined else []
+    if extra:
+        summary += f" ({', '.join(extra)})"
+    style = "bold red" if failing else "green"
+    console.print(Text(summary, style=style), overflow="fold")
+
+
+def _show(console: Console, report: CheckReport) -> None:
+    print_text(console, report.findings, len(report.drafts), report.reference_claims,
+               report.suppressed, report.baselined, report.fail_on)
+
+
+FORMAT = OutputFormat("text", "text (for people)", show=_show)

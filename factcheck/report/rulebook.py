@@ -1,0 +1,154 @@
+"""`factcheck rules list|show|test` for people: the rule table, one rule in full, the cases run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from rich import box
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from .terminal import SEVERITY_STYLE
+
+
+def shown(path: str | Path) -> str:
+    """A path as shown to people: relative to the working folder when it is inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _at(file: str, line: int | None) -> str:
+    return f"{shown(file)}:{line}" if line else shown(file)
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _flow(value: Any) -> str:
+    """A case entry in YAML flow style, as it is written in a cases file."""
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True,
+                          width=1_000_000).strip()
+
+
+def _fields(rows: list[tuple[str, str | Text]]) -> Table:
+    """Label and value rows; values fold to the console's width."""
+    grid = Table.grid(padding=(0, 2), pad_edge=False)
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value if isinstance(value, Text) else Text(value))
+    return grid
+
+
+def print_rule_table(console: Console, table: pd.DataFrame) -> None:
+    """`factcheck rules list`: one row per finding rule and metric."""
+    view = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
+                 title=Text(f"{len(table)} rules", style="bold"), title_justify="left")
+    view.add_column("id", no_wrap=True)
+    view.add_column("name", overflow="fold", max_width=20)
+    view.add_column("kind", no_wrap=True)
+    view.add_column("severity", no_wrap=True)
+    view.add_column("enabled", no_wrap=True)
+    view.add_column("source", overflow="fold")
+    for row in table.to_dict("records"):
+        severity = row["severity"] if isinstance(row["severity"], str) else ""
+        view.add_row(row["id"], row["name"] if isinstance(row["name"], str) else "",
+                     row["kind"], Text(severity, style=SEVERITY_STYLE.get(severity, "")),
+                     Text(_yes(row["enabled"]), style="" if row["enabled"] else "yellow"),
+                     row["source"])
+    console.print(view)
+
+
+def print_rule(console: Console, rule: Mapping[str, Any]) -> None:
+    """`factcheck rules show`: a finding rule or a metric, with every pattern and its file:line."""
+    heading = Text(rule["id"], style="bold")
+    if rule["type"] == "finding rule":
+        heading.append(f"  {rule['name']}", style="bold")
+        heading.append("  finding rule", style="dim")
+        console.print(heading)
+        console.print(_fields([
+            ("kind", rule["kind"]),
+            ("severity", Text(rule["severity"],
+                              style=SEVERITY_STYLE.get(rule["severity"], ""))),
+            ("enabled", _yes(rule["enabled"])), ("description", rule["description"]),
+            ("example", rule["example"]), ("message", rule["message"]),
+            ("source", shown(rule["source"]))]))
+        return
+    heading.append("  metric", style="dim")
+    console.print(heading)
+    console.print(_fields([
+        ("description", rule["description"]), ("example", rule["example"]),
+        ("accumulates", _yes(rule["accumulates"])
+         + ("  (a later, lower figure is a conflict unless it is a revision)"
+            if rule["accumulates"] else "  (any later figure may replace an earlier one)")),
+        ("tolerance", str(rule["tolerance"])), ("enabled", _yes(rule["enabled"])),
+        ("keywords", ", ".join(rule["keywords"])), ("source", shown(rule["source"]))]))
+
+    def patterns(title: str, entries: list[dict[str, Any]]) -> None:
+        console.print()
+        console.print(Text(title, style="bold"))
+        for entry in entries:
+            console.print(Text(f"  {_at(entry['file'], entry['line'])}", style="cyan"))
+            # Soft wrap: the pattern is one line, exactly as written, for the terminal to wrap;
+            # rich's own wrapping would drop the space it breaks at.
+            console.print(Text(f"    {entry['pattern']}"), soft_wrap=True)
+
+    patterns(f"patterns ({len(rule['patterns'])})", rule["patterns"])
+    if rule["conditional_patterns"]:
+        # The condition first: it decides whether the patterns under it count at all.
+        patterns("unless_report_mentions: a report it matches skips the conditional patterns",
+                 [rule["unless_report_mentions"]])
+        patterns(f"conditional patterns ({len(rule['conditional_patterns'])})",
+                 rule["conditional_patterns"])
+
+
+def _print_case(console: Console, case: Any) -> None:
+    console.print()
+    title = Text("FAIL", style="bold red")
+    title.append(f"  {_at(case.file, case.line)}", style="cyan")
+    title.append(f"  {case.name}")
+    console.print(title, overflow="fold")
+    rows: list[tuple[str, str | Text]] = []
+    if case.kind == "claims":
+        rows.append(("text", case.text or ""))
+    else:
+        rows.append(("reports", "\n".join(
+            f"{n}. " + ", ".join(str(r[k]) for k in ("source", "date") if r.get(k))
+            + (": " if r.get("source") or r.get("date") else "") + str(r.get("text", ""))
+            for n, r in enumerate(case.reports, start=1))))
+    nothing = f"(no {case.kind})"
+    rows.append(("expected", "\n".join(_flow(e) for e in case.expected) or nothing))
+    rows.append(("found", "\n".join(_flow(f) for f in case.found) or nothing))
+    console.print(Padding(_fields(rows), (0, 0, 0, 2), expand=False))
+
+
+def print_rule_tests(console: Console, run: Any) -> None:
+    """`factcheck rules test`: the counts, then every failed case in full and every skipped one."""
+    summary = Text("factcheck rules test", style="bold")
+    summary.append(f": {run.run} cases run, ")
+    summary.append(f"{run.passed} passed", style="green" if not run.failed else "")
+    summary.append(", ")
+    summary.append(f"{run.failed} failed", style="bold red" if run.failed else "")
+    if run.skipped:
+        summary.append(f", {len(run.skipped)} skipped", style="yellow")
+    console.print(summary)
+    console.print(Text(f"rules: {', '.join(shown(d) for d in run.dirs)}; "
+                       f"{len(run.case_files)} cases files", style="dim"), overflow="fold")
+    for case in run.failures:
+        _print_case(console, case)
+    if run.skipped:
+        console.print()
+        for case in run.skipped:
+            line = Text("skipped", style="yellow")
+            line.append(f"  {_at(case.file, case.line)}", style="cyan")
+            line.append(f"  {case.name}: {case.skipped}")
+            console.print(line, overflow="fold")
