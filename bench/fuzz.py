@@ -37,13 +37,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck.api import claims_frame, find_discrepancies, read_claims  # noqa: E402
 from factcheck.errors import FactcheckError  # noqa: E402
 from factcheck.extract.claims import ClaimReader  # noqa: E402
 from factcheck.io.documents import load_documents  # noqa: E402
 from factcheck.report.tables import to_csv_text, to_json  # noqa: E402
 from factcheck.ruleset.model import RuleSet  # noqa: E402
-from factcheck.run.driver import load_rules  # noqa: E402
+from factcheck.run.api import find_discrepancies, load_rules  # noqa: E402
+from factcheck.run.driver import read_claims  # noqa: E402
+from factcheck.run.frames import claims_frame  # noqa: E402
 
 SUFFIXES = (".txt", ".md", ".jsonl", ".csv")
 # Tokens that parsers of text, YAML front matter, JSON and CSV treat specially.

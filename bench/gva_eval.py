@@ -27,11 +27,12 @@ import regex
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck.api import claims_frame, read_claims  # noqa: E402
 from factcheck.evaluate import INCIDENT_METRICS, IncidentScore, score_incidents  # noqa: E402
 from factcheck.io.documents import load_documents  # noqa: E402
 from factcheck.io.model import Document  # noqa: E402
-from factcheck.run.driver import load_rules  # noqa: E402
+from factcheck.run.api import load_rules  # noqa: E402
+from factcheck.run.driver import read_claims  # noqa: E402
+from factcheck.run.frames import claims_frame  # noqa: E402
 
 GVA = REPO.parent / "shared" / "corpus" / "gva"
 TARGETS = {"killed_exact": (">=", 0.80), "injured_exact": (">=", 0.70), "over_count": ("<=", 0.03)}

@@ -248,8 +248,10 @@ def measure(corpus: Path, label: str, group_by: str | None) -> dict[str, Any]:
     """Time extraction, findings and the regex baseline on one corpus, in this process."""
     sys.path.insert(0, str(REPO))
     import factcheck
-    from factcheck.api import claims_frame, find_discrepancies, read_claims
     from factcheck.io.documents import load_documents
+    from factcheck.run.api import find_discrepancies
+    from factcheck.run.driver import read_claims
+    from factcheck.run.frames import claims_frame
 
     rules = factcheck.load_rules()
     base_mb = rss_mb()

@@ -10,7 +10,7 @@
 2. Check: a draft (one report of a stored story, with its `event` as front matter) checked
    against the store in a fresh process, timed end to end from process start: load the rules,
    extract the draft's claims, load the reference claims of the draft's story and metrics from
-   the store (`factcheck.api.stored_claims`, through the store's indexes), and compare them
+   the store (`factcheck.run.api.stored_claims`, through the store's indexes), and compare them
    (`find_discrepancies`). Printed against the 2 s target (the median of `--repeat` runs), with
    `factcheck check DRAFT --against STORE` when that command takes a store, and with
    `--no-story` the same draft against every claim of its metrics (a draft of no known story).
@@ -68,14 +68,15 @@ def run(command: list[str], check: bool = True) -> tuple[float, subprocess.Compl
 def fill_by_replication(store: Path, corpus: Path, reports: int) -> dict[str, Any]:
     """Extract the sample corpus, then store its claims again and again under new names."""
     import factcheck
-    from factcheck.api import _documents, claims_through_store
-    from factcheck.store import STORED_COLUMNS, ClaimStore, StoredReport, extractor_version
+    from factcheck.run.api import claims_through_store
+    from factcheck.run.driver import documents_of
+    from factcheck.run.store import STORED_COLUMNS, ClaimStore, StoredReport, extractor_version
 
     rules = factcheck.load_rules()
     sample_store = store.with_name(store.stem + "-sample.db")
     if sample_store.exists():
         sample_store.unlink()
-    documents, _ = _documents([corpus], None)
+    documents, _ = documents_of([corpus], None)
     start = time.perf_counter()
     claims_through_store(documents, rules, sample_store, prune=True, frame=False)
     extract_s = time.perf_counter() - start
@@ -122,7 +123,7 @@ def fill_by_replication(store: Path, corpus: Path, reports: int) -> dict[str, An
 def fill_by_index(store: Path, corpus: Path) -> dict[str, Any]:
     seconds, done = run([FACTCHECK, "index", str(corpus), "--store", str(store)])
     note(done.stdout.strip())
-    import factcheck.store as claim_store
+    import factcheck.run.store as claim_store
 
     with claim_store.ClaimStore(store) as opened:
         summary = opened.summary()
@@ -134,7 +135,7 @@ def fill_by_index(store: Path, corpus: Path) -> dict[str, Any]:
 def check_one(store: str, draft: str, by_story: bool) -> None:
     """What `factcheck check DRAFT --against STORE` does with the store: run in its own
     process by `time_check`, which times it from process start."""
-    from factcheck import api
+    from factcheck.run import api
 
     rules = api.load_rules()
     draft_claims = api.extract_claims([draft], rules)
@@ -247,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             write_corpus(corpus, size, args.seed)
         store = folder / f"reference-{args.reports}{'-full' if args.full else ''}.db"
         if store.exists() and args.keep:
-            from factcheck.store import ClaimStore
+            from factcheck.run.store import ClaimStore
 
             with ClaimStore(store) as opened:
                 built = {"how": "kept from an earlier run", "fill_s": 0.0, **opened.summary()}

@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING, Any
 from .resources import VERSION as __version__
 
 if TYPE_CHECKING:
-    from .api import Analysis, analyse, extract_claims, find_discrepancies
     from .errors import ExitCode, FactcheckError
     from .io.documents import load_documents
     from .io.model import Document
     from .ruleset.model import RuleSet
-    from .run.driver import load_rules
+    from .run.api import Analysis, analyse, extract_claims, find_discrepancies, load_rules
 
 # Each name is imported when first used: a worker process that reads claims never needs the
 # API's pandas, which takes most of a start-up.
 _EXPORTS = {
-    "Analysis": "api", "analyse": "api", "extract_claims": "api", "find_discrepancies": "api",
+    "Analysis": "run.api", "analyse": "run.api", "extract_claims": "run.api",
+    "find_discrepancies": "run.api",
     "Document": "io.model", "load_documents": "io.documents",
     "ExitCode": "errors", "FactcheckError": "errors",
-    "RuleSet": "ruleset.model", "load_rules": "run.driver",
+    "RuleSet": "ruleset.model", "load_rules": "run.api",
 }
 
 __all__ = [

@@ -24,7 +24,6 @@ from typing import Any
 
 import pandas as pd
 
-from .api import claims_frame, find_discrepancies, read_claims
 from .errors import RuleError
 from .extract.claims import ClaimReader
 from .extract.context import StoryContext
@@ -33,6 +32,8 @@ from .io.metadata import parse_date
 from .io.model import Document
 from .ruleset.load import CASES_SUFFIX
 from .ruleset.model import RuleSet
+from .run.driver import Driver, read_claims
+from .run.frames import claims_frame, findings_frame
 from .yamlio import line_of, load_yaml_file
 
 FINDING_CASES_FILE = "findings.cases.yaml"  # reports in, findings out (see FindingCase)
@@ -199,7 +200,7 @@ def finding_case_results(case: FindingCase, rules: RuleSet
     compare: kind, metric, rule, severity and the figures (as written) it names."""
     documents = [case_document(f"report{n}", r) for n, r in enumerate(case.reports, start=1)]
     claims = claims_frame(read_claims(documents, rules))
-    findings = find_discrepancies(claims, rules)
+    findings = findings_frame(Driver(rules).findings(claims.to_dict("records")))
     figures = dict(zip(claims["claim_id"], claims["figure"], strict=True))
     found = [
         {"kind": f["kind"], "metric": f["metric"], "rule": f["rule"],

@@ -18,15 +18,11 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from . import pipeline, rulebook
-from .api import Analysis, StoreUpdate, analyse, evaluate, index_reports
-from .check import check_drafts
+from . import rulebook
 from .compare.suppress import baseline_text, load_baseline
 from .config import resolve_config
-from .engines import parse_jobs
 from .errors import ExitCode, FactcheckError, Problem, SkippedInputError
 from .fileio import write_text_atomic
-from .progress import run_progress
 from .report.console import make_console
 from .report.evaluation import evaluation_to_json, print_evaluation
 from .report.formats.base import CheckReport
@@ -35,7 +31,11 @@ from .report.rulebook import print_rule, print_rule_table, print_rule_tests, sho
 from .report.tables import to_csv_text, to_json, write_outputs
 from .report.terminal import print_claims, print_report
 from .resources import VERSION, shipped_rules_dir
+from .run import pipeline
+from .run.api import Analysis, StoreUpdate, analyse, check_drafts, evaluate, index_reports
 from .run.driver import load_rules
+from .run.engines import parse_jobs
+from .run.progress import run_progress
 
 app = typer.Typer(
     name="factcheck",

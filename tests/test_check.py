@@ -13,9 +13,9 @@ from unittest import mock
 import jsonschema
 import pytest
 
-from factcheck.check import check_drafts
 from factcheck.cli import main
 from factcheck.resources import shipped_seeds_dir
+from factcheck.run.check import check_drafts
 
 NEWSROOM = Path(__file__).parent / "fixtures" / "newsroom"
 DRAFTS = NEWSROOM / "drafts"
@@ -108,7 +108,7 @@ def test_seeds_done_when(in_tmp: Path) -> None:
 
 def test_a_claims_store_as_reference_gives_the_same_findings(in_tmp: Path) -> None:
     """`check --against STORE` (made by `factcheck index`) finds what the reports give."""
-    from factcheck.api import index_reports
+    from factcheck.run.api import index_reports
 
     index_reports([REFERENCE], in_tmp / "reference.db")
     plain = run("--format", "json", str(DRAFTS), "--against", str(REFERENCE))

@@ -19,7 +19,6 @@ import pytest
 from typer.testing import CliRunner
 
 import factcheck
-from factcheck.api import evaluate
 from factcheck.cli import app
 from factcheck.errors import InputError
 from factcheck.evaluate import (
@@ -35,6 +34,7 @@ from factcheck.evaluate import (
 )
 from factcheck.extract.numbers import NumberReader
 from factcheck.io.model import Document
+from factcheck.run.api import evaluate
 
 runner = CliRunner(env={"COLUMNS": "200"})
 

@@ -13,11 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 import factcheck
-from factcheck import pipeline
-from factcheck.api import analyse, story_contexts
 from factcheck.cli import app
 from factcheck.extract.claims import ClaimReader
+from factcheck.extract.context import story_contexts
 from factcheck.report import tables
+from factcheck.run import pipeline
+from factcheck.run.api import analyse
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 
@@ -151,7 +152,7 @@ def test_a_failing_worker_is_one_line_and_leaves_the_old_outputs(
     script = tmp_path / "failing.py"
     script.write_text(
         "import sys\n"
-        "from factcheck import cli, pipeline\n"
+        "from factcheck import cli\nfrom factcheck.run import pipeline\n"
         "def fails(stories):\n"
         "    raise RuntimeError('worker broke')\n"
         "pipeline.read_stories = fails\n"
@@ -166,7 +167,7 @@ def test_a_failing_worker_is_one_line_and_leaves_the_old_outputs(
 
 
 def test_an_error_in_a_worker_process_reaches_the_parent() -> None:
-    from factcheck.engines import Processes
+    from factcheck.run.engines import Processes
     engine = Processes(2, {})
     try:
         import math
@@ -200,7 +201,7 @@ def test_dask_without_the_extra_is_a_clear_exit_2(corpus: Path, tmp_path: Path) 
 def test_progress_stays_quiet_off_a_terminal_and_shows_on_one() -> None:
     import io
 
-    from factcheck.progress import run_progress
+    from factcheck.run.progress import run_progress
 
     assert not run_progress(stream=io.StringIO()).enabled
 

@@ -19,7 +19,7 @@ from factcheck.extract.model import Claim
 from factcheck.extract.numbers import NumberMention, NumberReader
 from factcheck.io.model import Document
 from factcheck.ruleset.model import RuleSet
-from factcheck.run.driver import load_rules
+from factcheck.run.api import load_rules
 
 # Enough examples to matter, few enough that the file runs in a few seconds.
 PROPERTY_SETTINGS = settings(

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from factcheck.errors import RuleError
 from factcheck.io import documents
-from factcheck.run.driver import load_rules
+from factcheck.run.api import load_rules
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
@@ -237,7 +237,8 @@ def test_strict_eval_stops_before_scoring(tmp_path: Path) -> None:
 # the test interrupts the run there, with the claims already complete in their temporary file.
 STALLING_RUN = '''
 import sys, time
-from factcheck import cli, pipeline
+from factcheck import cli
+from factcheck.run import pipeline
 
 marker = sys.argv[1]
 

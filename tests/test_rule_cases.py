@@ -13,9 +13,9 @@ from factcheck.cases import (
     run_case,
     run_finding_case,
 )
-from factcheck.check import load_check_cases, run_check_case
 from factcheck.extract.claims import ClaimReader
 from factcheck.resources import shipped_rules_dir
+from factcheck.run.check import load_check_cases, run_check_case
 
 RULES_DIR = shipped_rules_dir()
 CHECK_CASES = load_check_cases(RULES_DIR / "check.cases.yaml")

@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 
 import factcheck
-from factcheck import api
 from factcheck.errors import Problem
 from factcheck.extract.claims import ClaimReader
 from factcheck.extract.context import StoryContext
 from factcheck.extract.model import Claim
 from factcheck.io.model import Document
-from factcheck.store import SCHEMA_VERSION, ClaimStore, StoredReport, StoreError, is_store
+from factcheck.run import api, driver
+from factcheck.run.store import SCHEMA_VERSION, ClaimStore, StoredReport, StoreError, is_store
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -72,8 +72,8 @@ class Reads:
 
 def through_store(paths: list[Path], store: Path, rules: list[Path] | None = None,
                   **options: bool) -> tuple[pd.DataFrame, api.StoreUpdate]:
-    documents, _ = api._documents([str(p) for p in paths], None)
-    return api.claims_through_store(documents, api._rules(rules), store, **options)
+    documents, _ = driver.documents_of([str(p) for p in paths], None)
+    return api.claims_through_store(documents, driver.ruleset_of(rules), store, **options)
 
 
 def test_store_gives_the_plain_tables_first_time_and_after(reports: Path, tmp_path: Path,
@@ -168,8 +168,8 @@ def test_a_report_cut_short_is_not_stored(reports: Path, tmp_path: Path,
 
     monkeypatch.setattr(ClaimReader, "read", timing_out)
     problems: list[Problem] = []
-    documents, _ = api._documents([str(reports)], None)
-    api.claims_through_store(documents, api._rules(None), store, problems, prune=True)
+    documents, _ = driver.documents_of([str(reports)], None)
+    api.claims_through_store(documents, driver.ruleset_of(None), store, problems, prune=True)
     assert len(problems) == 1
     assert not api.stored_claims(store).doc.str.endswith("a.md").any()
     with ClaimStore(store) as opened:

@@ -7,19 +7,19 @@ import subprocess
 import sys
 
 import factcheck
-from factcheck.api import read_claims
-from factcheck.engines import InProcess
 from factcheck.extract.model import CLAIM_COLUMNS
 from factcheck.io.documents import load_documents
 from factcheck.resources import shipped_seeds_dir
-from factcheck.worker import PART_OF, prepare_worker, read_stories
+from factcheck.run.driver import PART_OF, read_claims
+from factcheck.run.engines import InProcess
+from factcheck.run.worker import prepare_worker, read_stories
 
 
 def test_a_worker_and_the_command_script_import_no_pandas() -> None:
     """A spawned worker imports the worker side and reruns the command's script: neither may
     pull in pandas (or the CLI), which took most of a worker's start-up."""
-    code = ("import sys, factcheck.worker, factcheck.__main__\n"
-            "print(sorted(m for m in ('pandas', 'factcheck.cli', 'factcheck.api')"
+    code = ("import sys, factcheck.run.worker, factcheck.__main__\n"
+            "print(sorted(m for m in ('pandas', 'factcheck.cli', 'factcheck.run.api')"
             " if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

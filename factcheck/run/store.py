@@ -1,4 +1,4 @@
-"""Claims store: extracted claims kept in an SQLite file, keyed by report content and rules."""
+"""The claims store: extracted claims kept in an SQLite file, keyed by report content and rules."""
 
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from . import extract, ruleset
-from .errors import FactcheckError
-from .extract.model import CLAIM_COLUMNS, Claim
-from .io.model import Document
-from .resources import VERSION
-from .ruleset.model import RuleSet
+from .. import extract, ruleset
+from ..errors import FactcheckError
+from ..extract.model import CLAIM_COLUMNS, Claim
+from ..io.model import Document
+from ..resources import VERSION
+from ..ruleset.model import RuleSet
+from .frames import claims_table as table_of
 
 # The layout of the file; a store of a higher version is refused, never guessed at.
 SCHEMA_VERSION = 1
@@ -175,7 +176,7 @@ class _Dates(dict):
 
 
 def claims_table(records: Iterable[tuple[str, str | None, tuple[Any, ...]]]) -> pd.DataFrame:
-    """The claims table (as `api.claims_frame` makes it) from (claim_id, part_of, stored
+    """The claims table (as `frames.claims_frame` makes it) from (claim_id, part_of, stored
     columns) records; the stored columns are as the store gives them back."""
     dates = _Dates()
     rows = []
@@ -186,8 +187,7 @@ def claims_table(records: Iterable[tuple[str, str | None, tuple[Any, ...]]]) -> 
         for index in _BOOL_INDEXES:
             row[index] = None if row[index] is None else bool(row[index])
         rows.append(_TABLE_ORDER((claim_id, part_of, *row)))
-    frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-    return frame.astype({"line": "int64", "column": "int64"}) if rows else frame
+    return table_of(rows)
 
 
 class ClaimStore:

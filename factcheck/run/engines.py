@@ -11,7 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
-from .errors import FactcheckError
+from ..errors import FactcheckError
 
 Unit = TypeVar("Unit")
 Result = TypeVar("Result")

@@ -11,19 +11,21 @@ from typing import Any
 
 import pandas as pd
 
-from .api import claims_frame, read_claims, reference_claims
-from .cases import case_document, match_expected
-from .compare.detectors import kinds_of
-from .compare.draft import DraftFinding, compare_draft_claims, display_path
-from .compare.model import CHECK
-from .compare.suppress import Baseline, InlineSuppressions, blank_comments, inline_suppressions
-from .errors import FactcheckError, Problem, RuleError
-from .io.documents import load_documents
-from .io.model import Document
-from .report.formats.base import CheckReport
-from .ruleset.model import SEVERITIES, SEVERITY_RANK, RuleSet
-from .run.driver import ruleset_of
-from .yamlio import line_of, load_yaml_file
+from ..cases import case_document, match_expected
+from ..compare.detectors import kinds_of
+from ..compare.draft import DraftFinding, compare_draft_claims, display_path
+from ..compare.model import CHECK
+from ..compare.suppress import Baseline, InlineSuppressions, blank_comments, inline_suppressions
+from ..errors import FactcheckError, Problem, RuleError
+from ..io.documents import load_documents
+from ..io.model import Document
+from ..report.formats.base import CheckReport
+from ..ruleset.model import SEVERITIES, SEVERITY_RANK, RuleSet
+from ..yamlio import line_of, load_yaml_file
+from .driver import documents_of, read_claims, ruleset_of
+from .frames import claims_frame
+from .indexing import stored_claims
+from .store import is_store
 
 
 @dataclass
@@ -107,6 +109,48 @@ def check_drafts(drafts: Sequence[str | Path], against: Sequence[str | Path],
                        problems=problems,
                        suppressed=len(found) - len(kept), baselined=baselined,
                        all_findings=kept)
+
+
+def reference_claims(paths: Sequence[str | Path],
+                     rules: RuleSet | Sequence[str | Path] | None = None,
+                     problems: list[Problem] | None = None,
+                     metrics: Collection[str] | None = None,
+                     stories: Collection[str] | None = None) -> pd.DataFrame:
+    """The claims of the reporting a desk trusts, that `check` compares drafts with: the
+    claims table of the reports under `paths`, a story per `event` they state. A path that is
+    a claims store (`factcheck index`) gives its stored claims instead, only those of
+    `metrics` and of `stories` when given (a store without those stories gives those of all
+    its stories). Inputs that cannot be read are skipped and added to `problems` when given."""
+    ruleset = ruleset_of(rules)
+    reports = [p for p in paths if not is_store(p)]
+    tables = []
+    for path in paths:
+        if is_store(path):
+            wanted = sorted(metrics) if metrics is not None else None
+            table = stored_claims(path, wanted, sorted(stories) if stories else None, ruleset)
+            if stories and table.empty:
+                table = stored_claims(path, wanted, None, ruleset)
+            tables.append(table)
+    if reports or not tables:
+        documents, skipped = documents_of(reports, None) if reports else ([], [])
+        if problems is not None:
+            problems.extend(skipped)
+        tables.append(claims_frame(read_claims(documents, ruleset, problems)))
+    return tables[0] if len(tables) == 1 else _joined_claims(tables)
+
+
+def _joined_claims(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Claims tables of several references as one, numbered c1… again (each is numbered from
+    c1 on its own), parts still pointing at their totals."""
+    renumbered = []
+    first = 0
+    for table in tables:
+        ids = {old: f"c{first + n}" for n, old in enumerate(table["claim_id"], start=1)}
+        renumbered.append(table.assign(claim_id=table["claim_id"].map(ids),
+                                       part_of=table["part_of"].map(ids)))
+        first += len(table)
+    return pd.concat(renumbered, ignore_index=True)
+
 
 
 # -- declarative cases: rules/check.cases.yaml --------------------------------------------------

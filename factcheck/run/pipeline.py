@@ -28,18 +28,18 @@ from typing import IO, Any
 
 import pandas as pd
 
-from .compare.model import FINDING_COLUMNS
+from ..compare.model import FINDING_COLUMNS
+from ..errors import FactcheckError, Problem, SkippedInputError
+from ..extract.model import CLAIM_COLUMNS
+from ..fileio import finish, open_beside, replace_all
+from ..io.documents import iter_documents, load_documents
+from ..report.tables import csv_cell
+from ..ruleset.model import RuleSet
+from .driver import PART_OF, Story, StoryResult, report_paths, ruleset_of
 from .engines import Engine, make_engine
-from .errors import FactcheckError, Problem, SkippedInputError
-from .extract.model import CLAIM_COLUMNS
-from .fileio import finish, open_beside, replace_all
-from .io.documents import iter_documents, load_documents
+from .frames import claims_table, findings_table
 from .progress import RunProgress
-from .report.tables import csv_cell
-from .resources import shipped_seeds_dir
-from .ruleset.model import RuleSet
-from .run.driver import load_rules
-from .worker import PART_OF, Story, StoryResult, prepare_worker, read_stories
+from .worker import prepare_worker, read_stories
 
 # A unit of work is whole stories adding up to at least this many reports: enough to make the
 # cost of sending it to a worker small, few enough to keep every worker busy to the end.
@@ -184,15 +184,13 @@ class TableSink(Sink):
         self.findings.append((key, row))
 
     def claims_table(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.rows, columns=CLAIM_COLUMNS)
-        # as `api.claims_frame`: positions are whole numbers even when a column is empty
-        return frame.astype({"line": "int64", "column": "int64"}) if self.rows else frame
+        return claims_table(self.rows)
 
     def findings_table(self) -> pd.DataFrame:
         rows = []
         for number, (_, row) in enumerate(sorted(self.findings, key=lambda f: f[0]), start=1):
             rows.append({**row, "finding_id": f"f{number}"})
-        return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+        return findings_table(rows)
 
 
 def _csv_row(values: Iterable[Any]) -> list[Any]:
@@ -294,8 +292,8 @@ def run(paths: Sequence[str | Path] | None = None,
     `out`: write claims.csv and findings.csv there (both replaced together at the end, or not
     at all). `keep_tables`: also return the tables (memory grows with the corpus).
     """
-    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    paths = list(paths) if paths else [shipped_seeds_dir()]
+    ruleset = ruleset_of(rules)
+    paths = report_paths(paths)
     progress = progress or RunProgress(False)
     state = {"token": uuid.uuid4().hex, "rules": ruleset}
     with progress, contextlib.closing(make_engine(engine, jobs, scheduler, state)) as worker:
@@ -363,8 +361,8 @@ def iter_claims(paths: Sequence[str | Path] | None = None,
                 unit_reports: int = UNIT_REPORTS) -> Iterator[pd.DataFrame]:
     """The claims table of `extract_claims`, a chunk of about `chunk` rows at a time, read
     with bounded memory (for notebooks and scripts over corpora too big to hold)."""
-    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    paths = list(paths) if paths else [shipped_seeds_dir()]
+    ruleset = ruleset_of(rules)
+    paths = report_paths(paths)
     state = {"token": uuid.uuid4().hex, "rules": ruleset}
     chunk_sink = TableSink()
     numbering = _Numbering(chunk_sink)
