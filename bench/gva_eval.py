@@ -2,9 +2,10 @@
 
 Extracts the claims of every article (each incident's articles are one story: `--group-by
 incident_id`), takes per incident the largest in-scope killed and injured figure its articles
-state (0 when none; see `factcheck.evaluate.incident_predictions`) and compares them with GVA's
-counts: exact-match rate for killed and for injured, and the over-count rate (incidents where
-either figure exceeds GVA's). The corpus is for internal evaluation only: never copy its texts.
+state (0 when none; see `factcheck.tools.evaluate.incidents.incident_predictions`) and
+compares them with GVA's counts: exact-match rate for killed and for injured, and the
+over-count rate (incidents where either figure exceeds GVA's). The corpus is for internal
+evaluation only: never copy its texts.
 
     python bench/gva_eval.py                 # the figures, against the targets
     python bench/gva_eval.py --errors 20     # and the 20 worst incidents with their claims
@@ -27,12 +28,16 @@ import regex
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck.evaluate import INCIDENT_METRICS, IncidentScore, score_incidents  # noqa: E402
 from factcheck.io.documents import load_documents  # noqa: E402
 from factcheck.io.model import Document  # noqa: E402
 from factcheck.run.api import load_rules  # noqa: E402
 from factcheck.run.driver import read_claims  # noqa: E402
 from factcheck.run.frames import claims_frame  # noqa: E402
+from factcheck.tools.evaluate.incidents import (  # noqa: E402
+    INCIDENT_METRICS,
+    IncidentScore,
+    score_incidents,
+)
 
 GVA = REPO.parent / "shared" / "corpus" / "gva"
 TARGETS = {"killed_exact": (">=", 0.80), "injured_exact": (">=", 0.70), "over_count": ("<=", 0.03)}

@@ -18,7 +18,6 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from . import rulebook
 from .compare.suppress import baseline_text, load_baseline
 from .config import resolve_config
 from .errors import ExitCode, FactcheckError, Problem, SkippedInputError
@@ -32,10 +31,12 @@ from .report.tables import to_csv_text, to_json, write_outputs
 from .report.terminal import print_claims, print_report
 from .resources import VERSION, shipped_rules_dir
 from .run import pipeline
-from .run.api import Analysis, StoreUpdate, analyse, check_drafts, evaluate, index_reports
+from .run.api import Analysis, StoreUpdate, analyse, check_drafts, index_reports
 from .run.driver import load_rules
 from .run.engines import parse_jobs
 from .run.progress import run_progress
+from .tools import rulebook
+from .tools.evaluate.evaluation import evaluate
 
 app = typer.Typer(
     name="factcheck",

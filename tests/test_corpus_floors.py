@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 
 import factcheck
-from factcheck.evaluate import IncidentScore, score_incidents
 from factcheck.io.documents import load_documents
-from factcheck.run.api import evaluate
 from factcheck.run.driver import read_claims
 from factcheck.run.frames import claims_frame
+from factcheck.tools.evaluate.evaluation import evaluate
+from factcheck.tools.evaluate.incidents import IncidentScore, score_incidents
 
 DEV_RECALL = 0.90
 DEV_PRECISION = 0.90

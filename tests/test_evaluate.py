@@ -21,20 +21,17 @@ from typer.testing import CliRunner
 import factcheck
 from factcheck.cli import app
 from factcheck.errors import InputError
-from factcheck.evaluate import (
-    GoldClaim,
-    Interval,
+from factcheck.extract.numbers import NumberReader
+from factcheck.io.model import Document
+from factcheck.tools.evaluate.claims import Interval, gold_interval
+from factcheck.tools.evaluate.evaluation import (
+    evaluate,
     evaluate_gold,
     evaluation_details,
     evaluation_figures,
-    find_gold_files,
-    gold_interval,
-    load_gold,
-    score_incidents,
 )
-from factcheck.extract.numbers import NumberReader
-from factcheck.io.model import Document
-from factcheck.run.api import evaluate
+from factcheck.tools.evaluate.gold import GoldClaim, find_gold_files, load_gold
+from factcheck.tools.evaluate.incidents import score_incidents
 
 runner = CliRunner(env={"COLUMNS": "200"})
 

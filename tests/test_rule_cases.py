@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 
 import factcheck
-from factcheck.cases import (
-    load_cases,
-    load_finding_cases,
-    run_case,
-    run_finding_case,
-)
 from factcheck.extract.claims import ClaimReader
 from factcheck.resources import shipped_rules_dir
-from factcheck.run.check import load_check_cases, run_check_case
+from factcheck.tools.cases import (
+    load_cases,
+    load_check_cases,
+    load_finding_cases,
+    run_case,
+    run_check_case,
+    run_finding_case,
+)
 
 RULES_DIR = shipped_rules_dir()
 CHECK_CASES = load_check_cases(RULES_DIR / "check.cases.yaml")

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 import factcheck
-from factcheck import rulebook
 from factcheck.cli import app
 from factcheck.errors import FactcheckError
+from factcheck.tools import rulebook
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 import factcheck
-from factcheck.evaluate import load_gold, offset_of, quote_spans, same_source, score
 from factcheck.io.documents import load_documents
 from factcheck.run.driver import read_claims
 from factcheck.run.frames import claims_frame
+from factcheck.tools.evaluate.claims import offset_of, quote_spans, same_source, score
+from factcheck.tools.evaluate.gold import load_gold
 
 SEED_FILES = ["000_ec9eebed83796c36.txt", "004_e2a0f961c55ed4a7.txt"]
 

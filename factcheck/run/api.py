@@ -13,8 +13,6 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem, SkippedInputError
-from ..evaluate import Evaluation, evaluate_gold, find_gold_files, load_gold
-from ..io.documents import load_documents
 from ..io.model import Document
 from ..ruleset.model import RuleSet
 from .check import check_drafts, reference_claims
@@ -28,7 +26,6 @@ __all__ = [
     "analyse",
     "check_drafts",
     "claims_through_store",
-    "evaluate",
     "extract_claims",
     "find_discrepancies",
     "index_reports",
@@ -90,41 +87,3 @@ def analyse(paths: Sequence[str | Path] | None = None,
     if strict and problems:
         raise SkippedInputError(problems)
     return Analysis(documents, claims, find_discrepancies(claims, ruleset), problems, update)
-
-
-def evaluate(paths: Sequence[str | Path],
-             rules: RuleSet | Sequence[str | Path] | None = None,
-             strict: bool = False) -> Evaluation:
-    """Measure extraction and comparison against gold annotations: `factcheck eval`.
-
-    `paths` are gold.yaml files or folders holding one beside the reports; a folder without one
-    stands for every subfolder that has one. Each gold folder is read and compared on its own,
-    as a newsroom would run one story: its reports (the files beside the gold file), their
-    claims and findings are scored against the gold (see `factcheck.evaluate`). With `strict`,
-    a report skipped raises `SkippedInputError` once every gold folder is loaded.
-    """
-    ruleset = ruleset_of(rules)
-    golds = []
-    problems: list[Problem] = []
-    loaded_golds = []
-    for gold_path in find_gold_files(paths):
-        gold = load_gold(gold_path)  # a broken gold file stops the run before any extraction
-        loaded = load_documents([gold.folder])
-        problems.extend(loaded.problems)
-        loaded_golds.append((gold_path, gold, loaded))
-    if strict and problems:
-        raise SkippedInputError(problems)
-    for gold_path, gold, loaded in loaded_golds:
-        folder = gold.folder.resolve()
-        # Only the reports beside the gold file: a subfolder is another gold folder's business.
-        documents = [d for d in loaded.documents
-                     if Path(d.path or d.doc).parent.resolve() == folder]
-        claims = claims_frame(read_claims(documents, ruleset))
-        findings = find_discrepancies(claims, ruleset)
-        # A gold folder is named by its folder; a gold file with another name by itself.
-        named = gold_path.parent if gold_path.name == "gold.yaml" else gold_path
-        name = named.as_posix()
-        golds.append(evaluate_gold(name, gold, documents, claims, findings, ruleset))
-    return Evaluation(golds, problems)
-
-

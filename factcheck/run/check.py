@@ -7,21 +7,18 @@ import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from ..cases import case_document, match_expected
 from ..compare.detectors import kinds_of
 from ..compare.draft import DraftFinding, compare_draft_claims, display_path
 from ..compare.model import CHECK
 from ..compare.suppress import Baseline, InlineSuppressions, blank_comments, inline_suppressions
-from ..errors import FactcheckError, Problem, RuleError
+from ..errors import FactcheckError, Problem
 from ..io.documents import load_documents
 from ..io.model import Document
 from ..report.formats.base import CheckReport
 from ..ruleset.model import SEVERITIES, SEVERITY_RANK, RuleSet
-from ..yamlio import line_of, load_yaml_file
 from .driver import documents_of, read_claims, ruleset_of
 from .frames import claims_frame
 from .indexing import stored_claims
@@ -150,60 +147,3 @@ def _joined_claims(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
                                        part_of=table["part_of"].map(ids)))
         first += len(table)
     return pd.concat(renumbered, ignore_index=True)
-
-
-
-# -- declarative cases: rules/check.cases.yaml --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckCase:
-    """Reference reports and a draft in, the draft's findings out."""
-
-    file: str
-    line: int | None
-    name: str
-    reference: tuple[Mapping[str, Any], ...]
-    draft: Mapping[str, Any]
-    expected: tuple[Mapping[str, Any], ...]
-
-    @property
-    def id(self) -> str:
-        return f"check: {self.name}"
-
-
-def load_check_cases(path: Path) -> list[CheckCase]:
-    """The cases of a `check.cases.yaml`; a malformed one is a rule error at its line."""
-    data = load_yaml_file(path)
-    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-        raise RuleError("a check cases file must have a 'cases' list", path, line_of(data))
-    cases = []
-    for index, item in enumerate(data["cases"]):
-        line = line_of(data["cases"], index)
-        if not isinstance(item, dict) or not {"name", "reference", "draft", "findings"} <= set(
-                item) or not isinstance(item["draft"], dict) or "text" not in item["draft"]:
-            raise RuleError("a check case needs 'name', 'reference', 'draft' (with 'text') and "
-                            "'findings'", path, line)
-        cases.append(CheckCase(str(path), line, str(item["name"]), tuple(item["reference"]),
-                               item["draft"], tuple(item["findings"] or ())))
-    return cases
-
-
-def check_case_findings(case: CheckCase, rules: RuleSet) -> list[dict[str, Any]]:
-    """What a check case's draft gives, in the shape cases compare."""
-    reference = [case_document(f"reference{n}", r) for n, r in enumerate(case.reference, 1)]
-    draft = case_document("draft", case.draft, story="draft")
-    found = compare_draft_claims(claims_frame(read_claims([draft], rules)).to_dict("records"),
-                                 claims_frame(read_claims(reference, rules)).to_dict("records"),
-                                 rules)
-    return [{"kind": f.kind, "rule": f.rule, "severity": f.severity, "metric": f.metric,
-             "figure": f.figure, "references": [r.figure for r in f.references]}
-            for f in found]
-
-
-def run_check_case(case: CheckCase, rules: RuleSet) -> list[str]:
-    """What is wrong with the findings for a check case; empty when the case passes."""
-    found = check_case_findings(case, rules)
-    problems, unmatched = match_expected(case.expected, found)
-    problems += [f"unexpected {found[i]}" for i in unmatched]
-    return problems

@@ -3,7 +3,8 @@
 The library side of `factcheck rules …`: every function returns plain data or a pandas
 DataFrame (the command line only renders), so a notebook or a CI script can do the same:
 
-    >>> from factcheck import load_rules, rulebook
+    >>> from factcheck import load_rules
+    >>> from factcheck.tools import rulebook
     >>> rulebook.rule_table(load_rules())                  # one row per finding rule and metric
     >>> rulebook.describe_rule(load_rules(), "FC101")      # one rule, every key
     >>> rulebook.run_rule_tests(["newsroom-rules"]).failed  # the declarative cases, run
@@ -25,6 +26,17 @@ import pandas as pd
 import yaml
 from rapidfuzz import fuzz, process, utils
 
+from ..errors import FactcheckError, RuleError
+from ..extract.claims import ClaimReader
+from ..extract.context import StoryContext
+from ..extract.model import Claim
+from ..fileio import replace_all, temporary_beside
+from ..io.model import Document
+from ..resources import shipped_rules_dir
+from ..ruleset.load import CASES_SUFFIX, same_folder, yaml_files
+from ..ruleset.model import FindingRule, Metric, RuleSet
+from ..run.api import load_rules
+from ..yamlio import line_of, load_yaml_file
 from .cases import (
     FINDING_CASES_FILE,
     Case,
@@ -35,17 +47,6 @@ from .cases import (
     run_case,
     run_finding_case,
 )
-from .errors import FactcheckError, RuleError
-from .extract.claims import ClaimReader
-from .extract.context import StoryContext
-from .extract.model import Claim
-from .fileio import replace_all, temporary_beside
-from .io.model import Document
-from .resources import shipped_rules_dir
-from .ruleset.load import CASES_SUFFIX, same_folder, yaml_files
-from .ruleset.model import FindingRule, Metric, RuleSet
-from .run.driver import load_rules
-from .yamlio import line_of, load_yaml_file
 
 __all__ = [
     "RULE_COLUMNS",

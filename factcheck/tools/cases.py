@@ -12,6 +12,10 @@ A cases file sits beside the rule file it tests (`metrics/killed.cases.yaml` bes
 
 Only the keys a case lists are checked. `claims: []` says the text gives no claim. A cases
 file checks the claims of one kind: numeric (figures) unless it says `kind: named` at its top.
+
+Two other files hold cases of findings: `findings.cases.yaml` (a few reports in, the findings
+their claims give out: `FindingCase`) and `check.cases.yaml` (reference reports and a draft in,
+the draft's findings out: `CheckCase`). Every case is read by the driver, as a run reads.
 """
 
 from __future__ import annotations
@@ -24,20 +28,21 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import RuleError
-from .extract.claims import ClaimReader
-from .extract.context import StoryContext
-from .extract.model import CLAIM_COLUMNS, Claim
-from .io.metadata import parse_date
-from .io.model import Document
-from .ruleset.load import CASES_SUFFIX
-from .ruleset.model import RuleSet
-from .run.driver import Driver, read_claims
-from .run.frames import claims_frame, findings_frame
-from .yamlio import line_of, load_yaml_file
+from ..compare.draft import compare_draft_claims
+from ..errors import RuleError
+from ..extract.claims import ClaimReader
+from ..extract.context import StoryContext
+from ..extract.model import CLAIM_COLUMNS, Claim
+from ..io.metadata import parse_date
+from ..io.model import Document
+from ..ruleset.load import CASES_SUFFIX
+from ..ruleset.model import RuleSet
+from ..run.driver import Driver, number_claims, read_claims
+from ..run.frames import claims_frame, findings_frame
+from ..yamlio import line_of, load_yaml_file
 
 FINDING_CASES_FILE = "findings.cases.yaml"  # reports in, findings out (see FindingCase)
-CHECK_CASES_FILE = "check.cases.yaml"  # reference and a draft in, findings out (factcheck.check)
+CHECK_CASES_FILE = "check.cases.yaml"  # reference and a draft in, findings out (CheckCase)
 CASE_KEYS = {"name", "text", "published", "source", "claims", "years"}
 
 
@@ -148,10 +153,8 @@ def run_case(case: Case, reader: ClaimReader) -> list[str]:
     document = Document(doc=case.id, text=case.text, outlet=case.source,
                         published=case.published)
     years = list(case.years) or ([case.published.year] if case.published else [])
-    claims = [c for c in reader.read(document, StoryContext(years=years))
-              if c.kind == case.kind]
-    for number, claim in enumerate(claims, start=1):
-        claim.claim_id = f"c{number}"
+    read = Driver(reader.rules, reader).read(document, StoryContext(years=years))
+    claims = number_claims([c for c in read if c.kind == case.kind])
     values = [{**c.row(), "part_of": c.total.figure if c.total else None} for c in claims]
     problems, unmatched = match_expected(case.expected, values)
     problems += [f"unexpected {_describe(claims[i])}" for i in unmatched]
@@ -220,4 +223,60 @@ def run_finding_case(case: FindingCase, rules: RuleSet) -> list[str]:
         claim_list = "; ".join(f"{r['claim_id']} {r['metric']} {r['figure']!r} "
                                f"({r['claim_date']})" for r in claims.to_dict("records"))
         problems.append(f"claims: {claim_list or 'none'}")
+    return problems
+
+
+# -- check cases: rules/check.cases.yaml ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckCase:
+    """Reference reports and a draft in, the draft's findings out."""
+
+    file: str
+    line: int | None
+    name: str
+    reference: tuple[Mapping[str, Any], ...]
+    draft: Mapping[str, Any]
+    expected: tuple[Mapping[str, Any], ...]
+
+    @property
+    def id(self) -> str:
+        return f"check: {self.name}"
+
+
+def load_check_cases(path: Path) -> list[CheckCase]:
+    """The cases of a `check.cases.yaml`; a malformed one is a rule error at its line."""
+    data = load_yaml_file(path)
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise RuleError("a check cases file must have a 'cases' list", path, line_of(data))
+    cases = []
+    for index, item in enumerate(data["cases"]):
+        line = line_of(data["cases"], index)
+        if not isinstance(item, dict) or not {"name", "reference", "draft", "findings"} <= set(
+                item) or not isinstance(item["draft"], dict) or "text" not in item["draft"]:
+            raise RuleError("a check case needs 'name', 'reference', 'draft' (with 'text') and "
+                            "'findings'", path, line)
+        cases.append(CheckCase(str(path), line, str(item["name"]), tuple(item["reference"]),
+                               item["draft"], tuple(item["findings"] or ())))
+    return cases
+
+
+def check_case_findings(case: CheckCase, rules: RuleSet) -> list[dict[str, Any]]:
+    """What a check case's draft gives, in the shape cases compare."""
+    reference = [case_document(f"reference{n}", r) for n, r in enumerate(case.reference, 1)]
+    draft = case_document("draft", case.draft, story="draft")
+    found = compare_draft_claims(claims_frame(read_claims([draft], rules)).to_dict("records"),
+                                 claims_frame(read_claims(reference, rules)).to_dict("records"),
+                                 rules)
+    return [{"kind": f.kind, "rule": f.rule, "severity": f.severity, "metric": f.metric,
+             "figure": f.figure, "references": [r.figure for r in f.references]}
+            for f in found]
+
+
+def run_check_case(case: CheckCase, rules: RuleSet) -> list[str]:
+    """What is wrong with the findings for a check case; empty when the case passes."""
+    found = check_case_findings(case, rules)
+    problems, unmatched = match_expected(case.expected, found)
+    problems += [f"unexpected {found[i]}" for i in unmatched]
     return problems
