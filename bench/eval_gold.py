@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from factcheck.cli import main as factcheck_main
+from factcheck.cli.app import main as factcheck_main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

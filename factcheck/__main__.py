@@ -6,8 +6,8 @@ worker runs that script's imports again, and needs none of the CLI's.
 
 
 def main() -> None:
-    """Run the command line (`factcheck.cli`)."""
-    from .cli import main as cli_main
+    """Run the command line (`factcheck.cli.app`)."""
+    from .cli.app import main as cli_main
 
     cli_main()
 

@@ -13,7 +13,7 @@ from unittest import mock
 import jsonschema
 import pytest
 
-from factcheck.cli import main
+from factcheck.cli.app import main
 from factcheck.resources import shipped_seeds_dir
 from factcheck.run.check import check_drafts
 

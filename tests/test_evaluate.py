@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 import factcheck
-from factcheck.cli import app
+from factcheck.cli.app import app
 from factcheck.errors import InputError
 from factcheck.extract.numbers import NumberReader
 from factcheck.io.model import Document

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import factcheck
-from factcheck.cli import app
+from factcheck.cli.app import app
 from factcheck.extract.claims import ClaimReader
 from factcheck.extract.context import story_contexts
 from factcheck.report import tables
@@ -152,7 +152,7 @@ def test_a_failing_worker_is_one_line_and_leaves_the_old_outputs(
     script = tmp_path / "failing.py"
     script.write_text(
         "import sys\n"
-        "from factcheck import cli\nfrom factcheck.run import pipeline\n"
+        "from factcheck.cli import app as cli\nfrom factcheck.run import pipeline\n"
         "def fails(stories):\n"
         "    raise RuntimeError('worker broke')\n"
         "pipeline.read_stories = fails\n"
@@ -190,7 +190,8 @@ def test_a_local_dask_cluster_gives_the_same_bytes(corpus: Path, rules: factchec
 def test_dask_without_the_extra_is_a_clear_exit_2(corpus: Path, tmp_path: Path) -> None:
     script = tmp_path / "no_dask.py"
     script.write_text("import sys\nsys.modules['distributed'] = None\n"
-                      "from factcheck import cli\nsys.argv = ['factcheck', *sys.argv[1:]]\n"
+                      "from factcheck.cli import app as cli\n"
+                      "sys.argv = ['factcheck', *sys.argv[1:]]\n"
                       "cli.main()\n")
     done = subprocess.run([sys.executable, str(script), "claims", str(corpus), "--engine",
                            "dask"], capture_output=True, text=True, check=False)

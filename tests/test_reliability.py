@@ -206,7 +206,7 @@ def test_when_nothing_can_be_read_every_diagnostic_is_still_printed(tmp_path: Pa
 
 
 def test_strict_on_clean_input_is_an_ordinary_run(tmp_path: Path, seeds_dir: Path) -> None:
-    from factcheck.cli import app
+    from factcheck.cli.app import app
 
     for command in ("report", "claims"):
         result = runner.invoke(app, [command, str(seeds_dir), "--strict", "--out",
@@ -216,7 +216,7 @@ def test_strict_on_clean_input_is_an_ordinary_run(tmp_path: Path, seeds_dir: Pat
 
 
 def test_strict_eval_stops_before_scoring(tmp_path: Path) -> None:
-    from factcheck.cli import app
+    from factcheck.cli.app import app
 
     story = tmp_path / "story"
     story.mkdir()
@@ -237,7 +237,7 @@ def test_strict_eval_stops_before_scoring(tmp_path: Path) -> None:
 # the test interrupts the run there, with the claims already complete in their temporary file.
 STALLING_RUN = '''
 import sys, time
-from factcheck import cli
+from factcheck.cli import app as cli
 from factcheck.run import pipeline
 
 marker = sys.argv[1]
@@ -313,7 +313,7 @@ HOSTILE = (
 def test_hostile_quotes_from_a_report_are_neutralised_and_numbers_stay_numbers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from factcheck.cli import app
+    from factcheck.cli.app import app
 
     monkeypatch.chdir(tmp_path)
     Path("=HYPERLINK(1).txt").write_text(HOSTILE)  # a file name is a cell too

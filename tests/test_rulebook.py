@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import factcheck
-from factcheck.cli import app
+from factcheck.cli.app import app
 from factcheck.errors import FactcheckError
 from factcheck.tools import rulebook
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import FactcheckError
-from .report.formats.registry import FORMAT_NAMES
-from .ruleset.model import SEVERITIES
+from ..errors import FactcheckError
+from ..report.formats.registry import FORMAT_NAMES
+from ..ruleset.model import SEVERITIES
 
 CONFIG_NAMES = ("factcheck.toml", "pyproject.toml")  # in this order, in each folder
 _CODE = re.compile(r"^FC\d{3}$")

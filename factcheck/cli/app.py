@@ -1,0 +1,94 @@
+"""The `factcheck` command: the typer app, its commands in help order, and the entry point that
+turns every error into one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import Annotated
+
+import typer
+
+from ..errors import ExitCode, FactcheckError
+from ..resources import VERSION
+from . import check, evaluation, reading, rules
+from .diagnostics import say_skipped
+
+app = typer.Typer(
+    name="factcheck",
+    help="Find where news reports disagree about figures, showing the source and date of "
+    "every claim involved.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Markdown reflows docstring paragraphs to the terminal's width instead of keeping the
+    # source's line breaks.
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"factcheck {VERSION}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Find where news reports disagree about figures."""
+
+
+app.command("report")(reading.report)
+app.command("claims")(reading.claims)
+app.command("index")(reading.index_command)
+app.command("eval")(evaluation.eval_command)
+app.command("check", no_args_is_help=True)(check.check_command)
+app.add_typer(rules.rules_app, name="rules")
+
+
+def _terminated(signum: int, frame: object) -> None:
+    # `kill` and CI timeouts send SIGTERM: unwind as for Ctrl-C, so that an output being
+    # written is abandoned cleanly (its temporary file removed, the old file untouched).
+    raise SystemExit(128 + signum)
+
+
+def main() -> None:
+    """Entry point: run the app; a usage or configuration error is one line and exit 2."""
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        code = app(standalone_mode=False)
+    except FactcheckError as error:
+        say_skipped(error.problems)  # every input skipped, not just the first the error names
+        typer.echo(f"factcheck: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except BrokenPipeError:
+        # the reader of our output went away (`factcheck report | head`): stop quietly
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush
+        sys.exit(ExitCode.OK)
+    except typer.Abort:
+        typer.echo("factcheck: aborted", err=True)
+        sys.exit(130)
+    except OSError as error:
+        typer.echo(f"factcheck: error: {error.filename or ''}: {error.strerror or error}",
+                   err=True)
+        sys.exit(ExitCode.USAGE)
+    except Exception as error:  # a click usage error and its exit code
+        exit_code = getattr(error, "exit_code", None)
+        show = getattr(error, "show", None)
+        if exit_code is not None and show is not None:
+            show()
+            sys.exit(exit_code)
+        if os.environ.get("FACTCHECK_DEBUG"):
+            raise
+        # A bug of ours, not the user's input: one line, and the way to see more.
+        typer.echo(f"factcheck: internal error: {type(error).__name__}: {error} "
+                   "(set FACTCHECK_DEBUG=1 for the traceback)", err=True)
+        sys.exit(ExitCode.INTERNAL)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)

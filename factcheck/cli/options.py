@@ -1,0 +1,134 @@
+"""Options the commands share: their choices, their typer declarations (Annotated aliases, one
+each), and the options of `report`/`claims` and of `check` gathered in one object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..report.console import COLOR_CHOICES
+from ..report.formats.registry import FORMAT_NAMES
+from ..ruleset.model import SEVERITIES
+from ..run.engines import ENGINES
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class EvalFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class CaseFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+Color = StrEnum("Color", [(choice, choice) for choice in COLOR_CHOICES])
+EngineName = StrEnum("EngineName", [(engine, engine) for engine in ENGINES])
+Level = StrEnum("Level", [(level, level) for level in SEVERITIES])
+CheckFormat = StrEnum("CheckFormat", [(name, name) for name in FORMAT_NAMES])
+
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Report files, folders (read recursively) or JSONL/CSV corpora. "
+                        "Default: the shipped sample reports.", show_default=False),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", "-r", help="A rules folder layered over the shipped rules; repeat to "
+                 "layer several (later ones win).", show_default=False),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Also write claims.csv and findings.csv (UTF-8 with BOM, "
+                 "formula-safe) to this folder.", show_default=False),
+]
+GroupOption = Annotated[
+    str | None,
+    typer.Option("--group-by", help="Split the reports into stories compared separately: "
+                 "'folder', or a metadata field or corpus column such as 'event'. Default: "
+                 "one story, split by 'event' where reports state one.", show_default=False),
+]
+ColorOption = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
+StrictOption = Annotated[bool, typer.Option(
+    "--strict", help="Fail on any skipped input (for CI): print every diagnostic, write and "
+    "print nothing, exit 3.")]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="A claims store (made by factcheck index, or here if missing): "
+                 "claims of reports it holds unchanged are taken from it, the others extracted "
+                 "and added to it. Same output.", show_default=False),
+]
+_SCALE = "Scale"
+JobsOption = Annotated[str, typer.Option(
+    "--jobs", "-j", metavar="N", rich_help_panel=_SCALE,
+    help="Read stories in N processes (0 or 'auto': one per core); the output is the same.")]
+EngineOption = Annotated[EngineName, typer.Option(
+    "--engine", rich_help_panel=_SCALE,
+    help="Where stories are read: this machine, or a Dask cluster (the 'dask' extra).")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="ADDRESS", rich_help_panel=_SCALE, show_default=False,
+    help="With --engine dask: the scheduler's address (tcp://host:8786). Default: a local "
+    "cluster of --jobs workers.")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", rich_help_panel=_SCALE,
+    help="Print nothing on stdout and no progress bar: write --out, diagnostics on stderr.")]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What `report` and `claims` are asked: what to read and how, what to print and write."""
+
+    command: str  # "report" or "claims": what is printed
+    paths: list[Path] | None
+    format: Format
+    rules: list[Path] | None
+    out: Path | None
+    group_by: str | None
+    color: Color
+    strict: bool
+    store: Path | None
+    jobs: str
+    engine: EngineName
+    scheduler: str | None
+    quiet: bool
+
+    @property
+    def path_names(self) -> list[str] | None:
+        """The paths as the library takes them (None: the shipped sample reports)."""
+        return [str(p) for p in self.paths] if self.paths else None
+
+    @property
+    def rule_dirs(self) -> list[Path] | None:
+        """The rules folders laid over the shipped rules (None: the shipped rules alone)."""
+        return self.rules or None
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What `check` is asked: the drafts and their reference, the rules and how they fail,
+    the output, and the configuration file that fills in what the options leave out."""
+
+    drafts: list[Path]
+    against: list[Path] | None
+    rules: list[Path] | None
+    format: str | None  # a name of FORMAT_NAMES
+    output: Path | None
+    fail_on: str | None  # a severity
+    exit_zero: bool
+    ignore: list[str] | None
+    baseline: Path | None
+    write_baseline: Path | None
+    config: Path | None
+    no_config: bool
+    color: Color
