@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout, when not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout, when not installed
 
 from factcheck import fileio
 from factcheck.report import tables, terminal

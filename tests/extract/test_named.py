@@ -12,7 +12,7 @@ from factcheck.report.console import make_console
 from factcheck.report.tables import to_csv_text, to_json
 from factcheck.report.terminal import print_report
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def _named(claims):

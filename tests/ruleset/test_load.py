@@ -175,7 +175,7 @@ def test_the_readme_documents_every_rule_key() -> None:
         NAMED_PATTERN_SCHEMA,
     )
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     reference = readme[readme.index("## Rule files"):readme.index("## Measuring extraction")]
     keys = {*METRIC_SCHEMA, *FINDING_RULE_SCHEMA, *REQUIRED_KEYS, *OPTIONAL_KEYS,
             *ALIAS_ENTRY_SCHEMA, *NAMED_KIND_SCHEMA, *NAMED_PATTERN_SCHEMA,

@@ -19,7 +19,7 @@ from factcheck.io.documents import iter_documents, load_documents
 from factcheck.io.metadata import parse_date, story_of
 from factcheck.io.model import Document, LoadResult
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from factcheck.cli.app import main
 from factcheck.resources import shipped_seeds_dir
 from factcheck.run.check import check_drafts
 
-NEWSROOM = Path(__file__).parent / "fixtures" / "newsroom"
+NEWSROOM = Path(__file__).parents[1] / "fixtures" / "newsroom"
 DRAFTS = NEWSROOM / "drafts"
 REFERENCE = NEWSROOM / "reference"
-SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).parents[1] / "schemas" / "sarif-schema-2.1.0.json"
 
 
 @pytest.fixture()

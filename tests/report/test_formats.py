@@ -16,7 +16,7 @@ from factcheck.report.formats.line import to_line
 from factcheck.report.formats.sarif import to_sarif
 from factcheck.ruleset.model import FindingRule
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json")
+SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "sarif-schema-2.1.0.json")
                     .read_text(encoding="utf-8"))
 RULE = FindingRule(code="FC301", name="draft-stale-figure", kind="draft-stale", severity="error",
                    description="A superseded figure.", example="84 → 94",

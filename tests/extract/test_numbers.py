@@ -15,9 +15,9 @@ from factcheck.errors import RuleError
 from factcheck.extract.numbers import KINDS, NumberMention, NumberReader, load_number_reader
 from factcheck.yamlio import load_yaml_file, parse_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules" / "numbers.yaml"
-CASES = Path(__file__).resolve().parent / "cases" / "numbers.yaml"
+CASES = Path(__file__).resolve().parents[1] / "cases" / "numbers.yaml"
 _INTERVAL = re.compile(r"\s*([\[(])\s*(-?inf|[-\d.e+]+)\s*,\s*(-?inf|[-\d.e+]+)\s*([\])])\s*")
 
 

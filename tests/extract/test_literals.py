@@ -19,7 +19,7 @@ from factcheck.extract.literals import (
     required_literals,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def literals_of(pattern: str, flags: int = regex.IGNORECASE) -> tuple[str, ...] | None:
