@@ -1,0 +1,1 @@
+"""Comparison: claims compared into findings by the detectors `detectors.py` lists."""

@@ -1,0 +1,1 @@
+"""Extraction: a report's figures and names read into claims, with their source, date and scope."""

@@ -1,0 +1,1 @@
+"""Input: report files, folders and corpora read into documents, with their metadata."""

@@ -1,0 +1,1 @@
+"""The input formats: one module each, listed in `registry.py`."""

@@ -1,0 +1,1 @@
+"""The output formats of `check`: one module each, listed in `registry.py`."""

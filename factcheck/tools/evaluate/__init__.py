@@ -1,0 +1,1 @@
+"""Evaluation against gold annotations and incident counts, module by job (`evaluation.py`)."""
