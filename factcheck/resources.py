@@ -1,5 +1,8 @@
-"""Facts about this factcheck: its version, and where its shipped `rules/` and `seeds/` live
-(in a checkout or in an installed wheel)."""
+"""Facts about this factcheck: its version, and where its shipped folders live.
+
+Its version, and where its shipped `rules/` and `seeds/` live (in a checkout or in an installed
+wheel).
+"""
 
 from __future__ import annotations
 

@@ -176,6 +176,10 @@ def test_a_subpackage_face_imports_nothing() -> None:
 
 
 def test_every_module_says_its_job() -> None:
-    missing = [str(path.relative_to(PACKAGE.parent)) for path in modules().values()
-               if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))]
-    assert not missing, f"modules without a docstring: {missing}"
+    """Each module opens with a one-line summary of its job (a sentence on its own line)."""
+    missing = []
+    for path in modules().values():
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        if not docstring.splitlines() or not docstring.splitlines()[0].endswith("."):
+            missing.append(str(path.relative_to(PACKAGE.parent)))
+    assert not missing, f"modules without a one-line summary: {missing}"

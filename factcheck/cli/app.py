@@ -1,5 +1,8 @@
-"""The `factcheck` command: the typer app, its commands in help order, and the entry point that
-turns every error into one line on stderr and an exit code."""
+"""The `factcheck` command: the typer app, its commands, and the entry point.
+
+The typer app, its commands in help order, and the entry point that turns every error into one
+line on stderr and an exit code.
+"""
 
 from __future__ import annotations
 

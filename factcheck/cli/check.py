@@ -1,5 +1,8 @@
-"""`check`: drafts checked against reference reporting before publication, in the output
-format chosen, with the exit codes CI relies on."""
+"""`check`: drafts checked against a reference, rendered in the output format chosen.
+
+Drafts checked against reference reporting before publication, in the output format chosen,
+with the exit codes CI relies on.
+"""
 
 from __future__ import annotations
 

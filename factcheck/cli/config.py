@@ -1,5 +1,8 @@
-"""Configuration for `check`: `factcheck.toml` or `[tool.factcheck]` in `pyproject.toml`, found
-by walking up from the working folder; command-line options win over it."""
+"""Configuration for `check`: `factcheck.toml` or `[tool.factcheck]`, found walking up.
+
+`factcheck.toml` or `[tool.factcheck]` in `pyproject.toml`, found by walking up from the
+working folder; command-line options win over it.
+"""
 
 from __future__ import annotations
 

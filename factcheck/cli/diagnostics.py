@@ -1,5 +1,7 @@
-"""What commands say on stderr, one line each, and the exits that follow: inputs skipped, a
-`--strict` stop, a claims store made with other rules."""
+"""What commands say on stderr, one line each, and the exits that follow.
+
+Inputs skipped, a `--strict` stop, a claims store made with other rules.
+"""
 
 from __future__ import annotations
 

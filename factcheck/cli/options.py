@@ -1,5 +1,8 @@
-"""Options the commands share: their choices, their typer declarations (Annotated aliases, one
-each), and the options of `report`/`claims` and of `check` gathered in one object."""
+"""The options commands share: choices, typer declarations, and options objects.
+
+Their choices, their typer declarations (Annotated aliases, one each), and the options of
+`report`/`claims` and of `check` gathered in one object.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""`report`, `claims` and `index`: reports read, their claims and findings printed or written,
-streamed through the pipeline, or kept in a claims store."""
+"""`report`, `claims` and `index`: reports read, and their claims and findings output.
+
+Reports read, their claims and findings printed or written, streamed through the pipeline, or
+kept in a claims store.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""`rules list|show|test|new`: the finding rules and metrics a rule set has, one described,
-their cases run, and a new metric scaffolded."""
+"""`rules list|show|test|new`: the rule set's rules listed, described, tested, scaffolded.
+
+The finding rules and metrics a rule set has, one described, their cases run, and a new metric
+scaffolded.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The finding kinds, in one list: every detector and the kinds it finds, and the comparison of a
-story's claims that runs the report-stage detectors in order.
+"""The finding-kind registry: every detector and its kinds, and a story's comparison.
+
+Every detector and the kinds it finds, and the comparison of a story's claims that runs the
+report-stage detectors in order.
 
 A new kind of finding is a detector module (a `Detector` with its `detect` function) listed in
 `DETECTORS`, a finding rule in `rules/findings.yaml`, and its cases in

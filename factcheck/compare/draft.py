@@ -1,5 +1,8 @@
-"""Draft findings: a draft's claims judged against reference claims (FC301–FC303), and its
-named claims against the reference's (FC2xx), into records every `check` format renders."""
+"""Draft findings: a draft's claims judged against reference claims, for `check`.
+
+A draft's claims judged against reference claims (FC301–FC303), and its named claims against
+the reference's (FC2xx), into records every `check` format renders.
+"""
 
 from __future__ import annotations
 

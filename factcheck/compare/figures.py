@@ -1,5 +1,7 @@
-"""Figure findings: a story's figures of one metric and scope, as updates, conflicts and stale
-repeats (FC101–FC103).
+"""Figure findings: a story's figures compared into updates, conflicts and stale ones.
+
+A story's figures of one metric and scope, as updates, conflicts and stale repeats
+(FC101–FC103).
 
 Figures that agree form one cluster; clusters are put in date order, a later one that moves
 the way the metric moves (a rising toll, a revision) updating the one before it; a later

@@ -1,5 +1,9 @@
-"""Findings as records, and what comparisons are made of: a claim's comparable figure, clusters
-of figures that agree, when two figures agree, and the detectors that find disagreements."""
+"""Findings as records, and the pieces comparisons are made of.
+
+A story's finding (`StoryFinding`), a claim's comparable figure (`Figure`), clusters of figures
+that agree (`Cluster`, `agree`), a finding's message, and the `Detector` every comparison
+declares itself with.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""What a claim is read with besides its own words: the story's years, and the setting every
-claim of a sentence shares (its source and date, its period, its quote, the time-outs met)."""
+"""What a claim is read with besides its words: its story's years, its sentence's setting.
+
+The story's years, and the setting every claim of a sentence shares (its source and date, its
+period, its quote, the time-outs met).
+"""
 
 from __future__ import annotations
 

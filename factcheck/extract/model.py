@@ -1,5 +1,8 @@
-"""Claims as records: a claim, the sentence it is read in, the claims table's columns and cells,
-and the masked sentence that claim patterns run on."""
+"""Claims as records: the claim, its sentence, the claims table, the masked sentence.
+
+A claim, the sentence it is read in, the claims table's columns and cells, and the masked
+sentence that claim patterns run on.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Rule patterns: macros expanded, compiled with the rule file's line for errors, and searches
-bounded in time, with each pattern that runs out of time reported once."""
+"""Rule patterns: macros expanded, compiled with their file and line, searches bounded.
+
+Macros expanded, compiled with the rule file's line for errors, and searches bounded in time,
+with each pattern that runs out of time reported once.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Segmentation: a report's body in sentences and paragraphs (blingfire), headlines apart and
-page furniture (scope.yaml's `noise_lines`) left out."""
+"""Segmentation: a report's body in sentences and paragraphs, noise lines left out.
+
+A report's body in sentences and paragraphs (blingfire), headlines apart and page furniture
+(scope.yaml's `noise_lines`) left out.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Cells of claim and finding records as people read them: missing values (None, NA, NaN, NaT)
-told apart, numbers, dates and lists in one form, text trimmed."""
+"""Cells of claim and finding records as people read them.
+
+Missing values (None, NA, NaN, NaT) told apart, numbers, dates and lists in one form, text
+trimmed.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""`factcheck eval` for people and as JSON: figures per gold folder and in total, per metric,
-and every claim missed, spurious or misread."""
+"""`factcheck eval` rendered, for people and as JSON.
+
+Figures per gold folder and in total, per metric, and every claim missed, spurious or misread.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The claims and findings tables as JSON and CSV: ISO dates, null or empty for missing cells,
-whole floats as ints, lists joined; CSV cells formula-safe, files with a BOM, written atomically."""
+"""The claims and findings tables as JSON and as formula-safe CSV.
+
+ISO dates, null or empty for missing cells, whole floats as ints, lists joined; CSV cells
+formula-safe, files with a BOM, written atomically.
+"""
 
 from __future__ import annotations
 

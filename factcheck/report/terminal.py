@@ -1,5 +1,7 @@
-"""The terminal report and claims table: findings by metric with their claims, set-aside
-claims and skipped input; every claim with its figure, interval, source, date and place.
+"""The terminal report and claims table, rendered from the claims and findings tables.
+
+Findings by metric with their claims, set-aside claims and skipped input; every claim with its
+figure, interval, source, date and place.
 
 Records first, renderers second: nothing here extracts or judges claims. Every function reads
 the claims and findings tables and only formats them; a missing value is shown as `unknown`.

@@ -1,5 +1,8 @@
-"""The alias tables (aliases/*.yaml), checked: each canonical group, country and place with
-its other spellings, and how names are matched to them (named.yaml's `matching`)."""
+"""The alias tables (aliases/*.yaml), checked: canonical names and their spellings.
+
+Each canonical group, country and place with its other spellings, and how names are matched to
+them (named.yaml's `matching`).
+"""
 
 from __future__ import annotations
 

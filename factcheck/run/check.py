@@ -1,5 +1,9 @@
-"""Check stage: compare each draft's figures with the reference claims of the same metric and
-scope, into finding records (stale, conflicting, unsupported) every output format renders."""
+"""`check` orchestrated: drafts and reference read, compared, suppressed and baselined.
+
+Each draft is read on its own, its comments blanked, and its claims compared with the
+reference's (`compare.draft`): reports, folders, corpora or a claims store. Inline comments and
+a baseline leave findings out; `CheckResult.report` is the record the output formats render.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""The one driver of a run: the rule set it uses, each story's claims read and numbered, and
-compared into findings. The API, the workers, the store path, `check` and the rule cases all
-read claims through it, so that every path gives the same claims, ids and findings.
+"""The one driver of a run: a story's claims read and numbered, then compared.
+
+The rule set it uses, each story's claims read and numbered, and compared into findings. The
+API, the workers, the store path, `check` and the rule cases all read claims through it, so
+that every path gives the same claims, ids and findings.
 
 Pandas-free on purpose: a `--jobs` worker imports it.
 """

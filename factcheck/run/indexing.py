@@ -1,5 +1,8 @@
-"""Runs through a claims store: the claims of reports the store holds unchanged taken from it,
-the others read by the driver and stored (`factcheck index`, `--store`, a stored reference)."""
+"""Runs through a claims store: stored claims reused, the others read and stored.
+
+The claims of reports the store holds unchanged taken from it, the others read by the driver
+and stored (`factcheck index`, `--store`, a stored reference).
+"""
 
 from __future__ import annotations
 

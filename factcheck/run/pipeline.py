@@ -1,5 +1,7 @@
-"""Runs at scale: a corpus streamed through extraction and comparison a story at a time, in this
-process, in N processes or on a Dask cluster, giving exactly the tables `analyse` gives.
+"""Runs at scale: a corpus streamed through the driver a story at a time.
+
+A corpus streamed through extraction and comparison a story at a time, in this process, in N
+processes or on a Dask cluster, giving exactly the tables `analyse` gives.
 
 A run reads its inputs twice. The first pass counts each story's reports (and reports what it
 cannot read); the second gathers a story's reports until the last one is read and sends the

@@ -1,5 +1,6 @@
-"""What a worker process runs: whole stories read and compared by the driver, claims and
-findings each.
+"""What a worker process runs: whole stories read and compared by the driver.
+
+Whole stories read and compared by the driver, claims and findings each.
 
 Kept apart from the parent's side (`pipeline`) and free of pandas, so that a spawned worker
 imports only the extraction and comparison stages and is ready sooner.

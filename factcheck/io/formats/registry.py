@@ -9,8 +9,8 @@ from .base import InputFormat
 
 # Report files first, then corpora: the order in which "reports are … files" names them.
 INPUT_FORMATS: tuple[InputFormat, ...] = (text.FORMAT, jsonl.FORMAT, csv.FORMAT)
-SUFFIXES = tuple(suffix for format in INPUT_FORMATS for suffix in format.suffixes)
-_BY_SUFFIX = {suffix: format for format in INPUT_FORMATS for suffix in format.suffixes}
+SUFFIXES = tuple(suffix for kind in INPUT_FORMATS for suffix in kind.suffixes)
+_BY_SUFFIX = {suffix: kind for kind in INPUT_FORMATS for suffix in kind.suffixes}
 
 
 def suffix_of(name: str) -> str:

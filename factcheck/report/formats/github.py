@@ -1,5 +1,8 @@
-"""`check --format github`: GitHub Actions workflow commands, and a Markdown table of every
-finding appended to `$GITHUB_STEP_SUMMARY` when it is set."""
+"""`check --format github`: workflow commands, and a step summary table.
+
+GitHub Actions workflow commands, and a Markdown table of every finding appended to
+`$GITHUB_STEP_SUMMARY` when it is set.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""`check --format junit`: JUnit XML, a suite per draft and a failing case per finding (for
-dashboards: the exit code, not this report, is the verdict)."""
+"""`check --format junit`: JUnit XML, a suite per draft and a failing case per finding.
+
+JUnit XML, a suite per draft and a failing case per finding (for dashboards: the exit code, not
+this report, is the verdict).
+"""
 
 from __future__ import annotations
 

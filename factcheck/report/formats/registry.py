@@ -1,5 +1,8 @@
-"""The output formats of `check`, in one list: what `--format` offers (and its help), what the
-configuration's `format` may name, and what the emitter renders."""
+"""The check output-format registry: one list the CLI, configuration and emitter read.
+
+What `--format` offers (and its help), what the configuration's `format` may name, and what the
+emitter renders.
+"""
 
 from __future__ import annotations
 

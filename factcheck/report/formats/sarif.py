@@ -1,5 +1,8 @@
-"""`check --format sarif`: a SARIF 2.1.0 log, the finding rules as its rules, each finding a
-result with the reference claims as related locations."""
+"""`check --format sarif`: a SARIF 2.1.0 log of the findings.
+
+A SARIF 2.1.0 log, the finding rules as its rules, each finding a result with the reference
+claims as related locations.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""`check --format text`, for people: each finding with the draft's words and the reference
-claims it contradicts, then a summary line."""
+"""`check --format text`: each finding for people, then a summary line.
+
+Each finding with the draft's words and the reference claims it contradicts, then a summary
+line.
+"""
 
 from __future__ import annotations
 

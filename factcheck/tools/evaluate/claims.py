@@ -1,5 +1,7 @@
-"""Claim scoring: found claims matched to gold claims by report, metric, figure and place, and
-how each match was read: its interval, source and date.
+"""Claim scoring: found claims matched to gold claims, and how each was read.
+
+Found claims matched to gold claims by report, metric, figure and place, and how each match was
+read: its interval, source and date.
 
 `score` counts matches, misses, spurious claims and out-of-scope figures taken as in scope;
 `gold_interval` reads the gold's words with the rules' own lexicon, for the interval check.

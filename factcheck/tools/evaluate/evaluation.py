@@ -1,5 +1,7 @@
-"""Evaluation against gold annotations: one gold folder's claims and findings scored, the
-figures over several, the details of what went wrong, and `evaluate`, what `factcheck eval` runs.
+"""Evaluation of gold folders: scores, figures, details, and `evaluate` itself.
+
+One gold folder's claims and findings scored, the figures over several, the details of what
+went wrong, and `evaluate`, what `factcheck eval` runs.
 
 Pure functions of records (gold claims, claims and findings tables), but for `evaluate`, which
 reads each gold folder's reports and runs them as a newsroom would run one story.

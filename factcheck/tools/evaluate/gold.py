@@ -1,5 +1,8 @@
-"""Gold annotations: a `gold.yaml` beside the reports it annotates (format: the corpus README),
-read and checked, and the gold files under a set of paths."""
+"""Gold annotations: a `gold.yaml` read and checked, and the gold files under paths.
+
+A `gold.yaml` beside the reports it annotates (format: the corpus README), read and checked,
+and the gold files under a set of paths.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Incident scoring: per incident, the largest killed and injured figure its articles state,
-against a reference count such as the Gun Violence Archive's (`bench/gva_eval.py`)."""
+"""Incident scoring: killed and injured per incident against reference counts.
+
+Per incident, the largest killed and injured figure its articles state, against a reference
+count such as the Gun Violence Archive's (`bench/gva_eval.py`).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Named scoring: found named claims (who, where, when) matched to the gold's, and whether the
-canonical value is the one the alias tables give the gold's."""
+"""Named scoring: found named claims matched to the gold's, and their values checked.
+
+Found named claims (who, where, when) matched to the gold's, and whether the canonical value is
+the one the alias tables give the gold's.
+"""
 
 from __future__ import annotations
 

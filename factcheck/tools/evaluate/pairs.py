@@ -1,5 +1,8 @@
-"""Pair checks: each discrepancy pair of the gold (an update, a conflict, compatible figures)
-against the findings: did a finding put the two found claims in different groups?"""
+"""Pair checks: each discrepancy pair of the gold against the findings.
+
+Each discrepancy pair of the gold (an update, a conflict, compatible figures) against the
+findings: did a finding put the two found claims in different groups?
+"""
 
 from __future__ import annotations
 
