@@ -41,7 +41,7 @@ class FactcheckError(Exception):
     exit_code = ExitCode.USAGE
 
     def __init__(self, message: str, path: str | Path | None = None, line: int | None = None,
-                 problems: Sequence[Problem] = ()):
+                 problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
@@ -77,7 +77,7 @@ class SkippedInputError(FactcheckError):
 
     exit_code = ExitCode.INPUT_SKIPPED
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem]) -> None:
         count = len(problems)
         super().__init__(f"--strict: stopped on {count} skipped input{'s' * (count != 1)}; "
                          "nothing written", problems=problems)

@@ -41,7 +41,7 @@ _FIRST_WORD = regex.compile(r"\w+")
 class AliasTables:
     """Every alias table, with exact and fuzzy lookup of names."""
 
-    def __init__(self, aliases: Aliases):
+    def __init__(self, aliases: Aliases) -> None:
         self.entities = dict(aliases.entities)
         self._by_spelling: dict[tuple[str, str], Entity] = {}  # (table, spelling) → entity
         acronyms: dict[str, Entity] = {}

@@ -57,7 +57,7 @@ def _word_pattern(word: str) -> regex.Pattern:
 class AttributionReader:
     """Finds attribution frames in sentences and resolves "the ministry" to an earlier source."""
 
-    def __init__(self, config: Mapping[str, Any], dates: DateReader):
+    def __init__(self, config: Mapping[str, Any], dates: DateReader) -> None:
         self.dates = dates
         aux = words_alternation(config["verb_auxiliaries"])
         verbs = words_alternation(config["speech_verbs"])

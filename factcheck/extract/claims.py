@@ -40,7 +40,7 @@ SLOT = "⟨{}⟩"  # a figure's place in a masked sentence; patterns see {N} as 
 class ClaimReader:
     """Compiled claim patterns, attribution and scope rules: reads claims from one document."""
 
-    def __init__(self, rules: RuleSet):
+    def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self.numbers = NumberReader(rules.numbers)
         self.dates = DateReader(rules.dates)

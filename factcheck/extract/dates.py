@@ -29,7 +29,7 @@ class DateMention:
 class DateReader:
     """Reads the date words of `rules/dates.yaml` and resolves what it finds."""
 
-    def __init__(self, config: Mapping[str, Any]):
+    def __init__(self, config: Mapping[str, Any]) -> None:
         self.possessive_endings = tuple(str(e) for e in config["possessive_endings"])
         self._months: dict[str, int] = {}
         for number, (_, words) in enumerate(config["months"].items(), start=1):

@@ -62,7 +62,7 @@ class NamedPattern:
 class NamedReader:
     """Compiled named-claim patterns; reads the named claims of one sentence at a time."""
 
-    def __init__(self, rules: RuleSet, setting: ClaimSetting):
+    def __init__(self, rules: RuleSet, setting: ClaimSetting) -> None:
         self.setting = setting
         self.aliases = AliasTables(rules.aliases)
         self.source = str(rules.files.get("named.yaml", "named.yaml"))

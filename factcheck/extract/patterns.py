@@ -42,7 +42,7 @@ def compile_pattern(pattern: Any, path: Path | str, line: int | None,
 class Macros:
     """Named pieces of pattern (`{WHO}`, `{N}`, `{GROUP}`) and the patterns they expand in."""
 
-    def __init__(self, bodies: Mapping[str, str]):
+    def __init__(self, bodies: Mapping[str, str]) -> None:
         self.bodies = dict(bodies)
 
     def expand(self, pattern: str, source: Path | str | None, line: int | None,

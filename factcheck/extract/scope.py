@@ -18,7 +18,7 @@ FLAGS = regex.IGNORECASE | regex.MULTILINE  # scope.yaml's patterns: any case, l
 class ScopeReader:
     """The other-period and other-event patterns of scope.yaml, and its rule on years."""
 
-    def __init__(self, config: Mapping[str, Any], path: str):
+    def __init__(self, config: Mapping[str, Any], path: str) -> None:
         # (note, pattern): "other period: years ago"
         self.other = [
             (f"{group.replace('_', ' ')}: {name}",

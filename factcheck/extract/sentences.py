@@ -25,7 +25,7 @@ from .scope import FLAGS
 class Segmenter:
     """Splits a report's body into sentences, skipping the noise lines of scope.yaml."""
 
-    def __init__(self, scope: Mapping[str, Any], path: str):
+    def __init__(self, scope: Mapping[str, Any], path: str) -> None:
         noise = scope["noise_lines"]
         self.noise = [compile_pattern(p, path, line_of(noise, i), FLAGS)
                       for i, p in enumerate(noise)]

@@ -68,7 +68,7 @@ def _as_list(paths: Sequence[str | Path] | str | Path) -> list[str | Path]:
 class _Loader:
     """One run over the given paths: its intake, the manifests read so far, folders visited."""
 
-    def __init__(self, intake: Intake):
+    def __init__(self, intake: Intake) -> None:
         self.intake = intake
         self.manifests: dict[str, Manifest | None] = {}
         self.visited: set[str] = set()

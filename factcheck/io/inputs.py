@@ -21,7 +21,7 @@ CHUNK = 1024 * 1024  # how much of a corpus is read at a time to judge its encod
 class Skip(Exception):
     """An input that cannot be used: becomes a `Problem`, and the run goes on."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line

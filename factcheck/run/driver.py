@@ -82,7 +82,7 @@ class Driver:
     A rule pattern that runs out of time is skipped where it did, and reported once in
     `problems`."""
 
-    def __init__(self, rules: RuleSet, reader: ClaimReader | None = None):
+    def __init__(self, rules: RuleSet, reader: ClaimReader | None = None) -> None:
         self.rules = rules
         self._reader = reader
 

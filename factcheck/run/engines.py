@@ -81,7 +81,7 @@ class InProcess:
 
     workers = 1
 
-    def __init__(self, state: dict[str, Any]):
+    def __init__(self, state: dict[str, Any]) -> None:
         self._state = dict(state)
 
     def prepare(self, function: Callable[[], Any]) -> None:
@@ -117,7 +117,7 @@ def _in_order(submit: Callable[[Any], Future], units: Iterable[Any], window: int
 class Processes:
     """N worker processes on this machine (spawned, as on macOS and Windows)."""
 
-    def __init__(self, jobs: int, state: dict[str, Any]):
+    def __init__(self, jobs: int, state: dict[str, Any]) -> None:
         self.workers = jobs
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
@@ -145,7 +145,7 @@ class DaskCluster:
     """Workers of a Dask cluster: the scheduler at `address`, or a local cluster of `jobs`
     single-threaded worker processes."""
 
-    def __init__(self, address: str | None, jobs: int, state: dict[str, Any]):
+    def __init__(self, address: str | None, jobs: int, state: dict[str, Any]) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError:

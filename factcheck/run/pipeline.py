@@ -127,7 +127,7 @@ class _OpenStory:
 class _Numbering:
     """Numbers claims c1… in document order as stories come back, in whatever order."""
 
-    def __init__(self, sink: Sink):
+    def __init__(self, sink: Sink) -> None:
         self.sink = sink
         self.next_report = 0
         self.next_claim = 1
@@ -203,7 +203,7 @@ class CsvSink(Sink):
     """claims.csv written as claims come, findings spooled and written sorted at the end: the
     same bytes `report.tables.write_outputs` writes for the whole tables."""
 
-    def __init__(self, claims_file: IO[str], findings_file: IO[str], spool: IO[str]):
+    def __init__(self, claims_file: IO[str], findings_file: IO[str], spool: IO[str]) -> None:
         self._claims = csv.writer(claims_file, lineterminator="\n")
         self._claims.writerow(CLAIM_COLUMNS)
         self._findings_file = findings_file
@@ -234,7 +234,7 @@ class CsvSink(Sink):
 
 
 class _Tee(Sink):
-    def __init__(self, sinks: Sequence[Sink]):
+    def __init__(self, sinks: Sequence[Sink]) -> None:
         self.sinks = sinks
 
     def claims(self, rows: list[list[Any]]) -> None:

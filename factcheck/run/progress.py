@@ -33,7 +33,7 @@ class RunProgress:
     known yet), then `reading(total)` and `advance(n)` as reports are done.
     """
 
-    def __init__(self, enabled: bool, stream: IO[str] | None = None):
+    def __init__(self, enabled: bool, stream: IO[str] | None = None) -> None:
         self.enabled = enabled
         self._progress: Progress | None = None
         self._task: TaskID | None = None

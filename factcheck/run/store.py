@@ -193,7 +193,7 @@ def claims_table(records: Iterable[tuple[str, str | None, tuple[Any, ...]]]) -> 
 class ClaimStore:
     """An open claims store. Reads check the file first; every write is one transaction."""
 
-    def __init__(self, path: str | Path, create: bool = False):
+    def __init__(self, path: str | Path, create: bool = False) -> None:
         self.path = Path(path)
         self._check_file(create)
         try:
