@@ -263,7 +263,7 @@ class NumberReader:
         symbol_starts = sorted({p[0] for p in lex.before if not p[0].isalnum()})
         trigger = (
             rf"(?=[\d.{''.join(re.escape(c) for c in symbol_starts)}]"
-            rf"|(?<![\w'’-]){_trie(w for w in word_starts if w[0].isalnum())}(?![\w'’]))"
+            rf"|(?<![\w-])(?<!\w['’]){_trie(w for w in word_starts if w[0].isalnum())}(?![\w'’]))"
         )
         alternatives = (
             rf"{trigger}(?:(?P<skip>(?<![\w.,])(?i:{blocked})|(?<![\w-]){not_counts}(?![\w-]))"
@@ -707,6 +707,12 @@ class NumberReader:
             return
         pre = text[m.start("pre") : m.end("pre")] if m.group("pre") is not None else None
         post = text[m.start("post") : m.end("post")] if m.group("post") is not None else None
+        if pre and _previous_word(text, m.start("m")).lower() in self.lexicon.particles.get(
+                norm(pre), ()):
+            if not post:  # "has gone up to 34": the verb's particle, and the figure is exact
+                yield self._exact(text, fig)
+                return
+            pre = None
         names = [self.lexicon.before[norm(pre)]] if pre else []
         end = m.end("m")
         if post:

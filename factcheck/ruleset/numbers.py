@@ -40,7 +40,8 @@ REQUIRED_KEYS = (
     "blocked",
 )
 # Keys a config may leave out; each defaults to "no such convention".
-OPTIONAL_KEYS = ("phrases", "suffix_m_before_people", "suffix_units", "inclusive_after")
+OPTIONAL_KEYS = ("phrases", "suffix_m_before_people", "suffix_units", "inclusive_after",
+                 "particles")
 # What an after-qualifier maps to when it only makes the bound before the figure inclusive.
 INCLUSIVE = "<inclusive>"
 _WS = re.compile(r"\s+")
@@ -84,6 +85,8 @@ class NumberLexicon:
     fillers: list[str]
     fractions: dict[str, float]
     inclusive_turns: dict[str, str]
+    # qualifier words that are a verb's particle after one of these verbs: "gone up to 34"
+    particles: dict[str, frozenset[str]]
     labels_before: list[str]
     labels_then_people: list[str]
     months: list[str]
@@ -229,6 +232,16 @@ def read_number_lexicon(config: Any, path: str = "rules/numbers.yaml") -> Number
             lex.inclusive_turns[str(strict)] = str(inclusive_name)
         for phrase in _words_list(inclusive, "words", path):
             lex.after[norm(phrase)] = INCLUSIVE
+
+    lex.particles = {}
+    if "particles" in config:
+        particles = _mapping(config, "particles", path)
+        verbs = frozenset(norm(w) for w in _words_list(particles, "after", path))
+        for phrase in _words_list(particles, "words", path):
+            if norm(phrase) not in lex.before:
+                raise RuleError(f"particles: `{phrase}` is not a qualifier of `qualifiers`",
+                                path, line_of(particles, "words"))
+            lex.particles[norm(phrase)] = verbs
 
     lex.vague = {}
     lex.vague_follow = {}
