@@ -14,6 +14,7 @@ from ..errors import RuleError
 from ..resources import shipped_rules_dir
 from ..yamlio import line_of, load_yaml_file
 from .aliases import load_aliases
+from .grammar import check_lexicon, read_constructions
 from .model import SEVERITIES, FindingRule, Metric, RuleSet
 from .named import check_named_rules
 from .numbers import read_number_lexicon
@@ -74,9 +75,11 @@ def _check_implicit_figures(grammar: Mapping[str, Any], path: Path) -> None:
 
 def _load_metric(path: Path, raw: Any) -> Metric:
     data = check_mapping(raw, METRIC_SCHEMA, path)
-    for key in ("keywords", "patterns"):  # check_mapping saw that every entry is text
-        if not data[key]:
-            raise RuleError(f"'{key}' must list at least one entry", path, line_of(data, key))
+    lexicon = check_lexicon(data["lexicon"], path) if data.get("lexicon") is not None else {}
+    if not any(lexicon.values()) and not data.get("patterns"):
+        raise RuleError("a metric needs a 'lexicon' of its words (or 'patterns')", path,
+                        line_of(data))
+    patterns = data.get("patterns") or []
     conditional = data.get("conditional_patterns") or []
     if conditional and not data.get("unless_report_mentions"):
         raise RuleError("'conditional_patterns' need 'unless_report_mentions' (a pattern)", path,
@@ -84,9 +87,10 @@ def _load_metric(path: Path, raw: Any) -> Metric:
     return Metric(
         name=data["metric"], description=data["description"], example=data["example"],
         accumulates=bool(data.get("accumulates", True)), tolerance=float(data.get("tolerance", 0)),
-        keywords=tuple(k.lower() for k in data["keywords"]), patterns=tuple(data["patterns"]),
-        source=str(path), enabled=bool(data.get("enabled", True)),
-        pattern_lines=tuple(line_of(data["patterns"], i) for i in range(len(data["patterns"]))),
+        keywords=tuple(k.lower() for k in data.get("keywords") or ()),
+        patterns=tuple(patterns), source=str(path), enabled=bool(data.get("enabled", True)),
+        pattern_lines=tuple(line_of(patterns, i) for i in range(len(patterns))),
+        lexicon=lexicon,
         conditional_patterns=tuple(conditional),
         conditional_lines=tuple(line_of(conditional, i) for i in range(len(conditional))),
         unless_report_mentions=data.get("unless_report_mentions"),
@@ -174,6 +178,7 @@ def load_ruleset(dirs: Sequence[str | Path] | None = None, *,
         if name != "findings.yaml":
             loaded[name] = check_mapping(load_yaml_file(files[name]), schema, files[name])
     _check_implicit_figures(loaded["grammar.yaml"], files["grammar.yaml"])
+    constructions = read_constructions(loaded["grammar.yaml"], files["grammar.yaml"])
     check_named_rules(loaded["named.yaml"], files["named.yaml"])
     aliases = load_aliases(found, loaded["named.yaml"]["matching"], files["named.yaml"])
     numbers_path = files["numbers.yaml"]
@@ -214,5 +219,5 @@ def load_ruleset(dirs: Sequence[str | Path] | None = None, *,
         attribution=loaded["attribution.yaml"], scope=loaded["scope.yaml"],
         compare=compare, metrics={k: m for k, m in metrics.items() if m.enabled},
         finding_rules=finding_rules, files=files, version=digest.hexdigest()[:16],
-        named=loaded["named.yaml"], aliases=aliases,
+        named=loaded["named.yaml"], aliases=aliases, constructions=constructions,
     )

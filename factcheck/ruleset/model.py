@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .aliases import Aliases
+from .grammar import Construction
 from .numbers import NumberLexicon
 
 SEVERITIES = ("error", "warning", "info")
@@ -33,6 +34,9 @@ class Metric:
     conditional_lines: tuple[int | None, ...] = ()
     unless_report_mentions: str | None = None
     unless_line: int | None = None
+    # Its triggers by kind (verbs, intransitive, states, nouns, actions, counts): the shared
+    # constructions of grammar.yaml make claims of them in every word order.
+    lexicon: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class RuleSet:
     version: str = ""  # a hash of every rule file's content: stored claims are keyed by it
     named: Mapping[str, Any] = field(default_factory=dict)  # named.yaml, checked
     aliases: Aliases = field(default_factory=Aliases)  # what named claims resolve names to
+    constructions: tuple[Construction, ...] = ()  # grammar.yaml's, checked
 
     def named_kinds(self) -> set[str]:
         """The named-claim kinds switched on (responsibility, nationality, …)."""

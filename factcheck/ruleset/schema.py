@@ -22,6 +22,7 @@ class _TextList(tuple):
 
 
 _TEXTS = _TextList((list,))
+TEXTS = _TEXTS  # for the schemas of other modules: a list of text
 
 METRIC_SCHEMA: Schema = {
     "metric": (_STR, True),
@@ -29,8 +30,9 @@ METRIC_SCHEMA: Schema = {
     "example": (_STR, True),
     "accumulates": (_BOOL, False),
     "tolerance": (_NUM, False),
-    "keywords": (_TEXTS, True),
-    "patterns": (_TEXTS, True),
+    "keywords": (_TEXTS, False),
+    "lexicon": (_MAP, False),
+    "patterns": (_TEXTS, False),
     "conditional_patterns": (_TEXTS, False),
     "unless_report_mentions": (_STR, False),
     "enabled": (_BOOL, False),
@@ -53,12 +55,17 @@ FILE_SCHEMAS: dict[str, Schema] = {
                      "scope_patterns": (_TEXTS, True),
                      "enumerated_scope_patterns": (_TEXTS, True),
                      "breakdown_window_sentences": ((int,), True),
-                     "max_quote_characters": ((int,), True)},
+                     "max_quote_characters": ((int,), True),
+                     "constructions": (_LIST, False), "irregular_verbs": (_MAP, False),
+                     "function_words": (_TEXTS, False), "modality": (_MAP, False),
+                     "projection_bounds": (_MAP, False), "increment_patterns": (_TEXTS, False),
+                     "count_list": (_MAP, False), "line_sentences": (_TEXTS, False),
+                     "place_words": (_TEXTS, False)},
     "dates.yaml": {"months": (_MAP, True), "weekdays": (_MAP, True), "day_parts": (_TEXTS, True),
                    "relative_days": (_MAP, True), "state_markers": (_TEXTS, True),
                    "lead_words": (_TEXTS, True), "possessive_endings": (_TEXTS, True),
                    "weekday_window_days": ((int,), True), "future_days": ((int,), True),
-                   "years_after_stated": ((int,), True)},
+                   "years_after_stated": ((int,), True), "datelines": (_TEXTS, False)},
     "attribution.yaml": {"speech_verbs": (_TEXTS, True), "speech_phrases": (_TEXTS, True),
                          "verb_auxiliaries": (_TEXTS, True), "lead_phrases": (_MAP, True),
                          "possessive_phrases": (_TEXTS, True), "boundaries": (_TEXTS, True),
