@@ -106,12 +106,7 @@ class AliasTables:
         """The names of every table in text[start:end], in order: exact spellings, then runs of
         capitalised words close enough to a spelling of a fuzzy-matched table."""
         end = len(text) if end is None else end
-        found: list[Mention] = []
-        if self._exact is not None:
-            for match in self._exact_matches(text, start, end):
-                entity = self._exact_entity(match.group(0))
-                if entity is not None:
-                    found.append(Mention(match.start(), match.end(), match.group(0), entity))
+        found = self.exact(text, start, end)
         if self._fuzzy_choices:
             for match in _CAPITALISED.finditer(text, start, end):
                 if any(m.start < match.end() and match.start() < m.end for m in found):
@@ -120,6 +115,17 @@ class AliasTables:
                 if best is not None:
                     found.append(best)
         return sorted(found, key=lambda m: m.start)
+
+    def exact(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+        """The names of text[start:end] spelled exactly as a table has them, in order."""
+        end = len(text) if end is None else end
+        found: list[Mention] = []
+        if self._exact is not None:
+            for match in self._exact_matches(text, start, end):
+                entity = self._exact_entity(match.group(0))
+                if entity is not None:
+                    found.append(Mention(match.start(), match.end(), match.group(0), entity))
+        return found
 
     def _exact_matches(self, text: str, start: int, end: int) -> list[regex.Match]:
         """What `self._exact.finditer(text, start, end)` gives, trying the pattern only at the

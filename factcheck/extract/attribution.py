@@ -159,21 +159,16 @@ class AttributionReader:
             source, kind = None, "plain"
             if head.strip():
                 source = self.clean_source(head)
-            elif before.rstrip().endswith(","):
-                # "Olga Chemodanova, the ministry's spokeswoman, said": the subject stands in
-                # the comma-separated phrases before the verb
-                source = self._apposition(before)
-                head = before[before.rstrip().rstrip(",").rfind(",") + 1:] if source else head
-            if source is None and cuts and not head.strip():
-                # ", read the statement." / ", says Interior Ministry": the source follows
-                # the verb, and is all that is left of the clause
-                after = plain[match.end():]
-                stop = _POSTED_SOURCE_END.search(after)
-                if stop.group(0) not in ("", ".", ",", ";", ":"):
-                    continue
-                phrase = after[: stop.start()]
-                if len(phrase.split()) <= self._max_posted_words:
-                    source, kind = self.clean_source(phrase), "post"
+            elif cuts:
+                # ", said police." / ", says Interior Ministry": the source follows the verb,
+                # and is all that is left of the clause
+                source, kind = self._posted(plain[match.end():]), "post"
+                if source is None and before.rstrip().endswith(","):
+                    # "Olga Chemodanova, the ministry's spokeswoman, said": the subject stands
+                    # in the comma-separated phrases before the verb
+                    source, kind = self._apposition(before), "plain"
+                    head = before[before.rstrip().rstrip(",").rfind(",") + 1:] \
+                        if source else head
             if not source:
                 continue
             frame = Frame(start + match.start() - len(head), start + match.end(), source, kind)
@@ -194,11 +189,11 @@ class AttributionReader:
 
     def attribute(self, claims: Sequence[Claim], frames: list[Frame], carried: Frame | None,
                   dates: list[DateMention], published: date | None, years: Sequence[int],
-                  text: str, sentence: Sentence) -> None:
+                  text: str, sentence: Sentence, undated: date | None = None) -> None:
         """Give each claim of a sentence its source and date: the frame that cites it, else the
         last frame before it, else the first after it, else the frame `carried` over from the
         sentence before; its date that frame's, else a date that pins the sentence ("by
-        Friday"), else the report's."""
+        Friday"), else `undated` (a running report's dateline), else the report's."""
         state = [d for d in dates if self.dates.pinned(text, d, sentence.start)]
         for claim in claims:
             before = [f for f in frames if f.end <= claim.start or f.start <= claim.start < f.end]
@@ -215,7 +210,17 @@ class AttributionReader:
             elif state and (pinned := self.dates.resolve(state[0], published, years)):
                 claim.claim_date = pinned
             else:
-                claim.claim_date = published
+                claim.claim_date = undated if undated is not None else published
+
+    def _posted(self, after: str) -> str | None:
+        """The source named after its verb when it ends the clause: "…, said police."."""
+        stop = _POSTED_SOURCE_END.search(after)
+        if stop.group(0) not in ("", ".", ",", ";", ":"):
+            return None
+        phrase = after[: stop.start()]
+        if len(phrase.split()) > self._max_posted_words:
+            return None
+        return self.clean_source(phrase)
 
     def _apposition(self, before: str) -> str | None:
         """The subject of "Name, the title, said", or of "…, the title, said"."""

@@ -13,9 +13,12 @@ from ..errors import RuleError
 from ..io.model import Document
 from ..ruleset.model import RuleSet
 from ..yamlio import line_of
+from .aliases import AliasTables
 from .attribution import AttributionReader, Frame
 from .context import ClaimSetting, StoryContext
 from .dates import DateReader
+from .grammar import ClaimPattern, Grammar, Reading
+from .lists import SLOT, PartReader
 from .literals import (
     Literals,
     first_words,
@@ -27,14 +30,19 @@ from .literals import (
     required_literals,
     word_offsets,
 )
-from .model import Claim, Sentence, mask, position
+from .modality import ModalityReader
+from .model import Claim, Sentence, clause_span, mask, position
 from .named import NamedReader
 from .numbers import NumberMention, NumberReader
 from .patterns import PATTERN_TIMEOUT_SECONDS, Macros, Timeouts, compile_pattern, words_alternation
-from .scope import ScopeReader
+from .places import PlaceReader
+from .scope import ScopeReader, latest_year
 from .sentences import Segmenter
 
-SLOT = "⟨{}⟩"  # a figure's place in a masked sentence; patterns see {N} as this slot
+INCREMENT = "increment"  # the scope of a figure added to a count ("twelve more bodies")
+# The key a figure's readings are ranked by: a preferred construction first, then the nearest
+# trigger, the longest, the metric first spoken of.
+Rank = tuple[bool, int, int, int]
 
 
 class ClaimReader:
@@ -56,29 +64,26 @@ class ClaimReader:
                             rules.files.get("grammar.yaml"), line_of(grammar, "figure"))
         macros["N"] = figure
         self.macros = Macros(macros)
-        self.metrics = []
         # Patterns that ran out of time: reported once each, the run goes on without them there.
         self.timeouts = Timeouts()
         self.problems = self.timeouts.problems
         self._mentions: dict[str, bool] = {}  # per report: does it match an `unless` pattern
         self._literals: dict[regex.Pattern, Literals | None] = {}  # see `_may_match`
         self._leading: dict[regex.Pattern, Literals | None] = {}  # see `_matches`
-        for metric in rules.metrics.values():
-            lines = metric.pattern_lines or (None,) * len(metric.patterns)
-            compiled = [(self._compile(p, metric.source, line), None, line)
-                        for p, line in zip(metric.patterns, lines, strict=True)]
-            if metric.conditional_patterns:
-                unless = self.macros.compile(metric.unless_report_mentions or "",
-                                             metric.source, metric.unless_line)
-                lines = metric.conditional_lines or (None,) * len(metric.conditional_patterns)
-                compiled += [(self._compile(p, metric.source, line), unless, line)
-                             for p, line in zip(metric.conditional_patterns, lines, strict=True)]
-            self.metrics.append((metric, compiled))
-        # Each metric's keywords are found in one scan of a report, not one per sentence.
-        self._keywords = [regex.compile(rf"\b(?:{words_alternation(m.keywords)})",
-                                        regex.IGNORECASE) for m, _ in self.metrics]
-        self._keyword_starts = [first_words(m.keywords) for m, _ in self.metrics]
         grammar_path = str(rules.files.get("grammar.yaml", "grammar.yaml"))
+        self.grammar = Grammar(rules, self.macros, grammar_path)
+        self.metrics = list(rules.metrics.values())
+        self._metric_index = {m.name: i for i, m in enumerate(self.metrics)}
+        # Each metric's keywords are found in one scan of a report, not one per sentence.
+        keywords = [self.grammar.keywords[m.name] for m in self.metrics]
+        self._keywords = [regex.compile(rf"\b(?:{words_alternation(words)})", regex.IGNORECASE)
+                          for words in keywords]
+        self._keyword_starts = [first_words(words) for words in keywords]
+        self.modality = ModalityReader(grammar, grammar_path)
+        self.parts = PartReader(grammar, self.macros, grammar_path)
+        self.increment_patterns = [
+            self._compile(p, grammar_path, line_of(grammar.get("increment_patterns"), i))
+            for i, p in enumerate(grammar.get("increment_patterns") or [])]
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
         self.part_patterns = self._compile_list(grammar, "part_patterns", grammar_path)
         # Patterns with a {N} slot speak of one figure; those without, of the whole sentence.
@@ -95,13 +100,19 @@ class ClaimReader:
         self.attribution = AttributionReader(rules.attribution, self.dates)
         scope_path = str(rules.files.get("scope.yaml", "scope.yaml"))
         self.scope = ScopeReader(rules.scope, scope_path)
-        self.segmenter = Segmenter(rules.scope, scope_path)
+        line_sentences = grammar.get("line_sentences") or []
+        self.segmenter = Segmenter(rules.scope, scope_path, [
+            compile_pattern(p, grammar_path, line_of(line_sentences, i))
+            for i, p in enumerate(line_sentences)])
         self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
                                for p in rules.compare.get("revision_words", [])]
         self.setting = ClaimSetting(self.dates, self.attribution, self.scope, self.timeouts,
                                     int(grammar["max_quote_characters"]))
         self.named = NamedReader(rules, self.setting) if rules.named else None
         self._revision_literals = [required_literals(p) for p in self.revision_words]
+        self.places = PlaceReader(
+            self.named.aliases if self.named else AliasTables(rules.aliases), rules.aliases,
+            grammar.get("place_words") or [], grammar_path)
 
     # -- patterns -------------------------------------------------------------------------
     def _compile(self, pattern: str, source: str, line: int | None = None) -> regex.Pattern:
@@ -227,10 +238,17 @@ class ClaimReader:
         named: list[Claim] = []
         named_at = self.named.keyword_positions(text, document.body_start, folded) \
             if self.named else []
+        # an undated report's own latest year stands for the event's
+        latest_stated = 0 if years else latest_year(text, document.body_start)
+        undated: date | None = None  # a running report's latest dateline ("5/8 – …")
+        section_place: str | None = None  # the place a section heading names ("ZIMBABWE")
         for index, sentence in enumerate(sentences):
+            sentence_text = text[sentence.start: sentence.end]
             if sentence.paragraph != previous_paragraph:
                 carried, previous_paragraph = None, sentence.paragraph
-            sentence_text = text[sentence.start: sentence.end]
+                undated = self.dates.dateline(sentence_text, document.published,
+                                              years) or undated
+                section_place = self.places.heading(sentence_text) or section_place
             frames = []
             local_verbs = None if verb_starts is None else [
                 at - sentence.start for at in verb_starts[
@@ -275,17 +293,22 @@ class ClaimReader:
                     dates = self.dates.find(text, sentence.start, sentence.end) \
                         if in_sentence else []
                 self.attribution.attribute(found, frames, carried, dates, document.published,
-                                           years, text, sentence)
+                                           years, text, sentence, undated)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
-                note = self.scope.out_of_scope(sentence_text, spans, years)
+                note = self.scope.out_of_scope(sentence_text, spans, years, latest_stated)
                 folded_sentence = fold(sentence_text)
                 revision = any(might_match(literals, folded_sentence) and p.search(sentence_text)
                                for p, literals in zip(self.revision_words,
                                                       self._revision_literals, strict=True))
                 for claim in found:
-                    claim.revision = revision
+                    claim.revision = claim.revision or revision
+                    claim.headline = sentence.headline
+                    claim.place = self.places.of_clause(text, *claim.clause) or section_place
                     if note:
                         claim.in_scope, claim.scope_note = False, note
+                    if claim.scope == INCREMENT:  # "twelve more bodies": that day's count
+                        day = claim.claim_date.isoformat() if claim.claim_date else "unknown"
+                        claim.scope = f"{INCREMENT} on {day}"
                 claims.extend(found)
             if named_at and self.named and (
                     candidates := self.named.candidates(named_at, sentence, sentence_text)):
@@ -300,7 +323,7 @@ class ClaimReader:
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
                    mentions: list[NumberMention], index: int,
-                   metrics: list[tuple[Any, list[Any]]]) -> list[Claim]:
+                   metrics: list[Any]) -> list[Claim]:
         """The claims of one sentence; `metrics` are those whose keywords it holds."""
         if not metrics:
             return []  # a part needs a total, and a total needs a metric
@@ -311,42 +334,45 @@ class ClaimReader:
                                    [(m.start, m.end, SLOT.format(slot))
                                     for slot, m in enumerate(mentions)])
         folded = fold(masked)
-        best: dict[int, tuple[int, int, str, regex.Match]] = {}
-        for order, (metric, patterns) in enumerate(metrics):
-            for pattern, unless, line in patterns:
-                if unless is not None and self._report_mentions(document, unless):
+        spoken = {metric.name: order for order, metric in enumerate(metrics)}
+        best: dict[int, tuple[Rank, str, regex.Match, Reading]] = {}
+        for claim_pattern in self.grammar.patterns:
+            for match in self._claim_matches(claim_pattern, document, sentence, masked, folded):
+                metric = claim_pattern.metric_of(match)
+                if metric not in spoken:
                     continue
-                if not self._may_match(pattern, folded):
-                    continue
-                try:
-                    matches = self._matches(pattern, masked, folded, overlapped=True)
-                except TimeoutError:
-                    self.timeouts.report(metric.source, line, document, sentence)
-                    continue
-                for match in matches:
-                    slot = int(match.group("n"))
-                    key = (match.end() - match.start(), order)
-                    if slot not in best or key < best[slot][:2]:
-                        best[slot] = (*key, metric.name, match)
+                slot = int(match.group("n"))
+                rank = (not claim_pattern.reading.prefer, *_reach(match), spoken[metric])
+                if slot not in best or rank < best[slot][0]:
+                    best[slot] = (rank, metric, match, claim_pattern.reading)
         claims_by_slot: dict[int, Claim] = {}
         for slot in sorted(best):
-            _, _, metric_name, match = best[slot]
+            _, metric_name, match, reading = best[slot]
             claims_by_slot[slot] = self._claim(document, mentions[slot], metric_name, match,
-                                               to_original, index, sentence)
+                                               to_original, index, sentence, reading)
+        for slot in sorted(best):
+            _, _, match, reading = best[slot]
+            if reading.part:
+                self.parts.part(claims_by_slot, slot, match, masked)
 
-        def borrowed(slot: int, match: regex.Match, before_only: bool = False) -> Claim | None:
+        def borrowed(slot: int, match: regex.Match, how: str,
+                     before_only: bool = False) -> Claim | None:
             """A claim for a figure that takes its metric from the nearest claim of the
-            sentence (or, with none, from the one metric the sentence speaks of)."""
+            sentence (or, with none, from the one metric the sentence speaks of); `how`
+            names the rule that brought it in, as its construction."""
             others = [s for s in claims_by_slot if s < slot or not before_only]
             if others:
                 metric = claims_by_slot[min(others, key=lambda s: abs(s - slot))].metric
             elif len(metrics) == 1 and not before_only:
-                metric = metrics[0][0].name
+                metric = metrics[0].name
             else:
                 return None
-            return self._claim(document, mentions[slot], metric, match, to_original, index,
-                               sentence)
+            claim = self._claim(document, mentions[slot], metric, match, to_original, index,
+                                sentence)
+            claim.construction = how
+            return claim
 
+        self.parts.lists(masked, mentions, claims_by_slot, borrowed)
         for pattern in self.part_patterns:
             if not self._may_match(pattern, folded):
                 continue
@@ -355,7 +381,7 @@ class ClaimReader:
                 totals = [s for s in claims_by_slot if s < slot]
                 if slot in claims_by_slot or not totals:
                     continue
-                part = borrowed(slot, match, before_only=True)
+                part = borrowed(slot, match, "part", before_only=True)
                 if part is not None:
                     part.total = claims_by_slot[max(totals)]
                     claims_by_slot[slot] = part
@@ -365,7 +391,7 @@ class ClaimReader:
                 continue
             for match in self._matches(pattern, masked, folded):
                 slot = int(match.group("n"))
-                claim = claims_by_slot.get(slot) or borrowed(slot, match)
+                claim = claims_by_slot.get(slot) or borrowed(slot, match, "history")
                 if claim is not None and claims_by_slot.keys() - {slot}:
                     claim.superseded = True  # history needs a current figure beside it
                     claims_by_slot[slot] = claim
@@ -377,17 +403,51 @@ class ClaimReader:
             for claim in claims_by_slot.values():
                 claim.superseded = True
         self._scope(masked, folded, claims_by_slot, borrowed)
+        self._increments(masked, folded, claims_by_slot)
         return [claims_by_slot[s] for s in sorted(claims_by_slot)]
 
+    def _claim_matches(self, claim_pattern: ClaimPattern, document: Document,
+                       sentence: Sentence, masked: str, folded: str) -> list[regex.Match]:
+        """Every reading a claim pattern gives in a masked sentence, overlapping (none where
+        the report rules it out, or where it cannot match); one that runs out of time is
+        reported and gives none."""
+        pattern = claim_pattern.pattern
+        if claim_pattern.unless is not None and self._report_mentions(
+                document, claim_pattern.unless):
+            return []
+        if not self._may_match(pattern, folded):
+            return []
+        try:
+            return self._matches(pattern, masked, folded, overlapped=True)
+        except TimeoutError:
+            reading = claim_pattern.reading
+            self.timeouts.report(reading.source, reading.line, document, sentence)
+            return []
+
+    def _increments(self, masked: str, folded: str, claims_by_slot: dict[int, Claim]) -> None:
+        """A figure added to a count ("twelve more bodies were found") is scoped as an
+        increment, unless a claim of another metric comes before it: "nine died, and another
+        30 were hurt" counts other people, not more of them."""
+        for pattern in self.increment_patterns:
+            if not self._may_match(pattern, folded):
+                continue
+            for match in self._matches(pattern, masked, folded):
+                slot = int(match.group("n"))
+                claim = claims_by_slot.get(slot)
+                if claim is not None and claim.scope is None and not claim.superseded and all(
+                        claims_by_slot[s].metric == claim.metric
+                        for s in claims_by_slot if s < slot):
+                    claim.scope = INCREMENT
+
     def _scope(self, masked: str, folded: str, claims_by_slot: dict[int, Claim],
-               borrowed: Callable[[int, regex.Match], Claim | None]) -> None:
+               borrowed: Callable[[int, regex.Match, str], Claim | None]) -> None:
         """Set the sub-place a figure covers; a scoped figure may bring in a new claim."""
         for pattern in self.scope_patterns:
             if not self._may_match(pattern, folded):
                 continue
             for match in self._matches(pattern, masked, folded):
                 slot = int(match.group("n"))
-                claim = claims_by_slot.get(slot) or borrowed(slot, match)
+                claim = claims_by_slot.get(slot) or borrowed(slot, match, "scope")
                 if claim is not None:
                     claim.scope = " ".join(match.group("scope").split())
                     claims_by_slot[slot] = claim
@@ -399,7 +459,7 @@ class ClaimReader:
                 continue
             for match in matches:
                 slot = int(match.group("n"))
-                claim = claims_by_slot.get(slot) or borrowed(slot, match)
+                claim = claims_by_slot.get(slot) or borrowed(slot, match, "scope")
                 if claim is not None and claim.scope is None:
                     claim.scope = " ".join(match.group("scope").split())
                     claims_by_slot[slot] = claim
@@ -413,16 +473,16 @@ class ClaimReader:
 
     def _claim(self, document: Document, mention: NumberMention, metric: str,
                match: regex.Match, to_original: Callable[[int], int], index: int,
-               sentence: Sentence) -> Claim:
+               sentence: Sentence, reading: Reading | None = None) -> Claim:
         text = document.text
         start = min(to_original(match.start()), mention.start)
         end = max(to_original(match.end()), mention.end)
         quote = self.setting.quote(text, start, end, sentence)
         subject = None
         if "who" in match.groupdict() and match.group("who"):
-            subject = " ".join(match.group("who").split())
+            subject = " ".join(match.group("who").split()) or None
         line, column = position(text, mention.start)
-        return Claim(
+        claim = Claim(
             story=document.story, doc=document.doc, outlet=document.outlet,
             published=document.published, metric=metric, figure=mention.text,
             value=mention.value, low=mention.low, high=mention.high,
@@ -430,7 +490,25 @@ class ClaimReader:
             qualifier=mention.qualifier, subject=subject,
             quote=quote, line=line, column=column,
             start=mention.start, end=mention.end, sentence=index,
+            clause=clause_span(text, start, end, sentence.start, sentence.end, len(text)),
         )
+        if reading is not None:
+            self._read_as(claim, reading, match)
+        return claim
+
+    def _read_as(self, claim: Claim, reading: Reading, match: regex.Match) -> None:
+        """Say how a claim was read (its construction and trigger), and what its words make
+        of it: a new level ("the toll has climbed to 40"), a floor ("passed the 400 mark"),
+        an estimate or a projection."""
+        claim.construction = reading.name
+        groups = match.re.groupindex
+        if "trigger" in groups and match.start("trigger") >= 0:
+            claim.trigger = " ".join(match.group("trigger").split())
+        if "moved" in groups and match.start("moved") >= 0:
+            claim.revision = True
+        if reading.bound == "lower" and claim.value is not None and claim.high is not None:
+            claim.low, claim.high, claim.high_inclusive = claim.value, None, None
+        self.modality.read(claim, reading, match)
 
     def _link_parts(self, claims: list[Claim]) -> None:
         """A run of claims right after a total, same metric and source, that adds up to it."""
@@ -451,3 +529,15 @@ class ClaimReader:
                     for part in parts:
                         part.total = total
                     break
+
+
+def _reach(match: regex.Match) -> tuple[int, int]:
+    """How far a reading reaches from its figure to its trigger, and how long that trigger is
+    (negated, the longer first): of two readings of a figure the nearer trigger wins, then the
+    longer one ("missing and presumed dead" over "missing"). A pattern with no trigger reaches
+    over its whole match."""
+    if "trigger" in match.re.groupindex and match.start("trigger") >= 0:
+        a, b = match.span("trigger")
+        n_start, n_end = match.span("n")
+        return max(a - n_end, n_start - b, 0), a - b
+    return match.end() - match.start(), 0

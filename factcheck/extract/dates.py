@@ -63,6 +63,8 @@ class DateReader:
             )(?!\w)""",
             regex.IGNORECASE | regex.VERBOSE,
         )
+        self._datelines = [regex.compile(p, regex.IGNORECASE)
+                           for p in config.get("datelines") or ()]
         markers = words_alternation(config["state_markers"])
         parts = words_alternation(config["day_parts"])
         self._pin = regex.compile(rf"\b(?:{markers})\s+(?:(?:{parts})\s+)*$", regex.IGNORECASE)
@@ -127,6 +129,30 @@ class DateReader:
             resolved = _safe_date(year, mention.month, mention.day or 1)
             if resolved and (mention.weekday is None or resolved.weekday() == mention.weekday):
                 return resolved
+        return None
+
+    def dateline(self, paragraph: str, published: date | None,
+                 story_years: Iterable[int] = ()) -> date | None:
+        """The date a paragraph opens with, as a running report's entries do ("5/8 – …",
+        "May 6, 2014 — …"), or None. A numeric day and month is read the way (month/day or
+        day/month) that falls on or before the report's date, nearest to it."""
+        for pattern in self._datelines:
+            match = pattern.match(paragraph)
+            if match is None:
+                continue
+            groups = match.groupdict()
+            if groups.get("date"):
+                found = self.find(groups["date"])
+                return self.resolve(found[0], published, story_years) if found else None
+            if published is None:
+                return None
+            first, second = int(groups["first"]), int(groups["second"])
+            year = int(groups["year"]) if groups.get("year") else published.year
+            year += 2000 if year < 100 else 0
+            readings = [d for d in (_safe_date(year, first, second),
+                                    _safe_date(year, second, first))
+                        if d is not None and d <= published + timedelta(days=1)]
+            return max(readings) if readings else None
         return None
 
     def pinned(self, text: str, mention: DateMention, floor: int = 0) -> bool:

@@ -23,6 +23,8 @@ _KNOWN_FLAGS = (regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOS
                 | regex.ASCII | regex.UNICODE | regex.VERSION0)
 # \p{…} classes are the regex module's own; as far as literals go they are any class.
 _PROPERTY = regex.compile(r"\\\\|\\[pP](?:\{[^}]*\}|[A-Za-z])")
+# A named group's opening (not an escaped parenthesis before "?P<").
+_NAMED_GROUP = regex.compile(r"(?<!\\)\(\?P<\w+>")
 # A brace that is no count ({2}, {1,3}, {,4}) may open a fuzzy constraint ("{e<=1}").
 _FUZZY = regex.compile(r"\{(?!\d*,?\d*\})")
 
@@ -153,6 +155,8 @@ def _parse(pattern: regex.Pattern) -> list[tuple[object, object]] | None:
     if not isinstance(source, str) or "[:" in source:  # POSIX classes: read differently
         return None
     source = _PROPERTY.sub(lambda m: m.group(0) if m.group(0) == "\\\\" else r"\w", source)
+    # group names do not make literals, and the regex module lets one name stand twice
+    source = _NAMED_GROUP.sub("(?:", source)
     if _FUZZY.search(source):  # fuzzy matching: a match may miss any of the pattern's text
         return None
     flags = 0

@@ -19,8 +19,10 @@ CLAIM_COLUMNS = [
     "claim_id", "story", "doc", "outlet", "published", "kind", "metric", "figure", "value",
     "low", "high", "low_inclusive", "high_inclusive", "qualifier", "subject", "scope", "part_of",
     "attributed_to", "claim_date", "in_scope", "scope_note", "revision", "superseded", "quote",
-    "line", "column", "entity", "role", "stance",
+    "line", "column", "entity", "role", "stance", "modality", "construction", "trigger",
+    "headline", "place",
 ]
+COUNT = "count"  # a claim's modality unless its words make it an estimate or a projection
 NUMERIC = "numeric"  # the claims table's `kind` of a figure
 NAMED = "named"  # the claims table's `kind` of a named claim (who, where, when)
 
@@ -57,10 +59,18 @@ class Claim:
     entity: str | None = None
     role: str | None = None
     stance: str | None = None
+    # How the figure was read: count, estimate or projection; the construction (or a rule
+    # file's pattern) and the trigger words that made it a claim.
+    modality: str = COUNT
+    construction: str | None = None
+    trigger: str | None = None
+    headline: bool = False  # stated in a headline (a report's body may disagree with it)
+    place: str | None = None  # the country its clause puts it in ("89 killed in Zimbabwe")
     # Not in the table: where the figure is, and what the comparison stage needs to know.
     start: int = 0
     end: int = 0
     sentence: int = 0
+    clause: tuple[int, int] = (0, 0)  # the span of its clause in the text
     revision: bool = False  # the sentence says the figure is a revision ("lowered to 96")
     superseded: bool = False  # the report gives it as history ("up from 84 on Thursday")
     total: Claim | None = None  # the claim this one is a part of; its id goes in `part_of`

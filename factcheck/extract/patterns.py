@@ -72,6 +72,11 @@ class Timeouts:
         self.problems: list[Problem] = []
         self._seen: set[tuple[str, int | None]] = set()
 
+    def clear(self) -> None:
+        """Forget every time-out reported: a new run reports them afresh."""
+        self.problems.clear()
+        self._seen.clear()
+
     def report(self, source: str | None, line: int | None, document: Document,
                sentence: Sentence) -> None:
         """A pattern that ran out of time on `sentence`, once per pattern (or per report when

@@ -31,9 +31,11 @@ class ScopeReader:
         self._other_years = bool(config["other_years"])
 
     def out_of_scope(self, sentence_text: str, figure_spans: list[tuple[int, int]],
-                     years: Sequence[int]) -> str | None:
+                     years: Sequence[int], latest_stated: int = 0) -> str | None:
         """Why a sentence's claims are about another period or event ("other period: 2022"),
-        or None; `figure_spans` are the figures' spans in it (a year there is no date)."""
+        or None; `figure_spans` are the figures' spans in it (a year there is no date). A year
+        before the story's `years` is another period; when the story has none, a year before
+        the latest one its report states (`latest_stated`, see `latest_year`)."""
         folded = fold(sentence_text)
         for (note, pattern), literals in zip(self.other, self._other_literals, strict=True):
             if might_match(literals, folded) and pattern.search(
@@ -44,6 +46,12 @@ class ScopeReader:
                 if any(a <= match.start() < b for a, b in figure_spans):
                     continue
                 year = int(match.group(0))
-                if not years or year < min(years):
+                if year < (min(years) if years else latest_stated):
                     return f"other period: {year}"
         return None
+
+
+def latest_year(text: str, start: int = 0) -> int:
+    """The latest year a text states (0 for none): in a report of unknown date, the event's
+    own ("the storm of 1900 killed 6,000" in a 2018 story is another period)."""
+    return max((int(m.group(0)) for m in _YEAR.finditer(text, start)), default=0)

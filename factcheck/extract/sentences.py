@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import blingfire
@@ -25,11 +25,14 @@ from .scope import FLAGS
 class Segmenter:
     """Splits a report's body into sentences, skipping the noise lines of scope.yaml."""
 
-    def __init__(self, scope: Mapping[str, Any], path: str) -> None:
+    def __init__(self, scope: Mapping[str, Any], path: str,
+                 line_sentences: Sequence[regex.Pattern] = ()) -> None:
         noise = scope["noise_lines"]
         self.noise = [compile_pattern(p, path, line_of(noise, i), FLAGS)
                       for i, p in enumerate(noise)]
         self._noise_literals = [required_literals(p) for p in self.noise]
+        # lines that are sentences of their own: fact boxes ("People killed: 602")
+        self.line_sentences = list(line_sentences)
 
     def sentences(self, text: str, start: int, folded: str | None = None) -> list[Sentence]:
         """Sentences of the body, with paragraph numbers; headlines and noise lines handled.
@@ -67,6 +70,11 @@ class Segmenter:
                 offset = line_start + len(line) - len(line.lstrip(" \t#"))
                 result.append(Sentence(offset, line_end, paragraph, headline=True))
                 paragraph += 1
+                continue
+            if any(p.search(stripped) for p in self.line_sentences):
+                flush()  # a paragraph of its own, whatever the lines around it
+                block.append((line_start, line_end))
+                flush()
                 continue
             block.append((line_start, line_end))
         flush()

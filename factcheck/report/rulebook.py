@@ -91,7 +91,14 @@ def print_rule(console: Console, rule: Mapping[str, Any]) -> None:
          + ("  (a later, lower figure is a conflict unless it is a revision)"
             if rule["accumulates"] else "  (any later figure may replace an earlier one)")),
         ("tolerance", str(rule["tolerance"])), ("enabled", _yes(rule["enabled"])),
-        ("keywords", ", ".join(rule["keywords"])), ("source", shown(rule["source"]))]))
+        *([("keywords", ", ".join(rule["keywords"]))] if rule["keywords"] else []),
+        ("source", shown(rule["source"]))]))
+    lexicon = rule.get("lexicon") or {}
+    if lexicon:
+        console.print()
+        console.print(Text("lexicon (read by the shared constructions of grammar.yaml)",
+                           style="bold"))
+        console.print(_fields([(kind, ", ".join(phrases)) for kind, phrases in lexicon.items()]))
 
     def patterns(title: str, entries: list[dict[str, Any]]) -> None:
         console.print()
@@ -102,7 +109,8 @@ def print_rule(console: Console, rule: Mapping[str, Any]) -> None:
             # rich's own wrapping would drop the space it breaks at.
             console.print(Text(f"    {entry['pattern']}"), soft_wrap=True)
 
-    patterns(f"patterns ({len(rule['patterns'])})", rule["patterns"])
+    if rule["patterns"] or not lexicon:
+        patterns(f"patterns ({len(rule['patterns'])})", rule["patterns"])
     if rule["conditional_patterns"]:
         # The condition first: it decides whether the patterns under it count at all.
         patterns("unless_report_mentions: a report it matches skips the conditional patterns",

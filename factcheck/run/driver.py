@@ -20,6 +20,7 @@ from ..errors import Problem
 from ..extract.claims import ClaimReader
 from ..extract.context import StoryContext, story_contexts
 from ..extract.model import CLAIM_COLUMNS, Claim
+from ..extract.places import scope_places
 from ..io.documents import load_documents
 from ..io.model import Document
 from ..resources import shipped_seeds_dir
@@ -76,6 +77,19 @@ class StoryResult:
     problems: list[Problem] = field(default_factory=list)
 
 
+_SHARED: dict[int, tuple[RuleSet, ClaimReader]] = {}  # the last rule set's reader, by id
+
+
+def shared_reader(rules: RuleSet) -> ClaimReader:
+    """The claim reader of a rule set, compiled once in a process: compiling the grammar's
+    constructions over every lexicon takes about a second, and `eval` reads a story at a time."""
+    known = _SHARED.get(id(rules))
+    if known is None or known[0] is not rules:
+        _SHARED.clear()
+        known = _SHARED[id(rules)] = (rules, ClaimReader(rules))
+    return known[1]
+
+
 class Driver:
     """Reads claims with one claim reader, story by story, and compares them with the rules.
 
@@ -88,9 +102,11 @@ class Driver:
 
     @property
     def reader(self) -> ClaimReader:
-        """The claim reader, compiled from the rules when first needed (comparing needs none)."""
+        """The claim reader, compiled from the rules when first needed (comparing needs none),
+        once per rule set in a process; the time-outs of an earlier run are forgotten."""
         if self._reader is None:
-            self._reader = ClaimReader(self.rules)
+            self._reader = shared_reader(self.rules)
+            self._reader.timeouts.clear()
         return self._reader
 
     @property
@@ -107,9 +123,17 @@ class Driver:
         return self.reader.read(document, context)
 
     def read_reports(self, documents: Sequence[Document]) -> list[list[Claim]]:
-        """Each report's claims, read in the context its story fixes."""
+        """Each report's claims, read in the context its story fixes; then each story's claims
+        scoped to the countries they are put in, when a story speaks of several."""
         contexts = self.contexts(documents)
-        return [self.read(document, contexts[document.story]) for document in documents]
+        reports = [self.read(document, contexts[document.story]) for document in documents]
+        by_story: dict[str, list[Claim]] = {}
+        for document, claims in zip(documents, reports, strict=True):
+            by_story.setdefault(document.story, []).extend(claims)
+        for story, claims in by_story.items():
+            texts = (d.text[d.body_start:] for d in documents if d.story == story)
+            scope_places(claims, texts, self.reader.places)
+        return reports
 
     def claims(self, documents: Sequence[Document]) -> list[Claim]:
         """Every claim of the reports, numbered c1… in document order."""

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem, SkippedInputError
-from ..extract.model import Claim
+from ..extract.model import NUMERIC, Claim, is_missing
+from ..extract.places import place_scopes
 from ..io.model import Document
 from ..ruleset.model import RuleSet
 from .driver import Driver, documents_of, ruleset_of
@@ -129,7 +130,24 @@ def claims_through_store(documents: Sequence[Document], rules: RuleSet, store: s
             records.append((f"c{first + seq}",
                             f"c{first + part_of}" if part_of is not None else None, values))
         first += len(document_rows)
-    return claims_table(records), update
+    table = claims_table(records)
+    _scope_story_places(table, documents, driver)
+    return table, update
+
+
+def _scope_story_places(table: pd.DataFrame, documents: Sequence[Document],
+                        driver: Driver) -> None:
+    """Each story's figures scoped to their countries (`extract.places.place_scopes`), as the
+    driver does after reading a story: a store holds each report's claims as read alone."""
+    if table.empty:
+        return
+    for story, rows in table[table["kind"] == NUMERIC].groupby("story", sort=False):
+        texts = [d.text[d.body_start:] for d in documents if d.story == story]
+        places = [None if is_missing(p) else p for p in rows["place"]]
+        scopes = [None if is_missing(s) else s for s in rows["scope"]]
+        new = place_scopes(places, scopes, texts, driver.reader.places)
+        if new != scopes:
+            table.loc[rows.index, "scope"] = new
 
 
 def index_reports(paths: Sequence[str | Path], store: str | Path,

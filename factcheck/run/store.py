@@ -24,7 +24,7 @@ from ..ruleset.model import RuleSet
 from .frames import claims_table as table_of
 
 # The layout of the file; a store of a higher version is refused, never guessed at.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # SQLite's application id marks a file as a factcheck store ("FCKS").
 APPLICATION_ID = 0x46434B53
 # Names that say "a store" even when the file is missing or damaged, so that `check --against
@@ -39,7 +39,8 @@ _EXTRACTION_PACKAGES = (extract, ruleset)
 # of the claim it is a part of for `part_of`; ids are numbered over the whole run on reading.
 STORED_COLUMNS = [c for c in CLAIM_COLUMNS if c not in ("claim_id", "part_of")]
 _DATE_COLUMNS = ("published", "claim_date")
-_BOOL_COLUMNS = ("low_inclusive", "high_inclusive", "in_scope", "revision", "superseded")
+_BOOL_COLUMNS = ("low_inclusive", "high_inclusive", "in_scope", "revision", "superseded",
+                 "headline")
 _DATE_INDEXES = [STORED_COLUMNS.index(c) for c in _DATE_COLUMNS]
 _BOOL_INDEXES = [STORED_COLUMNS.index(c) for c in _BOOL_COLUMNS]
 # (claim_id, part_of, stored columns…) into the claims table's column order

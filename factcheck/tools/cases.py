@@ -37,7 +37,7 @@ from ..io.metadata import parse_date
 from ..io.model import Document
 from ..ruleset.load import CASES_SUFFIX
 from ..ruleset.model import RuleSet
-from ..run.driver import Driver, number_claims, read_claims
+from ..run.driver import Driver, number_claims, read_claims, shared_reader
 from ..run.frames import claims_frame, findings_frame
 from ..yamlio import line_of, load_yaml_file
 
@@ -165,7 +165,7 @@ def run_case(case: Case, reader: ClaimReader) -> list[str]:
 
 def run_cases(rules: RuleSet, directory: Path) -> list[tuple[Case, list[str]]]:
     """Run every case under a rules folder against a rule set: each case with its problems."""
-    reader = ClaimReader(rules)
+    reader = shared_reader(rules)
     return [(case, run_case(case, reader)) for case in load_cases(directory)]
 
 

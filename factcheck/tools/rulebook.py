@@ -153,9 +153,10 @@ def describe_rule(rules: RuleSet, rule_id: str) -> dict[str, Any]:
 
     Finding rule: `type` "finding rule", code, name, kind, severity, enabled, description,
     example, message (the template), source. Metric: `type` "metric", name, description,
-    example, accumulates, tolerance, enabled, keywords, source, and each pattern as written
-    with its file and line (`patterns`; `conditional_patterns` with `unless_report_mentions`,
-    the pattern that switches them off in a report).
+    example, accumulates, tolerance, enabled, keywords, source, its lexicon (the phrases of each
+    kind), and each pattern of its own as written with its file and line (`patterns`;
+    `conditional_patterns` with `unless_report_mentions`, the pattern that switches them off in
+    a report).
     """
     rule = find_rule(rules, rule_id)
     if isinstance(rule, FindingRule):
@@ -174,6 +175,7 @@ def describe_rule(rules: RuleSet, rule_id: str) -> dict[str, Any]:
         "description": metric.description, "example": metric.example,
         "accumulates": metric.accumulates, "tolerance": _plain(metric.tolerance),
         "enabled": metric.enabled, "keywords": list(metric.keywords), "source": metric.source,
+        "lexicon": {kind: list(phrases) for kind, phrases in metric.lexicon.items() if phrases},
         "patterns": [_pattern(p, metric.source, line)
                      for p, line in zip(metric.patterns, lines, strict=True)],
         "conditional_patterns": [_pattern(p, metric.source, line) for p, line
@@ -468,11 +470,9 @@ def _yaml_text(value: str) -> str:
 
 
 def _metric_template(name: str) -> tuple[str, str]:
-    """The text of `metrics/NAME.yaml` and `metrics/NAME.cases.yaml`: a metric whose example
-    sentence gives one claim, and a case built from it."""
+    """The text of `metrics/NAME.yaml` and `metrics/NAME.cases.yaml`: a metric whose lexicon
+    gives its example sentence one claim, and a case built from it."""
     words = name.replace("_", " ").strip()
-    phrase = r"\s+".join(words.split())
-    keyword = words.split()[0]
     example = f"At least 12 people were {words}."
     quoted = _yaml_text(name)
     metric = f"""\
@@ -490,18 +490,23 @@ example: {example}
 accumulates: true
 # How far apart two exact figures may be and still agree; 0: they must be the same.
 tolerance: 0
-# A sentence must contain one of these (lower case, at the start of a word) for the patterns
-# to run. A stem finds every form: 'evacuat' finds evacuated, evacuating and evacuation.
-keywords: [{_yaml_text(keyword)}]
-# Regular expressions over a sentence in which each figure is one slot: {{N}} is the figure
-# with its qualifier ("At least 12" is one slot). {{WHO}} (a counted noun phrase: 'people',
-# 'residents'), {{PAREN}} (an aside) and {{AUX}} ('were', 'have now been') are macros from
-# grammar.yaml. Quote each pattern with single quotes, so that backslashes stay as written.
-patterns:
-  # "12 people were {words}", "12 residents (most of them children) have been {words}"
-  - '{{N}}\\s+{{WHO}}{{PAREN}}{{AUX}}{phrase}\\b'
-  # The active voice, for a verb ("police {words} 12 people"); uncomment and add a case:
-  # - '\\b{phrase}\\s+{{N}}'
+# The metric's words, by the part they play. The shared constructions of grammar.yaml read
+# them in every word order ("12 were {words}", "12 {words}", "the number {words} rose to 12").
+# Give each verb in its base form ("evacuate": evacuates, evacuated, evacuating follow); a `*`
+# marks where the object stands ("move * to safety": "moved 12 people to safety").
+lexicon:
+  # transitive verbs: "police evacuated 12", "12 were evacuated"
+  verbs: []
+  # intransitive verbs: "12 fled", "12 lost their homes" ("lose * homes")
+  intransitive: []
+  # states: "12 are {words}", "12 {words}"
+  states: [{_yaml_text(words)}]
+  # nouns that count it: "12 evacuees"
+  nouns: []
+  # nouns of the act before its count: "the evacuation of 12"
+  actions: []
+  # names of its tally: "the number of evacuees rose to 12"
+  counts: []
 """
     cases = f"""\
 # Cases for {name}.yaml: a report's text in, every claim it must give out (and no other).
