@@ -41,6 +41,9 @@ def comparable(row: Mapping[str, Any], rules: RuleSet) -> bool:
     return row.get("superseded") is not True
 
 
+PROJECTION = "projection"  # a claim's modality when its words forecast ("could reach 20,000")
+
+
 def comparable_groups(rows: Iterable[Mapping[str, Any]], rules: RuleSet
                       ) -> dict[tuple[str, str, str | None], list[Figure]]:
     """The comparable claims of a claims table by (story, metric, scope), groups in the order
@@ -50,6 +53,8 @@ def comparable_groups(rows: Iterable[Mapping[str, Any]], rules: RuleSet
         if not comparable(row, rules):
             continue
         scope = None if is_missing(row.get("scope")) else row.get("scope")
+        if row.get("modality") == PROJECTION:  # compared with other projections only
+            scope = f"{scope} ({PROJECTION})" if scope else PROJECTION
         key = (str(row.get("story") or ""), str(row["metric"]), scope)
         groups.setdefault(key, []).append(figure_of(row, order))
     return groups
@@ -76,14 +81,21 @@ def cluster_figures(figures: Sequence[Figure], metric: Metric, rules: RuleSet) -
 
 
 def moves_on(earlier: Cluster, later: Cluster, metric: Metric) -> bool:
-    """Whether a later cluster updates an earlier one: on the same day only a figure its report
-    calls a change ("has risen to 135", "revised down to 34"; otherwise two figures for one
-    moment conflict); on a later day a figure that moves the way the metric moves, or one its
-    report calls a revision."""
-    if earlier.first_date == later.first_date:
-        return later.revision
+    """Whether a later cluster updates an earlier one.
+
+    On a later day: a figure that moves the way the metric moves, or one its report calls a
+    revision. On the same day: a figure its report calls a change ("has risen to 135",
+    "revised down to 34"), or a rising count of an accumulating metric from the same outlet or
+    the same source in the body of their reports (a running count through the day). Two other
+    figures for one moment conflict, and so does a headline with a body."""
     rising = (later.lead.point or 0) > (earlier.lead.point or 0)
-    return not metric.accumulates or rising or later.revision
+    if earlier.first_date != later.first_date:
+        return not metric.accumulates or rising or later.revision
+    if later.revision:
+        return True
+    return metric.accumulates and rising and any(
+        a.outlet == b.outlet or a.source == b.source
+        for a in earlier.members for b in later.members if not (a.headline or b.headline))
 
 
 def describe_cluster(cluster: Cluster) -> str:

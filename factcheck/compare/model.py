@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -61,6 +61,8 @@ class Figure:
     source: str
     revision: bool
     order: int  # position in the claims table, to keep ties stable
+    outlet: str = ""  # the outlet (else the report) that carried it
+    headline: bool = False  # stated in a headline
 
     @property
     def exact(self) -> bool:
@@ -223,8 +225,18 @@ def figure_of(row: Mapping[str, Any], order: int) -> Figure:
         high_inclusive=bool(get("high_inclusive")), figure=str(get("figure") or ""),
         date=None if is_missing(claim_date) else claim_date, source=source_of(row),
         revision=False if is_missing(revision) else bool(revision),
-        order=order,
+        order=order, outlet=_first_text(row, ("outlet", "doc")),
+        headline=not is_missing(get("headline")) and bool(get("headline")),
     )
+
+
+def _first_text(row: Mapping[str, Any], keys: Sequence[str]) -> str:
+    """The first of `keys` a row has a value for, as text ("" for none)."""
+    for key in keys:
+        value = row.get(key)
+        if not is_missing(value) and (text := str(value)):
+            return text
+    return ""
 
 
 def number_findings(findings: list[StoryFinding]) -> list[StoryFinding]:
