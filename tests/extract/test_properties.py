@@ -222,11 +222,11 @@ def test_rule_patterns_tried_at_their_leading_words_find_what_a_full_scan_finds(
     masked = text.replace("7", SLOT.format(0)).replace("9", "“" + SLOT.format(1) + "”")
     for sample in (text, masked):
         folded = fold(sample)
-        for _, patterns in reader.metrics:
-            for pattern, _, _ in patterns:
-                expected = [m.span() for m in pattern.finditer(sample, overlapped=True)]
-                found = reader._matches(pattern, sample, folded, overlapped=True)
-                assert [m.span() for m in found] == expected, pattern.pattern
+        for claim_pattern in reader.grammar.patterns:
+            pattern = claim_pattern.pattern
+            expected = [m.span() for m in pattern.finditer(sample, overlapped=True)]
+            found = reader._matches(pattern, sample, folded, overlapped=True)
+            assert [m.span() for m in found] == expected, claim_pattern.reading.name
         for pattern in (*reader.part_patterns, *reader.history_patterns,
                         *reader.scope_patterns):
             expected = [m.span() for m in pattern.finditer(sample)]

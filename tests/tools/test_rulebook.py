@@ -20,9 +20,9 @@ runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 FAILING_CLAIMS_CASE = """\
   - name: the wrong figure
-    text: About 3,000 residents were evacuated on Sunday.
+    text: About 3,000 residents were quarantined on Sunday.
     claims:
-      - {metric: evacuated, value: 2000, qualifier: About}
+      - {metric: quarantined, value: 2000, qualifier: About}
 """
 FAILING_FINDINGS_CASES = """\
 cases:
@@ -43,9 +43,9 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 @pytest.fixture()
 def scaffold(tmp_path: Path) -> Path:
-    """A newsroom rules folder holding only a scaffolded `evacuated` metric."""
+    """A newsroom rules folder holding only a scaffolded `quarantined` metric."""
     folder = tmp_path / "newsroom"
-    rulebook.scaffold_metric("evacuated", folder)
+    rulebook.scaffold_metric("quarantined", folder)
     return folder
 
 
@@ -83,7 +83,7 @@ def test_list_formats(fmt: str) -> None:
 def test_list_shows_a_newsroom_metric_and_where_it_comes_from(scaffold: Path) -> None:
     result = runner.invoke(app, ["rules", "list", "--rules", str(scaffold), "-f", "json"])
     rows = {r["id"]: r for r in json.loads(result.output)["rules"]}
-    assert rows["evacuated"]["source"] == str(scaffold / "metrics" / "evacuated.yaml")
+    assert rows["quarantined"]["source"] == str(scaffold / "metrics" / "quarantined.yaml")
 
 
 def test_list_table_fits_80_columns() -> None:
@@ -122,7 +122,7 @@ def test_show_a_metric_gives_every_pattern_with_file_and_line(rules: factcheck.R
     for pattern in metric.conditional_patterns:
         assert pattern in result.output
     for text in ("unless_report_mentions", metric.unless_report_mentions, metric.example,
-                 "accumulates", "tolerance", "injur, wound"):
+                 "accumulates", "tolerance", "injure, wound"):
         assert text in result.output
 
 
@@ -148,19 +148,19 @@ def test_the_shipped_cases_pass() -> None:
 
 def test_a_scaffold_loads_and_its_cases_pass(scaffold: Path, rules_dir: Path) -> None:
     metrics = scaffold / "metrics"
-    assert sorted(p.name for p in metrics.iterdir()) == ["evacuated.cases.yaml",
-                                                         "evacuated.yaml"]  # no temp files
+    assert sorted(p.name for p in metrics.iterdir()) == ["quarantined.cases.yaml",
+                                                         "quarantined.yaml"]  # no temp files
     # The shipped folder first, explicitly: the same rule set whether or not load_rules adds it.
     ruleset = factcheck.load_rules([rules_dir, scaffold])
-    evacuated = ruleset.metrics["evacuated"]
-    assert evacuated.source == str(metrics / "evacuated.yaml") and evacuated.example
-    claims = factcheck.extract_claims([_report(scaffold.parent, evacuated.example)], ruleset)
-    assert list(claims.metric) == ["evacuated"]  # the example really gives a claim
+    quarantined = ruleset.metrics["quarantined"]
+    assert quarantined.source == str(metrics / "quarantined.yaml") and quarantined.example
+    claims = factcheck.extract_claims([_report(scaffold.parent, quarantined.example)], ruleset)
+    assert list(claims.metric) == ["quarantined"]  # the example really gives a claim
     result = runner.invoke(app, ["rules", "test", str(rules_dir), str(scaffold), "-f", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["failed"] == 0 and payload["passed"] == payload["run"] > 50
-    assert str(metrics / "evacuated.cases.yaml") in payload["case_files"]
+    assert str(metrics / "quarantined.cases.yaml") in payload["case_files"]
 
 
 def _report(folder: Path, text: str) -> Path:
@@ -171,7 +171,7 @@ def _report(folder: Path, text: str) -> Path:
 
 def test_a_failing_case_shows_its_sentence_expected_and_found(scaffold: Path,
                                                               rules_dir: Path) -> None:
-    cases = scaffold / "metrics" / "evacuated.cases.yaml"
+    cases = scaffold / "metrics" / "quarantined.cases.yaml"
     lines = cases.read_text().splitlines()
     cases.write_text(cases.read_text() + FAILING_CLAIMS_CASE)
     (scaffold / "findings.cases.yaml").write_text(FAILING_FINDINGS_CASES)
@@ -180,9 +180,9 @@ def test_a_failing_case_shows_its_sentence_expected_and_found(scaffold: Path,
     out = result.output
     assert "2 failed" in out
     assert f"{cases}:{len(lines) + 1}" in out and "the wrong figure" in out
-    assert "About 3,000 residents were evacuated on Sunday." in out
-    assert "{metric: evacuated, value: 2000, qualifier: About}" in out
-    assert "{metric: evacuated, figure: 'About 3,000', value: 3000, qualifier: About}" in out
+    assert "About 3,000 residents were quarantined on Sunday." in out
+    assert "{metric: quarantined, value: 2000, qualifier: About}" in out
+    assert "{metric: quarantined, figure: 'About 3,000', value: 3000, qualifier: About}" in out
     assert f"{scaffold / 'findings.cases.yaml'}:2" in out and "a rise called a conflict" in out
     assert "1. Agency A, 2024-01-04: At least 40 people were killed." in out
     assert "{kind: conflict, metric: killed, figures: [At least 40, '52']}" in out
@@ -193,9 +193,9 @@ def test_a_failing_case_shows_its_sentence_expected_and_found(scaffold: Path,
     payload = json.loads(result.output)
     claims_failure = next(f for f in payload["failures"] if f["kind"] == "claims")
     assert claims_failure["line"] == len(lines) + 1
-    assert claims_failure["expected"] == [{"metric": "evacuated", "value": 2000,
+    assert claims_failure["expected"] == [{"metric": "quarantined", "value": 2000,
                                            "qualifier": "About"}]
-    assert claims_failure["found"] == [{"metric": "evacuated", "figure": "About 3,000",
+    assert claims_failure["found"] == [{"metric": "quarantined", "figure": "About 3,000",
                                         "value": 3000, "qualifier": "About"}]
     assert claims_failure["problems"]
 
@@ -221,7 +221,7 @@ def test_a_case_about_a_metric_switched_off_is_skipped(tmp_path: Path, rules_dir
 
 
 def test_a_broken_rule_file_is_exit_2(scaffold: Path, rules_dir: Path) -> None:
-    metric = scaffold / "metrics" / "evacuated.yaml"
+    metric = scaffold / "metrics" / "quarantined.yaml"
     metric.write_text(metric.read_text() + "colour: red\n")
     result = run("rules", "test", str(rules_dir), str(scaffold))
     assert result.returncode == 2
@@ -252,7 +252,7 @@ def test_new_writes_into_rules_here_and_says_what_to_run(tmp_path: Path,
     ]
     metric = (tmp_path / "rules" / "metrics" / "rescued_at_sea.yaml").read_text()
     for key in ("metric:", "description:", "example:", "accumulates:", "tolerance:",
-                "keywords:", "patterns:"):
+                "lexicon:"):
         assert f"\n{key}" in metric
         # every key is explained by a comment just above it
         above = metric.split(f"\n{key}")[0].splitlines()[-1]
@@ -262,16 +262,16 @@ def test_new_writes_into_rules_here_and_says_what_to_run(tmp_path: Path,
 
 
 def test_new_never_overwrites_without_force(scaffold: Path) -> None:
-    metric = scaffold / "metrics" / "evacuated.yaml"
+    metric = scaffold / "metrics" / "quarantined.yaml"
     metric.write_text("# edited\n")
-    result = run("rules", "new", "evacuated", "--dir", str(scaffold))
+    result = run("rules", "new", "quarantined", "--dir", str(scaffold))
     assert result.returncode == 2 and f"{metric}: already exists" in result.stderr
     assert metric.read_text() == "# edited\n"
-    assert run("rules", "new", "evacuated", "--dir", str(scaffold), "--force").returncode == 0
+    assert run("rules", "new", "quarantined", "--dir", str(scaffold), "--force").returncode == 0
     assert metric.read_text().startswith("# A metric")
 
 
-@pytest.mark.parametrize("name", ["Evacuated", "evacuated-people", "3dead", "", "a b"])
+@pytest.mark.parametrize("name", ["Evacuated", "quarantined-people", "3dead", "", "a b"])
 def test_new_refuses_a_bad_name(name: str, tmp_path: Path) -> None:
     with pytest.raises(FactcheckError, match="lower-case letters"):
         rulebook.scaffold_metric(name, tmp_path)
@@ -293,7 +293,7 @@ def test_new_refuses_the_shipped_folder_when_it_is_not_writable(
     # os.access rather than chmod: the tests may run as root, who may write anywhere
     monkeypatch.setattr(rulebook.os, "access", lambda *args, **kwargs: False)
     with pytest.raises(FactcheckError, match=r"not writable.*--dir"):
-        rulebook.scaffold_metric("evacuated")
+        rulebook.scaffold_metric("quarantined")
     assert not any((shipped / "metrics").iterdir())
 
 
@@ -320,5 +320,5 @@ def test_new_never_writes_into_an_installed_package(
     monkeypatch.setattr(rulebook, "shipped_rules_dir", lambda: installed)
     monkeypatch.chdir(tmp_path)  # no rules/ here
     with pytest.raises(FactcheckError, match="give --dir"):
-        rulebook.scaffold_metric("evacuated")
+        rulebook.scaffold_metric("quarantined")
     assert not any((installed / "metrics").iterdir())
