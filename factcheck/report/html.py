@@ -577,6 +577,8 @@ def _chart_spec(chart: Chart) -> dict[str, Any]:
         x = {"field": "x", "type": "temporal",
              "scale": {"type": "utc", "domain": [start, end]},
              "axis": {"title": "Claim date", "labelExpr": f"utcFormat(datum.value, '{label}')",
+                      "description": f"Claim date, {min(c.date for c in dated if c.date)} to "
+                                     f"{max(c.date for c in dated if c.date)}",
                       "tickCount": ticks, "labelFlush": False, "grid": False}}
         lanes.append({"name": "dated", "width": DATED_WIDTH, "height": CHART_HEIGHT,
                       "data": {"values": values},
@@ -587,15 +589,17 @@ def _chart_spec(chart: Chart) -> dict[str, Any]:
         values = [_datum(c, chart.metric, offsets[c.order] * unit) for c in undated]
         x = {"field": "x", "type": "quantitative", "scale": {"domain": [-1, 1]},
              "axis": {"title": "Undated", "labels": False, "ticks": False, "grid": False,
+                      "description": "Claims with no date",
                       "titleFontStyle": "italic"}}
         lanes.append({"name": "undated", "width": UNDATED_WIDTH if dated else 160,
                       "height": CHART_HEIGHT, "data": {"values": values},
                       "layer": _layers("claims_undated", x, chart.styles, undated)})
 
-    y_axis_full = {"title": y_title, "format": ",~r", "titlePadding": 10}
+    y_axis_full = {"title": y_title, "format": ",~r", "titlePadding": 10,
+                   "description": f"{chart.metric}, the figure as reported"}
     for index, lane in enumerate(lanes):
         axis = y_axis_full if index == 0 else {"title": None, "labels": False, "ticks": False,
-                                               "domain": False}
+                                               "domain": False, "aria": False}
         for layer in lane["layer"]:
             encoding = layer["encoding"]
             for channel in ("y", "y2"):
@@ -842,8 +846,8 @@ def _claims_table(claims: list[Claim], stories: list[str]) -> str:
         for key, _, _ in columns:
             shown, sort_value = cells[key]
             inner = _esc(shown)
-            if key == "loc":
-                inner = f"<code>{inner}</code>"
+            if key == "loc":  # a path may break after a slash, never inside a name
+                inner = f"<code>{inner.replace('/', '/<wbr>')}</code>"
             elif key == "quote":
                 inner = f'<span class="quote">{inner}</span>'
             tag = "th scope=row" if key == "id" else "td"

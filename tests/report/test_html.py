@@ -284,3 +284,19 @@ def test_the_wheel_carries_the_report_assets(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(next(tmp_path.glob("factcheck-*.whl"))).namelist())
     for asset in (REPO / "factcheck" / "report" / "html_assets").iterdir():
         assert f"factcheck/report/html_assets/{asset.name}" in names
+
+
+def test_each_story_has_its_own_charts(mini_tables) -> None:
+    claims, findings = mini_tables
+    other = claims.assign(story="storm", claim_id=claims["claim_id"] + "s")
+    other_findings = findings.assign(
+        story="storm", finding_id=findings["finding_id"] + "s",
+        claim_ids=findings["claim_ids"].map(lambda ids: [i + "s" for i in ids]),
+        groups=findings["groups"].map(lambda gs: [[i + "s" for i in g] for g in gs]))
+    text, page = page_of(pd.concat([claims, other]), pd.concat([findings, other_findings]))
+    metrics = set(plottable(claims)["metric"])
+    assert set(page.chart_points()) == {(s, m) for s in ("flood", "storm") for m in metrics}
+    assert [a["id"] for a in page.find("h2") if a.get("id", "").startswith("story-")] == \
+        ["story-1-flood", "story-2-storm"]
+    assert page.find("th", data_key="story")
+    assert text.count('<article class="finding') == 2 * len(findings)

@@ -127,8 +127,15 @@
       defaultStyle: false
     }).then(function () {
       var svg = canvas.querySelector("svg");
-      if (svg && !svg.getAttribute("viewBox")) {
-        svg.setAttribute("viewBox", "0 0 " + svg.getAttribute("width") + " " + svg.getAttribute("height"));
+      if (svg) {
+        if (!svg.getAttribute("viewBox")) {
+          svg.setAttribute("viewBox", "0 0 " + svg.getAttribute("width") + " " + svg.getAttribute("height"));
+        }
+        /* a group, not an image: its marks stay reachable; the caption says what it shows */
+        svg.setAttribute("role", "group");
+        svg.setAttribute("aria-roledescription", "timeline chart");
+        svg.setAttribute("aria-label", "Timeline of " + container.getAttribute("data-metric") +
+          ": one mark per claim; tab to a mark to hear it");
       }
       var marks = decorate(container);
       container.setAttribute("data-marks", String(marks.length));
