@@ -971,7 +971,7 @@ def render_html(claims: pd.DataFrame, findings: pd.DataFrame, *,
             severities = sorted({clean_text(f.get("severity")) for f in metric_findings},
                                 key=lambda s: SEVERITY_ORDER.get(s, 9))
             flag = "".join(f" {_severity_badge(s)}" for s in severities)
-            toc_items.append(f'<li><a href="#{key}-h">{_esc(metric)}</a> '
+            toc_items.append(f'<li><a href="#{key}-h">{_esc(_heading(metric))}</a> '
                              f'<span class="toc-count">{_plural(len(metric_claims), "figure")}, '
                              f'{_plural(len(metric_findings), "finding")}</span>{flag}</li>')
         named_metrics = {c.metric for c in story_claims if c.kind == "named"}

@@ -205,6 +205,9 @@ def test_the_tab_key_reaches_the_marks(seeds_page: Opened) -> None:
             break
     assert page.evaluate("document.activeElement.classList.contains('fc-mark')")
     assert page.locator("#fc-tooltip").is_visible()
+    claim_id = page.evaluate("document.activeElement.dataset.claimId")
+    page.keyboard.press("Enter")  # to the claim's row in the claims table
+    assert page.evaluate("document.activeElement.closest('tr').id") == f"claim-{claim_id}"
 
 
 def test_estimates_are_hollow_and_set_aside_figures_faded(mini_page: Opened,
