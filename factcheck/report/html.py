@@ -2,9 +2,10 @@
 
 `render_html(claims, findings)` is a pure function of the two tables: it returns the text of
 one HTML page that opens offline. Everything the page needs is inline: its CSS and script
-(`html_assets/`), the charts' Vega runtime (bundled by vl-convert, which ships it) and the
-charts' specifications, compiled from Vega-Lite in Python. The page makes no network request:
-a Content-Security-Policy lets no resource load and only the page's own scripts (by hash) run.
+(`html_assets/`), the chart library (Vega, Vega-Lite and Vega-Embed, bundled by vl-convert,
+which ships them) and the charts' specifications, compiled from Vega-Lite in Python. The page
+makes no network request: its Content-Security-Policy lets no resource load, and only the
+page's own scripts (by hash) run.
 
 For each story and numeric metric, a chart puts each claim's figure (y) at its claim date (x),
 one mark per claim, shaped and coloured by source; bounds ("at least 84" ↑, "up to 40" ↓) and
@@ -61,11 +62,13 @@ SHAPES = (
     "M0,-1L0.24,-0.33L0.95,-0.31L0.39,0.12L0.59,0.81L0,0.4L-0.59,0.81L-0.39,0.12L-0.95,-0.31"
     "L-0.24,-0.33Z",  # star
     "M-1,-0.6L-0.6,-1L0,-0.4L0.6,-1L1,-0.6L0.4,0L1,0.6L0.6,1L0,0.4L-0.6,1L-1,0.6L-0.4,0Z",  # x
+    "M-0.85,-0.95L0.85,-0.95L0.1,0L0.85,0.95L-0.85,0.95L-0.1,0Z",  # hourglass
+    "M-1,0L-0.5,-0.87L0.5,-0.87L1,0L0.5,0.87L-0.5,0.87Z",  # hexagon
 )
 SHAPE_NAMES = ("circle", "square", "diamond", "right triangle", "cross", "left triangle",
-               "star", "x")
+               "star", "x", "hourglass", "hexagon")
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8C6D00", "#3B8FC4", "#7A3E9D",
-           "#B2182B")
+           "#B2182B", "#117733", "#882255")
 UNKNOWN_COLOUR = "#6B6B6B"
 
 STATUS_LABELS = {
@@ -761,6 +764,9 @@ def _key_html(chart: Chart) -> str:
     if any(c.muted for c in claims):
         items.append('<li><span class="glyph faded" aria-hidden="true">●</span> faded: set '
                      'aside (superseded, part of a total, or out of scope)</li>')
+    if len(chart.styles) > len(SHAPES):
+        items.append(f"<li>more than {len(SHAPES)} sources: shapes repeat, in other colours; "
+                     "the tooltip and the data table name each mark's source</li>")
     if any(not c.date for c in claims):
         items.append('<li><span class="glyph" aria-hidden="true">⋯</span> undated claims stand '
                      'in the "Undated" lane</li>')

@@ -229,6 +229,21 @@ def test_qualifiers_ranges_and_undated_claims_are_placed(mini_tables) -> None:
     span = by_figure["Between 30 and 45"]
     assert (span["dir"], span["low"], span["high"], span["y"]) == ("range", 30, 45, 37.5)
     assert by_figure["21"]["date"] == "unknown"  # drawn in the undated lane, not dropped
+    # the source: attributed to, else the outlet, else unknown
+    assert by_figure["At least 12"]["source"] == "police"
+    assert by_figure["Hundreds"]["source"] == "Gazette"
+
+
+def test_no_two_sources_of_a_chart_look_alike() -> None:
+    rows = [{"claim_id": f"c{i}", "kind": "numeric", "metric": "killed", "value": float(i),
+             "attributed_to": f"Source {i}", "claim_date": f"2024-02-{i + 1:02d}",
+             "quote": f"q{i}", "doc": "r.txt", "line": i} for i in range(10)]
+    rows.append(dict(rows[0], claim_id="c10", attributed_to=None))  # unknown
+    _, page = page_of(pd.DataFrame(rows[1:]), pd.DataFrame())  # ten sources, unknown one
+    (spec,) = page.specs.values()
+    scales = {scale["name"]: scale for scale in spec["scales"]}
+    assert len(set(scales["shape"]["range"])) == len(scales["shape"]["domain"]) == 10
+    assert len(set(scales["color"]["range"])) == 10
 
 
 def test_named_claims_are_only_in_the_table(seeds_analysis, seeds_page) -> None:
