@@ -474,13 +474,13 @@ def _x_domain(dates: list[str]) -> tuple[int, int, str, dict[str, Any]]:
     day = 86_400_000
     span_days = (last - first) / day
     pad = max(day * 0.6, (last - first) * 0.06)
-    years = {date[:4] for date in dates}
-    label = "%b %-d" if len(years) == 1 else "%b %-d, %Y"
-    step = max(1, math.ceil((span_days + 1.2) / 7))
+    # ISO dates, as everywhere in factcheck's output; at most about six labels fit.
+    label = "%Y-%m-%d"
+    step = max(1, math.ceil((span_days + 1.2) / 6))
     ticks: dict[str, Any] = {"interval": "day", "step": step}
     if span_days > 120:
-        ticks = {"interval": "month", "step": max(1, math.ceil(span_days / 30 / 7))}
-        label = "%b %Y"
+        ticks = {"interval": "month", "step": max(1, math.ceil(span_days / 30 / 6))}
+        label = "%Y-%m"
     return first - int(pad), last + int(pad), label, ticks
 
 

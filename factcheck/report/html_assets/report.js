@@ -68,7 +68,8 @@
   /* ------------------------------------------------------------------ charts */
 
   function goToClaim(id) {
-    var row = document.getElementById("claim-" + String(id).replace(/[^A-Za-z0-9_-]+/g, "-").toLowerCase());
+    var slug = String(id).replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase();
+    var row = document.getElementById("claim-" + (slug || "x"));
     if (!row) return;
     if (row.hidden) clearFilters();
     row.classList.add("flash");
