@@ -98,6 +98,33 @@ def moves_on(earlier: Cluster, later: Cluster, metric: Metric) -> bool:
         for a in earlier.members for b in later.members if not (a.headline or b.headline))
 
 
+def _open_chains(rules: RuleSet) -> int:
+    return max(1, int(rules.compare.get("open_chains", 1)))
+
+
+def update_chains(dated: Sequence[Cluster], metric: Metric, open_chains: int
+                  ) -> list[list[Cluster]]:
+    """Dated clusters as lines of reporting, each a chain of updates.
+
+    A figure that conflicts with the one just before it may still update an earlier line (one
+    outlet's running count beside another's, a count beside an estimate): a cluster extends
+    every open chain whose latest figure it moves on from, or starts a chain of its own. At
+    most `open_chains` chains stay open, those extended last; with one, a chain is simply
+    broken by the first figure that does not move on from the one before it."""
+    chains: list[list[Cluster]] = [list(dated[:1])] if dated else []
+    still_open = list(chains)
+    for later in dated[1:]:
+        extended = [chain for chain in still_open if moves_on(chain[-1], later, metric)]
+        for chain in extended:
+            chain.append(later)
+        if not extended:
+            chains.append([later])
+            still_open.append(chains[-1])
+        still_open.sort(key=lambda chain: chain[-1] is later)  # stable: oldest first
+        del still_open[:-open_chains]
+    return chains
+
+
 def describe_cluster(cluster: Cluster) -> str:
     """A cluster as findings name it: `94 (source, 2024-01-11)`."""
     lead = cluster.lead
@@ -128,25 +155,21 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
     dated = sorted((c for c in clusters if c.first_date), key=lambda c: (c.first_date,
                                                                          c.lead.order))
     undated = [c for c in clusters if c.first_date is None]
-    findings: list[StoryFinding] = []
-    chain: list[Cluster] = dated[:1]
-
-    def close_chain() -> None:
-        if len(chain) > 1 and update_rule:
-            findings.append(_finding(update_rule, story, metric.name, scope, chain,
-                                     chain=" → ".join(describe_cluster(c) for c in chain)))
-
+    # (position in `dated` of the finding's first cluster, finding), sorted at the end
+    placed: list[tuple[tuple[int, int], StoryFinding]] = []
+    rank = {id(c): n for n, c in enumerate(dated)}
     for earlier, later in pairwise(dated):
-        if moves_on(earlier, later, metric):
-            chain.append(later)
-            continue
-        close_chain()
-        chain = [later]
-        if conflict_rule:
+        if not moves_on(earlier, later, metric) and conflict_rule:
             sides = " vs ".join(describe_cluster(c) for c in (earlier, later))
-            findings.append(_finding(conflict_rule, story, metric.name, scope, [earlier, later],
-                                     sides=sides))
-    close_chain()
+            placed.append(((rank[id(earlier)], 1), _finding(
+                conflict_rule, story, metric.name, scope, [earlier, later], sides=sides)))
+    if update_rule:
+        for chain in update_chains(dated, metric, _open_chains(rules)):
+            if len(chain) > 1:
+                placed.append(((rank[id(chain[0])], 0), _finding(
+                    update_rule, story, metric.name, scope, chain,
+                    chain=" → ".join(describe_cluster(c) for c in chain))))
+    findings = [finding for _, finding in sorted(placed, key=lambda item: item[0])]
     if undated and conflict_rule:
         for cluster in undated:
             others = [c for c in clusters if c is not cluster]
