@@ -11,6 +11,7 @@ figure that does not is a conflict, and a report that repeats a superseded figur
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -48,6 +49,8 @@ def comparable_groups(rows: Iterable[Mapping[str, Any]], rules: RuleSet
                       ) -> dict[tuple[str, str, str | None], list[Figure]]:
     """The comparable claims of a claims table by (story, metric, scope), groups in the order
     of their first claim, each figure's `order` its row's position in `rows`."""
+    rows = list(rows)
+    backwards = _newest_first(rows)
     groups: dict[tuple[str, str, str | None], list[Figure]] = {}
     for order, row in enumerate(rows):
         if not comparable(row, rules):
@@ -56,8 +59,32 @@ def comparable_groups(rows: Iterable[Mapping[str, Any]], rules: RuleSet
         if row.get("modality") == PROJECTION:  # compared with other projections only
             scope = f"{scope} ({PROJECTION})" if scope else PROJECTION
         key = (str(row.get("story") or ""), str(row["metric"]), scope)
-        groups.setdefault(key, []).append(figure_of(row, order))
+        figure = figure_of(row, order)
+        if (span := backwards.get(str(row.get("doc") or ""))) is not None:
+            figure = replace(figure, within_day=span[0] + span[1] - order)
+        groups.setdefault(key, []).append(figure)
     return groups
+
+
+def _newest_first(rows: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
+    """The reports whose claims run newest first (a timeline of the days before, latest on
+    top), each with the first and last row position of its claims: the order of their
+    figures within a day is then the reverse of the text's."""
+    spans: dict[str, list[int]] = {}
+    steps: dict[str, int] = {}  # later dates minus earlier ones, claim to claim
+    last_date: dict[str, date] = {}
+    for order, row in enumerate(rows):
+        doc = str(row.get("doc") or "")
+        span = spans.setdefault(doc, [order, order])
+        span[1] = order
+        claim_date = row.get("claim_date")
+        if is_missing(claim_date) or not isinstance(claim_date, date):
+            continue
+        before = last_date.get(doc)
+        if before is not None and claim_date != before:
+            steps[doc] = steps.get(doc, 0) + (1 if claim_date > before else -1)
+        last_date[doc] = claim_date
+    return {doc: (spans[doc][0], spans[doc][1]) for doc, step in steps.items() if step < 0}
 
 
 def cluster_figures(figures: Sequence[Figure], metric: Metric, rules: RuleSet) -> list[Cluster]:
@@ -152,8 +179,9 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
     update_rule = rules.rule_for_kind("update")
     conflict_rule = rules.rule_for_kind("conflict")
     stale_rule = rules.rule_for_kind("stale")
-    dated = sorted((c for c in clusters if c.first_date), key=lambda c: (c.first_date,
-                                                                         c.lead.order))
+    dated = sorted((c for c in clusters if c.first_date),
+                   key=lambda c: (c.first_date, min(time_key(m)[1] for m in c.members
+                                                    if m.date == c.first_date)))
     undated = [c for c in clusters if c.first_date is None]
     # (position in `dated` of the finding's first cluster, finding), sorted at the end
     placed: list[tuple[tuple[int, int], StoryFinding]] = []

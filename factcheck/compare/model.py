@@ -63,6 +63,9 @@ class Figure:
     order: int  # position in the claims table, to keep ties stable
     outlet: str = ""  # the outlet (else the report) that carried it
     headline: bool = False  # stated in a headline
+    # place among the figures of its day: its table order, reversed within a report that
+    # runs newest first (a timeline of daily counts)
+    within_day: int | None = None
 
     @property
     def exact(self) -> bool:
@@ -118,7 +121,8 @@ def _earliest(members: Iterable[Figure]) -> date | None:
 
 
 def time_key(figure: Figure) -> tuple[date, int]:
-    return (figure.date or date.max, figure.order)
+    within_day = figure.order if figure.within_day is None else figure.within_day
+    return (figure.date or date.max, within_day)
 
 
 def _step(value: float) -> float:

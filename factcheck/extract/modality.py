@@ -22,8 +22,14 @@ class ModalityReader:
 
     def __init__(self, grammar: Mapping[str, Any], source: str):
         modality = grammar.get("modality") or {}
+        # "in May", "the will of", "May 3": a month or a noun, no modal verb
+        not_after = grammar.get("modality_not_after") or []
+        guard = rf"(?<!\b(?:{words_alternation(not_after)})\s+)" if not_after else ""
+        not_before = grammar.get("modality_not_before")
+        guard_after = f"(?!{not_before})" if not_before else ""
         self.markers = [(str(kind), compile_pattern(
-            rf"\b(?:{words_alternation(words)})\b", source, line_of(modality, kind)))
+            rf"{guard}\b(?:{words_alternation(words)})\b{guard_after}", source,
+            line_of(modality, kind)))
             for kind, words in modality.items()]
         bounds = grammar.get("projection_bounds") or {}
         self.bounds = [(str(side), compile_pattern(

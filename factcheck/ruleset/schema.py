@@ -58,6 +58,8 @@ FILE_SCHEMAS: dict[str, Schema] = {
                      "max_quote_characters": ((int,), True),
                      "constructions": (_LIST, False), "irregular_verbs": (_MAP, False),
                      "function_words": (_TEXTS, False), "modality": (_MAP, False),
+                     "modality_not_after": (_TEXTS, False),
+                     "modality_not_before": ((str,), False),
                      "projection_bounds": (_MAP, False), "increment_patterns": (_TEXTS, False),
                      "count_list": (_MAP, False), "line_sentences": (_TEXTS, False),
                      "place_words": (_TEXTS, False)},
