@@ -85,6 +85,12 @@ class ClaimReader:
             self._compile(p, grammar_path, line_of(grammar.get("increment_patterns"), i))
             for i, p in enumerate(grammar.get("increment_patterns") or [])]
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
+        # Figures for "that figure", "the estimate", "it": they borrow a nearby claim's metric.
+        self.anaphora_patterns = self._compile_list(grammar, "anaphora_patterns", grammar_path) \
+            if grammar.get("anaphora_patterns") else []
+        self._anaphora_window = int(grammar.get("anaphora_window_sentences") or 0)
+        self._anaphora_reading = Reading("anaphora", grammar_path,
+                                         line_of(grammar, "anaphora_patterns"))
         self.part_patterns = self._compile_list(grammar, "part_patterns", grammar_path)
         # Patterns with a {N} slot speak of one figure; those without, of the whole sentence.
         history = self._compile_list(grammar, "history_patterns", grammar_path, False)
@@ -278,6 +284,9 @@ class ClaimReader:
             while probe < len(keywords) and keywords[probe][0] < sentence.end:
                 spoken_of.add(keywords[probe][1])
                 probe += 1
+            if not spoken_of and (borrowed := self._anaphoric_metric(
+                    claims, index, sentence_text)) is not None:
+                spoken_of.add(borrowed)
             in_sentence = self.numbers.find(text, sentence.start, sentence.end, lowered) \
                 if spoken_of else []
             try:
@@ -320,6 +329,21 @@ class ClaimReader:
                 carried = frames[-1] if frames[-1].kind == "post" else None
         self._link_parts(claims)
         return claims + named
+
+    def _anaphoric_metric(self, claims: list[Claim], index: int,
+                          sentence_text: str) -> int | None:
+        """The metric a sentence with no word of any metric may still speak of through "that
+        figure" or "it": that of the latest claims, when they stand within the window and are
+        all of one metric."""
+        if not claims or not self.anaphora_patterns or \
+                index - claims[-1].sentence > self._anaphora_window:
+            return None
+        latest = {c.metric for c in claims if c.sentence == claims[-1].sentence}
+        folded = fold(sentence_text)
+        if len(latest) != 1 or not any(self._may_match(p, folded)
+                                       for p in self.anaphora_patterns):
+            return None
+        return self._metric_index.get(latest.pop())
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
                    mentions: list[NumberMention], index: int,
@@ -385,6 +409,17 @@ class ClaimReader:
                 if part is not None:
                     part.total = claims_by_slot[max(totals)]
                     claims_by_slot[slot] = part
+        for pattern in self.anaphora_patterns:
+            if not self._may_match(pattern, folded):
+                continue
+            for match in self._matches(pattern, masked, folded):
+                slot = int(match.group("n"))
+                if slot in claims_by_slot:
+                    continue
+                claim = borrowed(slot, match, "anaphora")
+                if claim is not None:
+                    self._read_as(claim, self._anaphora_reading, match)
+                    claims_by_slot[slot] = claim
         history_figure = False
         for pattern in self.history_patterns:
             if not self._may_match(pattern, folded):

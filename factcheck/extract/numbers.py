@@ -242,11 +242,12 @@ class NumberReader:
             post_alts.append(_trie([phrase]) + guard)
         post = "(?:" + ("|".join(post_alts) or "(?!)") + ")"
 
-        def followed(table: Mapping[str, Any], follow: Mapping[str, str]) -> str:
+        def followed(table: Mapping[str, Any], follow: Mapping[str, tuple[str, ...]]) -> str:
             alts = []
             for phrase in sorted(table, key=len, reverse=True):
-                word = follow.get(phrase)
-                tail = rf"(?={ws}{re.escape(word)}\b)" if word else r"(?![\w'’-])"
+                words = follow.get(phrase)
+                tail = rf"(?={ws}(?:{'|'.join(map(re.escape, words))})\b)" if words \
+                    else r"(?![\w'’-])"
                 alts.append(_trie([phrase]) + tail)
             return "|".join(alts) or "(?!)"
 

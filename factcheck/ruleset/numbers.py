@@ -95,7 +95,7 @@ class NumberLexicon:
     openers: dict[str, list[str]]
     ordinals: list[str]
     people_nouns: list[str]
-    phrase_follow: dict[str, str]
+    phrase_follow: dict[str, tuple[str, ...]]
     phrases: dict[str, float]
     range_joiners: list[str]
     range_separators: list[str]
@@ -108,7 +108,7 @@ class NumberLexicon:
     suffixes: dict[str, float]
     units: list[str]
     vague: dict[str, tuple[float | None, float | None]]
-    vague_follow: dict[str, str]
+    vague_follow: dict[str, tuple[str, ...]]
     year_from: float
     year_to: float
 
@@ -259,7 +259,7 @@ def read_number_lexicon(config: Any, path: str = "rules/numbers.yaml") -> Number
             )
         lex.vague[norm(phrase)] = (low, high)
         if spec.get("followed_by"):
-            lex.vague_follow[norm(phrase)] = norm(str(spec["followed_by"]))
+            lex.vague_follow[norm(phrase)] = _followers(spec, path)
 
     lex.phrases = {}
     lex.phrase_follow = {}
@@ -273,7 +273,7 @@ def read_number_lexicon(config: Any, path: str = "rules/numbers.yaml") -> Number
             )
         lex.phrases[norm(phrase)] = _number(spec, "value", path, positive=False)
         if spec.get("followed_by"):
-            lex.phrase_follow[norm(phrase)] = norm(str(spec["followed_by"]))
+            lex.phrase_follow[norm(phrase)] = _followers(spec, path)
 
     words = _mapping(config, "words", path)
     lex.small_words = [
@@ -329,6 +329,13 @@ def read_number_lexicon(config: Any, path: str = "rules/numbers.yaml") -> Number
             ) from None
         lex.blocked.append(str(pattern))
     return NumberLexicon(path=path, **vars(lex))
+
+
+def _followers(spec: Mapping[str, Any], path: str) -> tuple[str, ...]:
+    """`followed_by`: one word, or a list of the words a phrase counts before."""
+    follow = spec["followed_by"]
+    words = _words_list(spec, "followed_by", path) if isinstance(follow, list) else [str(follow)]
+    return tuple(norm(w) for w in words)
 
 
 def _words_list(parent: Mapping[str, Any], key: str, path: str) -> list[str]:
