@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ..report.console import COLOR_CHOICES
-from ..report.formats.registry import FORMAT_NAMES
+from ..report.formats.registry import FORMAT_NAMES, REPORT_FORMATS
 from ..ruleset.model import SEVERITIES
 from ..run.engines import ENGINES
 
@@ -23,6 +23,11 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+# report's formats: the tables', then the registered report formats (html, markdown)
+ReportFormat = StrEnum("ReportFormat", [(f, f) for f in Format] +
+                       [(output.name, output.name) for output in REPORT_FORMATS])
 
 
 class EvalFormat(StrEnum):
@@ -46,6 +51,9 @@ PathsArgument = Annotated[
                         "Default: the shipped sample reports.", show_default=False),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ReportFormatOption = Annotated[ReportFormat, typer.Option(
+    "--format", "-f", help="Output format: table, json, csv (the findings), "
+    + ", ".join(output.help for output in REPORT_FORMATS) + ".")]
 RulesOption = Annotated[
     list[Path] | None,
     typer.Option("--rules", "-r", help="A rules folder layered over the shipped rules; repeat to "
@@ -94,7 +102,7 @@ class ReadOptions:
 
     command: str  # "report" or "claims": what is printed
     paths: list[Path] | None
-    format: Format
+    format: str  # a Format, or for report a ReportFormat
     rules: list[Path] | None
     out: Path | None
     group_by: str | None

@@ -24,8 +24,9 @@ from ..ruleset.model import SEVERITIES
 from .cells import (
     UNKNOWN,
     as_float,
-    as_list,
+    claim_groups,
     iso_date,
+    location,
     number_text,
     plural,
     records,
@@ -36,15 +37,6 @@ from .cells import (
 
 NARROW_WIDTH = 72  # below this many columns, claims are listed as lines instead of tables
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "blue"}
-
-
-def claim_source(claim: Mapping) -> str:
-    """Who a claim is from: `attributed_to`, else the outlet, else the report's path."""
-    for key in ("attributed_to", "outlet", "doc"):
-        text = text_of(claim, key)
-        if text:
-            return text
-    return UNKNOWN
 
 
 def _display_source(claim: Mapping) -> str:
@@ -105,13 +97,6 @@ def format_interval(claim: Mapping) -> str:
     return f"{left}, {right}"
 
 
-def location(claim: Mapping) -> str:
-    """`path:line` of a claim (`unknown` when the path is missing)."""
-    doc = text_of(claim, "doc") or UNKNOWN
-    line = as_float(value_of(claim, "line"))
-    return f"{doc}:{int(line)}" if line is not None else doc
-
-
 def date_cell(claim: Mapping, sep: str = "\n") -> Text:
     """The claim's date, or `unknown` (with the report's own date, labelled, when that is known)."""
     date = iso_date(value_of(claim, "claim_date"))
@@ -140,23 +125,9 @@ def is_in_scope(claim: Mapping) -> bool:
     return True if value is None else bool(value)
 
 
-def _claim_groups(finding: Mapping) -> list[list[str]]:
-    """The finding's claims grouped by shared figure; claims outside every group come last."""
-    raw = value_of(finding, "groups")
-    if isinstance(raw, str):  # the CSV form, "c7 c5 | c11 c9"
-        raw = [part.split() for part in raw.split("|")]
-    groups = [[str(cid) for cid in as_list(group)] for group in as_list(raw)]
-    groups = [group for group in groups if group]
-    seen = {cid for group in groups for cid in group}
-    rest = [str(cid) for cid in as_list(value_of(finding, "claim_ids")) if str(cid) not in seen]
-    if rest:
-        groups.append(rest)
-    return groups
-
-
 def _quote_cell(claim: Mapping) -> Text:
     """The quote, trimmed, with the claim's `file:line` (and why it was set aside) below it."""
-    cell = Text(trim(text_of(claim, "quote")), style="italic")
+    cell = Text(trim(text_of(claim, "quote"), keep=text_of(claim, "figure")), style="italic")
     cell.append("\n")
     cell.append(location(claim), style="cyan")
     return cell
@@ -179,7 +150,7 @@ def _stacked_claim(claim: Mapping, prefix: str = "") -> Text:
     block.append(" · ")
     block.append_text(date_cell(claim, sep=" "))
     block.append("\n")
-    block.append(trim(text_of(claim, "quote")), style="italic")
+    block.append(trim(text_of(claim, "quote"), keep=text_of(claim, "figure")), style="italic")
     block.append("\n")
     block.append(location(claim), style="cyan")
     return block
@@ -203,7 +174,7 @@ def _finding_claims(finding: Mapping, claims: Mapping[str, Mapping], narrow: boo
     table.add_column("date", min_width=10, max_width=10)
     table.add_column("quote / file:line", min_width=10, ratio=1, overflow="fold")
     blocks: list[Text] = []
-    for index, group in enumerate(_claim_groups(finding)):
+    for index, group in enumerate(claim_groups(finding)):
         if index:
             table.add_row(Text(separator, style="dim"), "", "", "")
             blocks.append(Text(separator, style="dim"))

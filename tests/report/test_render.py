@@ -19,8 +19,8 @@ from factcheck import fileio
 from factcheck.report import tables, terminal
 from factcheck.report.console import make_console
 from factcheck.report.tables import neutralise_cell, to_csv_text, to_json, write_csv, write_outputs
+from factcheck.report.cells import claim_source
 from factcheck.report.terminal import (
-    claim_source,
     format_figure,
     format_interval,
     print_claims,
@@ -273,6 +273,43 @@ def test_csv_groups_format() -> None:
     assert "↓ later" in text and "not in the claims table" not in text  # CSV form read back
 
 
+def test_findings_csv_stands_alone(tmp_path: Path,
+                                   sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """One row per finding and claim: the finding's rule and message beside each claim's
+    figure, value, source, date, quote and file:line, so that no join with claims.csv is needed."""
+    claims, findings = sample
+    claims.loc[claims["claim_id"] == "c12", "quote"] = "=HYPERLINK(\"x\") apprehended 35"
+    write_outputs(tmp_path, claims, findings)
+    raw = (tmp_path / "findings.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = pd.read_csv(tmp_path / "findings.csv", encoding="utf-8-sig", dtype=str,
+                       keep_default_na=False)
+    assert list(rows.columns) == tables.FINDINGS_CSV_COLUMNS
+    assert list(rows.columns) == [
+        "finding_id", "story", "rule", "rule_name", "severity", "kind", "metric", "scope",
+        "message", "group", "claim_id", "figure", "value", "low", "high", "source", "date",
+        "quote", "location"]
+    assert [(r.finding_id, r.group, r.claim_id) for r in rows.itertuples()] == [
+        ("f1", "1", "c7"), ("f1", "1", "c5"), ("f1", "2", "c9"), ("f2", "1", "c4"),
+        ("f2", "2", "c12")]
+    irna = rows.iloc[0]
+    assert (irna.rule, irna.severity, irna.kind, irna.figure, irna.value, irna.low) == (
+        "FC101", "info", "update", "84", "84", "84")
+    assert (irna.source, irna.date, irna.quote, irna.location) == (
+        "IRNA", "2024-01-04", "left 84 people dead", f"{DOC_A}:31")
+    assert rows.iloc[1].high == "" and rows.iloc[1].source == DOC_A  # unbounded; the file
+    assert rows.iloc[4].source == "Al Jazeera"
+    assert rows.iloc[4].quote.startswith("'=HYPERLINK")  # formula-safe
+
+
+def test_findings_csv_keeps_a_finding_without_claims() -> None:
+    table = tables.findings_csv_table(findings_frame(finding(claim_ids=["c99"])),
+                                      claims_frame(claim()))
+    assert table.loc[0, "claim_id"] == "c99" and table.loc[0, "figure"] is None
+    empty = tables.findings_csv_table(findings_frame(finding()), claims_frame())
+    assert len(empty) == 1 and empty.loc[0, "claim_id"] is None
+
+
 def test_csv_infinity_is_empty() -> None:
     back = pd.read_csv(io.StringIO(to_csv_text(claims_frame(claim(high=float("inf"))))))
     assert pd.isna(back.loc[0, "high"]) and back.loc[0, "low"] == 84
@@ -365,7 +402,7 @@ def test_write_outputs(tmp_path: Path, sample: tuple[pd.DataFrame, pd.DataFrame]
     claims, findings = sample
     out = tmp_path / "a" / "b"
     assert write_outputs(out, claims, findings) == [out / "claims.csv", out / "findings.csv"]
-    assert len(pd.read_csv(out / "findings.csv", encoding="utf-8-sig")) == 2
+    assert len(pd.read_csv(out / "findings.csv", encoding="utf-8-sig")) == 5  # finding × claim
     only = tmp_path / "only"
     assert write_outputs(only, claims, None) == [only / "claims.csv"]
     assert [p.name for p in only.iterdir()] == ["claims.csv"]

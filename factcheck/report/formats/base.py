@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
 from rich.console import Console
 
 from ...compare.draft import DraftFinding
@@ -51,3 +52,13 @@ def severity_counts(findings: Sequence[DraftFinding]) -> dict[str, int]:
     """How many findings of each severity, every severity named (most severe first)."""
     counted = Counter(f.severity for f in findings)
     return {level: counted.get(level, 0) for level in SEVERITIES}
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """A `--format` of `report` beyond the table, JSON and CSV: the whole output as text, from
+    the claims and findings tables."""
+
+    name: str
+    help: str
+    render: Callable[[pd.DataFrame, pd.DataFrame], str]
