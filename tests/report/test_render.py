@@ -16,10 +16,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout, when not installed
 
 from factcheck import fileio
-from factcheck.report import tables, terminal
+from factcheck.report import cells, tables, terminal
+from factcheck.report.cells import claim_source
 from factcheck.report.console import make_console
 from factcheck.report.tables import neutralise_cell, to_csv_text, to_json, write_csv, write_outputs
-from factcheck.report.cells import claim_source
 from factcheck.report.terminal import (
     format_figure,
     format_interval,
@@ -554,6 +554,28 @@ def test_report_long_quote_is_trimmed() -> None:
     assert "…" in text
     quote_line = next(line for line in text.splitlines() if "word word" in line)
     assert len(quote_line.split("   ")[-1].strip()) <= 100
+
+
+PROSECUTOR = ("Iran's official news agency IRNA reported on January 7 that Kerman Prosecutor "
+              "Mahdi Bakhshi has said that 32 people related to the Kerman terrorist crime "
+              "have been arrested in several provinces of the country so far")
+
+
+@pytest.mark.parametrize("limit", [30, 60, 100])
+def test_a_shortened_quote_keeps_its_figure(limit: int) -> None:
+    short = cells.trim(PROSECUTOR, limit, keep="32")
+    assert "32 people" in short and len(short) <= limit + len("32")
+    assert cells.trim(PROSECUTOR, limit, keep="Kerman Prosecutor").count("Prosecutor") == 1
+    assert cells.trim("the toll reached 84, IRNA said", 100, keep="84") == \
+        "the toll reached 84, IRNA said"  # short enough: whole
+    assert cells.trim(PROSECUTOR, 100, keep="absent") == cells.trim(PROSECUTOR, 100)
+
+
+def test_report_quote_shows_the_figure(sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    claims, findings = sample
+    claims.loc[claims["claim_id"] == "c4", "quote"] = PROSECUTOR
+    text = render_text(print_report, claims, findings, width=80)
+    assert "32 people" in " ".join(text.split())
 
 
 @pytest.mark.parametrize("width", [40, 100])
