@@ -35,7 +35,9 @@ from .cells import (
     value_of,
 )
 
-NARROW_WIDTH = 72  # below this many columns, claims are listed as lines instead of tables
+# below this many columns, claims are listed as lines instead of tables: at 80 columns a
+# table leaves the quote a few words a line and splits file:line
+NARROW_WIDTH = 100
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "blue"}
 
 
@@ -172,7 +174,10 @@ def _finding_claims(finding: Mapping, claims: Mapping[str, Mapping], narrow: boo
     table.add_column("figure", min_width=6, max_width=24)
     table.add_column("source", min_width=6, max_width=28)
     table.add_column("date", min_width=10, max_width=10)
-    table.add_column("quote / file:line", min_width=10, ratio=1, overflow="fold")
+    where = [location(c) for group in claim_groups(finding) for cid in group
+             if (c := claims.get(cid)) is not None]
+    table.add_column("quote / file:line", min_width=max([10, *map(len, where)]), ratio=1,
+                     overflow="fold")
     blocks: list[Text] = []
     for index, group in enumerate(claim_groups(finding)):
         if index:
@@ -243,23 +248,25 @@ def _why(claim: Mapping) -> str:
 def _set_aside(claims: Sequence[Mapping], narrow: bool) -> Table | Group:
     """The out-of-scope claims: id, figure, metric, why, file:line."""
     if narrow:
-        lines = []
+        lines: list[Text | Padding] = []
         for claim in claims:
             line = Text(f"{text_of(claim, 'claim_id') or ''} ", style="dim")
             line.append(format_figure(claim), style="bold")
             if text_of(claim, "part_of"):
                 line.append(f" (part of {text_of(claim, 'part_of')})", style="dim")
-            line.append(f" {text_of(claim, 'metric') or UNKNOWN}: ")
-            line.append(_why(claim))
-            line.append(f" {location(claim)}", style="cyan")
+            line.append(f" · {text_of(claim, 'metric') or UNKNOWN} · ")
+            line.append(location(claim), style="cyan")
             lines.append(line)
+            lines.append(Padding(Text(_why(claim)), (0, 0, 0, 2)))
         return Group(*lines)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("id", no_wrap=True, style="dim")
     table.add_column("figure", min_width=6, max_width=24)
     table.add_column("metric", min_width=6, max_width=16)
     table.add_column("why", min_width=10, ratio=1)
-    table.add_column("file:line", min_width=8, overflow="fold", style="cyan")
+    # as wide as the longest file:line, so that none is split
+    table.add_column("file:line", min_width=max(len(location(c)) for c in claims),
+                     overflow="fold", style="cyan")
     for claim in claims:
         table.add_row(
             Text(text_of(claim, "claim_id") or ""),
@@ -286,7 +293,7 @@ def print_report(
         documents = len({doc for claim in claim_rows if (doc := text_of(claim, "doc"))})
     by_id = {str(claim.get("claim_id")): claim for claim in claim_rows}
     narrow = _is_narrow(console)
-    indent = 0 if narrow else 2
+    indent = 2  # wrapped lines keep it: each block is padded, not prefixed with spaces
 
     console.print(_summary_line(claim_rows, finding_rows, documents))
     if not finding_rows:
