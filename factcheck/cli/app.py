@@ -17,6 +17,9 @@ from ..errors import ExitCode, FactcheckError
 from ..resources import VERSION
 from . import check, evaluation, reading, rules
 from .diagnostics import say_skipped
+from .helptext import conventional_help
+
+conventional_help()
 
 app = typer.Typer(
     name="factcheck",

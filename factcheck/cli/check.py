@@ -36,7 +36,7 @@ def check_command(
         rich_help_panel="Reference")] = None,
     rules: RulesOption = None,
     format: Annotated[CheckFormat | None, typer.Option(
-        "--format", "-f", help=formats_help(),
+        "--format", "-f", metavar="FORMAT", help=formats_help(),
         show_default=False, rich_help_panel="Output")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the output to this file (atomically) instead of stdout.",

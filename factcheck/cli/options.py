@@ -47,12 +47,13 @@ CheckFormat = StrEnum("CheckFormat", [(name, name) for name in FORMAT_NAMES])
 
 PathsArgument = Annotated[
     list[Path] | None,
-    typer.Argument(help="Report files, folders (read recursively) or JSONL/CSV corpora. "
-                        "Default: the shipped sample reports.", show_default=False),
+    typer.Argument(metavar="PATHS", help="Report files, folders (read recursively) or "
+                   "JSONL/CSV corpora. Default: the shipped sample reports.",
+                   show_default=False),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 ReportFormatOption = Annotated[ReportFormat, typer.Option(
-    "--format", "-f", help="Output format: table, json, csv (the findings), "
+    "--format", "-f", metavar="FORMAT", help="Output format: table, json, csv (the findings), "
     + ", ".join(output.help for output in REPORT_FORMATS) + ".")]
 RulesOption = Annotated[
     list[Path] | None,
@@ -62,7 +63,8 @@ RulesOption = Annotated[
 OutOption = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Also write claims.csv and findings.csv (UTF-8 with BOM, "
-                 "formula-safe) to this folder.", show_default=False),
+                 "formula-safe; findings.csv one row per finding and claim) to this folder, "
+                 "and for report report.html.", show_default=False),
 ]
 GroupOption = Annotated[
     str | None,

@@ -16,7 +16,13 @@ import typer
 
 from ..errors import ExitCode
 from ..report.console import make_console
-from ..report.rulebook import print_rule, print_rule_table, print_rule_tests, shown
+from ..report.rulebook import (
+    print_rule,
+    print_rule_table,
+    print_rule_tests,
+    rule_file,
+    shown,
+)
 from ..report.tables import to_csv_text
 from ..resources import shipped_rules_dir
 from ..run.api import load_rules
@@ -43,16 +49,19 @@ def rules_list(
     Finding rules come first, by code, then metrics, by name. `--format json` prints
     `{"rules": [...]}`; `--format csv` the same rows.
     """
-    table = rulebook.rule_table(load_rules(rules or None))
+    ruleset = load_rules(rules or None)
+    table = rulebook.rule_table(ruleset)
+    if format is Format.table:
+        table["source"] = table["source"].map(
+            lambda source: rule_file(source, ruleset.dirs, shipped_rules_dir()))
+        print_rule_table(make_console(color.value), table)
+        return
     table["source"] = table["source"].map(shown)
     if format is Format.json:
         records = table.astype(object).where(table.notna(), None).to_dict("records")
         typer.echo(json.dumps({"rules": records}, indent=2, ensure_ascii=False))
         return
-    if format is Format.csv:
-        sys.stdout.write(to_csv_text(table))
-        return
-    print_rule_table(make_console(color.value), table)
+    sys.stdout.write(to_csv_text(table))
 
 
 @rules_app.command("show")
