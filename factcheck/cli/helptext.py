@@ -3,14 +3,18 @@
 typer 0.2x shows every option's Python type (`<bool>` after a flag, `<list[Path]>`) and a
 required argument as `{DRAFT...}...`. Flags take no value, so they show none; a repeatable
 option shows what one value is (`<path>`); an argument is `PATHS...` or `[PATHS]...`.
-Applied once, when the app is built (typer offers no hook for it).
+Help lines carry no trailing spaces. Applied once, when the app is built (typer offers no hook
+for it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from typer import core
+from rich.console import Console
+from typer import core, rich_utils
+
+from ..report.console import TrimmedLines
 
 
 def _value_label(param: Any, ctx: Any, original: Any) -> str | None:
@@ -41,4 +45,13 @@ def conventional_help() -> None:
     core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
         lambda self, ctx: None if self.metavar else _value_label(self, ctx, argument_type))
     core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+    make_console = rich_utils._get_rich_console
+
+    def trimmed_console(stderr: bool = False) -> Console:
+        # help lines without the spaces rich pads them with, as every other output
+        console = make_console(stderr)
+        console.file = TrimmedLines(console.file)
+        return console
+
+    rich_utils._get_rich_console = trimmed_console
     core._factcheck_help = True  # type: ignore[attr-defined]
