@@ -15,7 +15,7 @@ import typer
 
 from ..errors import ExitCode, FactcheckError
 from ..resources import VERSION
-from . import check, evaluation, reading, rules
+from . import check, evaluation, init, reading, rules
 from .diagnostics import say_skipped
 from .helptext import conventional_help
 
@@ -55,6 +55,7 @@ app.command("index")(reading.index_command)
 app.command("eval")(evaluation.eval_command)
 app.command("check", no_args_is_help=True)(check.check_command)
 app.add_typer(rules.rules_app, name="rules")
+app.command("init")(init.init_command)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -21,7 +21,7 @@ from ..report.formats.base import CheckReport
 from ..report.formats.registry import DEFAULT_FORMAT, check_format, formats_help
 from ..report.rulebook import shown
 from ..run.api import check_drafts
-from .config import resolve_config
+from .config import configured_rules, resolve_config
 from .diagnostics import say_skipped
 from .options import CheckFormat, CheckOptions, Color, ColorOption, Level, RulesOption
 
@@ -95,7 +95,7 @@ def run_check(options: CheckOptions) -> None:
     ignore = options.ignore if options.ignore is not None else settings.ignore
     result = check_drafts(
         [str(d) for d in options.drafts], [str(r) for r in references],
-        rules=options.rules or list(settings.rules) or None, severity=settings.severity,
+        rules=configured_rules(options.rules, settings, ignore), severity=settings.severity,
         ignore=set(ignore), baseline=accepted)
     say_skipped(result.problems)
     if options.write_baseline is not None:

@@ -82,6 +82,14 @@ StoreOption = Annotated[
                  "claims of reports it holds unchanged are taken from it, the others extracted "
                  "and added to it. Same output.", show_default=False),
 ]
+_CONFIGURATION = "Configuration"
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", rich_help_panel=_CONFIGURATION, show_default=False,
+    help="The configuration file (factcheck.toml, or a pyproject.toml with [tool.factcheck]); "
+    "its rules, group-by, severity and ignore apply. Default: the nearest one from the "
+    "working folder up.")]
+NoConfigOption = Annotated[bool, typer.Option(
+    "--no-config", rich_help_panel=_CONFIGURATION, help="Use no configuration file.")]
 _SCALE = "Scale"
 JobsOption = Annotated[str, typer.Option(
     "--jobs", "-j", metavar="N", rich_help_panel=_SCALE,
@@ -115,16 +123,13 @@ class ReadOptions:
     engine: EngineName
     scheduler: str | None
     quiet: bool
+    config: Path | None = None
+    no_config: bool = False
 
     @property
     def path_names(self) -> list[str] | None:
         """The paths as the library takes them (None: the shipped sample reports)."""
         return [str(p) for p in self.paths] if self.paths else None
-
-    @property
-    def rule_dirs(self) -> list[Path] | None:
-        """The rules folders laid over the shipped rules (None: the shipped rules alone)."""
-        return self.rules or None
 
 
 @dataclass(frozen=True)

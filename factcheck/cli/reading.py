@@ -23,20 +23,24 @@ from ..report.html import render_html
 from ..report.rulebook import shown
 from ..report.tables import findings_csv_table, to_csv_text, to_json, write_outputs
 from ..report.terminal import print_claims, print_report
+from ..ruleset.model import RuleSet
 from ..run import pipeline
 from ..run.api import analyse, index_reports
 from ..run.engines import parse_jobs
 from ..run.progress import run_progress
+from .config import configured_rules, group_by_of, resolve_config
 from .diagnostics import exit_if_skipped, store_note, strict_exit
 from .options import (
     Color,
     ColorOption,
+    ConfigOption,
     EngineName,
     EngineOption,
     Format,
     FormatOption,
     GroupOption,
     JobsOption,
+    NoConfigOption,
     OutOption,
     PathsArgument,
     QuietOption,
@@ -65,11 +69,14 @@ def _reading_command(command: str, doc: str, format_option: Any = None) -> Calla
         engine: EngineOption = EngineName.local,
         scheduler: SchedulerOption = None,
         quiet: QuietOption = False,
+        config: ConfigOption = None,
+        no_config: NoConfigOption = False,
     ) -> None:
         options = ReadOptions(
             command=command, paths=paths, format=format, rules=rules, out=out,
             group_by=group_by, color=color, strict=strict, store=store, jobs=jobs,
-            engine=engine, scheduler=scheduler, quiet=quiet)
+            engine=engine, scheduler=scheduler, quiet=quiet, config=config,
+            no_config=no_config)
         if options.store is not None:
             _run_with_store(options, options.store)
         else:
@@ -93,10 +100,17 @@ claims = _reading_command("claims", """List every claim found: metric, figure an
     source, date, scope and position.""")
 
 
+def _settings(options: ReadOptions) -> tuple[RuleSet, str | None]:
+    """The rule set and the story grouping: the options over the configuration file."""
+    config = resolve_config(options.config, options.no_config)
+    return configured_rules(options.rules, config), group_by_of(options.group_by, config)
+
+
 def _run(options: ReadOptions) -> None:
     """`report` and `claims`: the corpus streamed through `pipeline.run` (the tables `analyse`
     gives, claims.csv and findings.csv written as claims are read, a progress bar on a
     terminal); the tables are held in memory only for the table and JSON formats."""
+    ruleset, group_by = _settings(options)
     printed = None if options.quiet else str(options.format)
     streamed = printed in (None, Format.csv)  # these print from the files: no tables held
     with contextlib.ExitStack() as stack:
@@ -104,7 +118,7 @@ def _run(options: ReadOptions) -> None:
         if printed == Format.csv and options.out is None:
             target = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="factcheck-")))
         try:
-            run = pipeline.run(options.path_names, options.rule_dirs, options.group_by,
+            run = pipeline.run(options.path_names, ruleset, group_by,
                                out=target, keep_tables=not streamed,
                                jobs=parse_jobs(options.jobs), engine=options.engine.value,
                                scheduler=options.scheduler, strict=options.strict,
@@ -126,9 +140,10 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
     if parse_jobs(options.jobs) != 1 or options.engine is not EngineName.local:
         raise FactcheckError("--store reads in this process: leave out --jobs and --engine "
                              "(factcheck index --store FILE builds the store once)")
+    ruleset, group_by = _settings(options)
     try:
-        analysis = analyse(options.path_names, options.rule_dirs, options.group_by,
-                           strict=options.strict, store=store)
+        analysis = analyse(options.path_names, ruleset, group_by, strict=options.strict,
+                           store=store)
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     if analysis.store is not None:
@@ -184,6 +199,8 @@ def index_command(
     rules: RulesOption = None,
     group_by: GroupOption = None,
     strict: StrictOption = False,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Extract the claims of PATHS once into a claims store: later runs (report --store,
     claims --store, a check against the store) reuse them.
@@ -194,9 +211,11 @@ def index_command(
     re-extracted and removed, claims, and the rules' version. The store is written in one
     transaction: an interrupted run leaves it as it was.
     """
+    settings = resolve_config(config, no_config)
     try:
-        update, problems = index_reports([str(p) for p in paths], store, rules or None,
-                                         group_by, strict=strict)
+        update, problems = index_reports([str(p) for p in paths], store,
+                                         configured_rules(rules, settings),
+                                         group_by_of(group_by, settings), strict=strict)
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     store_note(update)
