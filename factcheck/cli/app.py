@@ -26,7 +26,7 @@ app = typer.Typer(
     help="Find where news reports disagree about figures, showing the source and date of "
     "every claim involved.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion and --show-completion, typer's own
     # Markdown reflows docstring paragraphs to the terminal's width instead of keeping the
     # source's line breaks.
     rich_markup_mode="markdown",

@@ -150,3 +150,4 @@ class CheckOptions:
     config: Path | None
     no_config: bool
     color: Color
+    quiet: bool = False

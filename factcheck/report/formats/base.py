@@ -41,6 +41,8 @@ class OutputFormat:
     render: Callable[[CheckReport], str] | None = None
     show: Callable[[Console, CheckReport], None] | None = None
     publish: Callable[[CheckReport], object] | None = None
+    # prints nothing when there is nothing to report: say so on stderr (unless --quiet)
+    success_line: bool = False
 
 
 def sorted_findings(findings: Sequence[DraftFinding]) -> list[DraftFinding]:
@@ -62,3 +64,13 @@ class ReportFormat:
     name: str
     help: str
     render: Callable[[pd.DataFrame, pd.DataFrame], str]
+
+
+def success_text(report: CheckReport) -> str:
+    """The line a silent format leaves on stderr when no finding is shown."""
+    drafts = len(report.drafts)
+    extra = [f"{report.suppressed} suppressed inline"] if report.suppressed else []
+    extra += [f"{report.baselined} in the baseline"] if report.baselined else []
+    return (f"factcheck check: no problems in {drafts} draft{'s' * (drafts != 1)} against "
+            f"{report.reference_claims} reference claim{'s' * (report.reference_claims != 1)}"
+            + (f" ({', '.join(extra)})" if extra else ""))
