@@ -82,6 +82,10 @@ StoreOption = Annotated[
                  "claims of reports it holds unchanged are taken from it, the others extracted "
                  "and added to it. Same output.", show_default=False),
 ]
+HtmlOption = Annotated[bool, typer.Option(
+    "--html/--no-html", help="With --out: also write report.html (it needs the whole tables in "
+    "memory; --no-html keeps a streamed run's memory flat on a big corpus).")]
+NoHtmlOption = Annotated[bool, typer.Option("--html/--no-html", hidden=True)]  # claims: none
 _CONFIGURATION = "Configuration"
 ConfigOption = Annotated[Path | None, typer.Option(
     "--config", rich_help_panel=_CONFIGURATION, show_default=False,
@@ -125,6 +129,7 @@ class ReadOptions:
     quiet: bool
     config: Path | None = None
     no_config: bool = False
+    html: bool = True  # report --out: also report.html
 
     @property
     def path_names(self) -> list[str] | None:

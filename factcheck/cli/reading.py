@@ -39,8 +39,10 @@ from .options import (
     Format,
     FormatOption,
     GroupOption,
+    HtmlOption,
     JobsOption,
     NoConfigOption,
+    NoHtmlOption,
     OutOption,
     PathsArgument,
     QuietOption,
@@ -53,7 +55,8 @@ from .options import (
 )
 
 
-def _reading_command(command: str, doc: str, format_option: Any = None) -> Callable[..., None]:
+def _reading_command(command: str, doc: str, format_option: Any = None,
+                     html_option: Any = None) -> Callable[..., None]:
     """The command `report` or `claims` (they take the same options, and print differently)."""
 
     def read_command(
@@ -71,12 +74,13 @@ def _reading_command(command: str, doc: str, format_option: Any = None) -> Calla
         quiet: QuietOption = False,
         config: ConfigOption = None,
         no_config: NoConfigOption = False,
+        html: NoHtmlOption = True,
     ) -> None:
         options = ReadOptions(
             command=command, paths=paths, format=format, rules=rules, out=out,
             group_by=group_by, color=color, strict=strict, store=store, jobs=jobs,
             engine=engine, scheduler=scheduler, quiet=quiet, config=config,
-            no_config=no_config)
+            no_config=no_config, html=html and command == "report")
         if options.store is not None:
             _run_with_store(options, options.store)
         else:
@@ -85,6 +89,8 @@ def _reading_command(command: str, doc: str, format_option: Any = None) -> Calla
     read_command.__doc__ = doc
     if format_option is not None:  # report's formats: the tables' and the registered ones
         read_command.__annotations__["format"] = format_option
+    if html_option is not None:  # report's --no-html, shown
+        read_command.__annotations__["html"] = html_option
     return read_command
 
 
@@ -94,8 +100,8 @@ report = _reading_command("report", """Report the disagreements between reports,
     --format json prints {"claims": [...], "findings": [...]}; --format csv prints findings.csv
     (one row per finding and claim); --format html one self-contained page with a timeline per
     metric; --format markdown the findings as a Markdown table. With --out, report.html is
-    written beside claims.csv and findings.csv.
-    """, ReportFormatOption)
+    written beside claims.csv and findings.csv (--no-html: not).
+    """, ReportFormatOption, HtmlOption)
 claims = _reading_command("claims", """List every claim found: metric, figure and interval,
     source, date, scope and position.""")
 
@@ -123,7 +129,7 @@ def _run(options: ReadOptions) -> None:
                                jobs=parse_jobs(options.jobs), engine=options.engine.value,
                                scheduler=options.scheduler, strict=options.strict,
                                progress=run_progress(options.quiet),
-                               pages=_pages if options.command == "report" else None)
+                               pages=_pages if options.html else None)
         except SkippedInputError as stopped:
             raise strict_exit(stopped) from None
         if printed == Format.csv and target is not None:
@@ -151,8 +157,7 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
     # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
     if options.out is not None:
         write_outputs(options.out, analysis.claims, analysis.findings,
-                      _pages(analysis.claims, analysis.findings)
-                      if options.command == "report" else None)
+                      _pages(analysis.claims, analysis.findings) if options.html else None)
     if options.quiet:
         pass  # the files only
     elif options.format == Format.csv:
