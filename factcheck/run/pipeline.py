@@ -235,7 +235,7 @@ class CsvSink(Sink):
 
     def _named_claims(self) -> dict[str, dict[str, Any]]:
         """The claims some finding names, read back from claims.csv (only those: memory
-        stays what the findings need), their numbers numbers again, as in the tables."""
+        stays what the findings need), value, low and high as numbers again, as in the tables."""
         wanted = {claim_id for finding in self._spooled()
                   for group in claim_groups(finding) for claim_id in group}
         self._claims_file.flush()
