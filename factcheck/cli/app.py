@@ -15,15 +15,18 @@ import typer
 
 from ..errors import ExitCode, FactcheckError
 from ..resources import VERSION
-from . import check, evaluation, reading, rules
+from . import check, evaluation, init, reading, rules
 from .diagnostics import say_skipped
+from .helptext import conventional_help
+
+conventional_help()
 
 app = typer.Typer(
     name="factcheck",
     help="Find where news reports disagree about figures, showing the source and date of "
     "every claim involved.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion and --show-completion, typer's own
     # Markdown reflows docstring paragraphs to the terminal's width instead of keeping the
     # source's line breaks.
     rich_markup_mode="markdown",
@@ -52,6 +55,7 @@ app.command("index")(reading.index_command)
 app.command("eval")(evaluation.eval_command)
 app.command("check", no_args_is_help=True)(check.check_command)
 app.add_typer(rules.rules_app, name="rules")
+app.command("init")(init.init_command)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -17,11 +17,11 @@ from ..compare.suppress import baseline_text, load_baseline
 from ..errors import ExitCode, FactcheckError
 from ..fileio import write_text_atomic
 from ..report.console import make_console
-from ..report.formats.base import CheckReport
+from ..report.formats.base import CheckReport, success_text
 from ..report.formats.registry import DEFAULT_FORMAT, check_format, formats_help
 from ..report.rulebook import shown
 from ..run.api import check_drafts
-from .config import resolve_config
+from .config import configured_rules, resolve_config
 from .diagnostics import say_skipped
 from .options import CheckFormat, CheckOptions, Color, ColorOption, Level, RulesOption
 
@@ -36,7 +36,7 @@ def check_command(
         rich_help_panel="Reference")] = None,
     rules: RulesOption = None,
     format: Annotated[CheckFormat | None, typer.Option(
-        "--format", "-f", help=formats_help(),
+        "--format", "-f", metavar="FORMAT", help=formats_help(),
         show_default=False, rich_help_panel="Output")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the output to this file (atomically) instead of stdout.",
@@ -65,6 +65,10 @@ def check_command(
         "--no-config", help="Use no configuration file.",
         rich_help_panel="Configuration")] = False,
     color: ColorOption = Color.auto,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print nothing (the exit status tells): no findings on stdout, "
+        "no success line; --output is still written, diagnostics still shown.",
+        rich_help_panel="Output")] = False,
 ) -> None:
     """Check drafts against reference reporting before publication: every figure a draft
     gives is compared with the reference claims of the same metric and scope.
@@ -78,7 +82,7 @@ def check_command(
         drafts=drafts, against=against, rules=rules, format=format.value if format else None,
         output=output, fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero,
         ignore=ignore, baseline=baseline, write_baseline=write_baseline, config=config,
-        no_config=no_config, color=color))
+        no_config=no_config, color=color, quiet=quiet))
 
 
 def run_check(options: CheckOptions) -> None:
@@ -95,7 +99,7 @@ def run_check(options: CheckOptions) -> None:
     ignore = options.ignore if options.ignore is not None else settings.ignore
     result = check_drafts(
         [str(d) for d in options.drafts], [str(r) for r in references],
-        rules=options.rules or list(settings.rules) or None, severity=settings.severity,
+        rules=configured_rules(options.rules, settings, ignore), severity=settings.severity,
         ignore=set(ignore), baseline=accepted)
     say_skipped(result.problems)
     if options.write_baseline is not None:
@@ -104,16 +108,20 @@ def run_check(options: CheckOptions) -> None:
         typer.echo(f"factcheck: wrote {count} finding{'s' * (count != 1)} to the baseline "
                    f"{shown(options.write_baseline)}", err=True)
         raise typer.Exit(ExitCode.INPUT_SKIPPED if result.problems else ExitCode.OK)
-    emit_check(result.report(level), chosen, options.output, options.color)
+    if not options.quiet or options.output is not None:
+        emit_check(result.report(level), chosen, options.output, options.color,
+                   quiet=options.quiet)
     if result.problems:
         raise typer.Exit(ExitCode.INPUT_SKIPPED)
     if result.at_or_above(level) and not options.exit_zero:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-def emit_check(report: CheckReport, chosen: str, output: Path | None, color: Color) -> None:
+def emit_check(report: CheckReport, chosen: str, output: Path | None, color: Color,
+               quiet: bool = False) -> None:
     """Render a check in the output format chosen (`report.formats.registry`), to `output`
-    (atomically) or stdout, and publish what the format sends elsewhere."""
+    (atomically) or stdout, and publish what the format sends elsewhere; a format silent on
+    success says so on stderr, unless `quiet`."""
     output_format = check_format(chosen)
     if output_format.show is not None:  # for people: onto a console
         buffer = io.StringIO()
@@ -132,3 +140,5 @@ def emit_check(report: CheckReport, chosen: str, output: Path | None, color: Col
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+    if output_format.success_line and not report.findings and not quiet:
+        typer.echo(success_text(report), err=True)

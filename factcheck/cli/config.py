@@ -1,21 +1,25 @@
-"""Configuration for `check`: `factcheck.toml` or `[tool.factcheck]`, found walking up.
+"""Configuration for every command: `factcheck.toml` or `[tool.factcheck]`, found walking up.
 
 `factcheck.toml` or `[tool.factcheck]` in `pyproject.toml`, found by walking up from the
-working folder; command-line options win over it.
+working folder. `rules`, `group-by`, `severity` and `ignore` apply to every command that reads
+reports or rules (report, claims, index, check, eval, rules), `reference`, `fail-on`, `format`
+and `baseline` to check; the precedence is the same everywhere: command line over file over
+defaults.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import FactcheckError
 from ..report.formats.registry import FORMAT_NAMES
-from ..ruleset.model import SEVERITIES
+from ..ruleset.model import SEVERITIES, RuleSet
+from ..run.api import load_rules
 
 CONFIG_NAMES = ("factcheck.toml", "pyproject.toml")  # in this order, in each folder
 _CODE = re.compile(r"^FC\d{3}$")
@@ -34,6 +38,7 @@ class Config:
     fail_on: str | None = None
     format: str | None = None
     baseline: Path | None = None
+    group_by: str | None = None
 
 
 # key -> what it must be (for the error message)
@@ -45,6 +50,7 @@ KEYS = {
     "fail-on": f"one of {', '.join(SEVERITIES)}",
     "format": f"one of {', '.join(FORMAT_NAMES)}",
     "baseline": "a path",
+    "group-by": "'folder', or a metadata field or corpus column",
 }
 
 
@@ -136,12 +142,15 @@ def load_config(path: Path) -> Config:
     baseline = table.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise bad("baseline")
+    group_by = table.get("group-by")
+    if group_by is not None and (not isinstance(group_by, str) or not group_by.strip()):
+        raise bad("group-by")
     return Config(
         path=path,
         reference=_paths(table.get("reference", []), "reference", path),
         rules=_paths(table.get("rules", []), "rules", path),
         severity=dict(severity), ignore=tuple(ignore), fail_on=fail_on, format=output_format,
-        baseline=path.parent / baseline if baseline else None,
+        baseline=path.parent / baseline if baseline else None, group_by=group_by,
     )
 
 
@@ -157,3 +166,23 @@ def resolve_config(explicit: Path | None = None, isolated: bool = False,
         return load_config(explicit)
     found = find_config(start)
     return load_config(found) if found else Config()
+
+
+def rule_layers(given: Sequence[Path] | None, config: Config) -> list[Path] | None:
+    """The rules folders laid over the shipped rules: `--rules` when given, else the
+    configuration's `rules` (None: the shipped rules alone)."""
+    return list(given) if given else (list(config.rules) or None)
+
+
+def configured_rules(given: Sequence[Path] | None, config: Config,
+                     ignore: Collection[str] | None = None) -> RuleSet:
+    """The rule set a command runs with: the layers `rule_layers` gives, finding rules
+    re-levelled by the configuration's `severity` and switched off by `ignore` (the option's,
+    which replaces the configuration's, else the configuration's)."""
+    chosen = config.ignore if ignore is None else tuple(ignore)
+    return load_rules(rule_layers(given, config)).with_overrides(config.severity, chosen)
+
+
+def group_by_of(given: str | None, config: Config) -> str | None:
+    """How reports split into stories: `--group-by`, else the configuration's `group-by`."""
+    return given if given is not None else config.group_by

@@ -11,8 +11,17 @@ from ..errors import SkippedInputError
 from ..report.console import make_console
 from ..report.evaluation import evaluation_to_json, print_evaluation
 from ..tools.evaluate.evaluation import evaluate
+from .config import configured_rules, resolve_config
 from .diagnostics import exit_if_skipped, strict_exit
-from .options import Color, ColorOption, EvalFormat, RulesOption, StrictOption
+from .options import (
+    Color,
+    ColorOption,
+    ConfigOption,
+    EvalFormat,
+    NoConfigOption,
+    RulesOption,
+    StrictOption,
+)
 
 
 def eval_command(
@@ -30,6 +39,8 @@ def eval_command(
         "mis-attributed or mis-dated claim and every missed pair, one line each.")] = False,
     color: ColorOption = Color.auto,
     strict: StrictOption = False,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Measure extraction against gold annotations: recall and precision (per metric), how
     figures, sources and dates were read, out-of-scope figures taken, and discrepancy pairs found.
@@ -37,7 +48,9 @@ def eval_command(
     --format json prints every figure per gold file and in total, with the details.
     """
     try:
-        evaluation = evaluate([str(p) for p in paths], rules or None, strict=strict)
+        evaluation = evaluate([str(p) for p in paths],
+                              configured_rules(rules, resolve_config(config, no_config)),
+                              strict=strict)
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     if format is EvalFormat.json:

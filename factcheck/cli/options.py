@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ..report.console import COLOR_CHOICES
-from ..report.formats.registry import FORMAT_NAMES
+from ..report.formats.registry import FORMAT_NAMES, REPORT_FORMATS
 from ..ruleset.model import SEVERITIES
 from ..run.engines import ENGINES
 
@@ -23,6 +23,11 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+# report's formats: the tables', then the registered report formats (html, markdown)
+ReportFormat = StrEnum("ReportFormat", [(f, f) for f in Format] +
+                       [(output.name, output.name) for output in REPORT_FORMATS])
 
 
 class EvalFormat(StrEnum):
@@ -42,10 +47,14 @@ CheckFormat = StrEnum("CheckFormat", [(name, name) for name in FORMAT_NAMES])
 
 PathsArgument = Annotated[
     list[Path] | None,
-    typer.Argument(help="Report files, folders (read recursively) or JSONL/CSV corpora. "
-                        "Default: the shipped sample reports.", show_default=False),
+    typer.Argument(metavar="PATHS", help="Report files, folders (read recursively) or "
+                   "JSONL/CSV corpora. Default: the shipped sample reports.",
+                   show_default=False),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ReportFormatOption = Annotated[ReportFormat, typer.Option(
+    "--format", "-f", metavar="FORMAT", help="Output format: table, json, csv (the findings), "
+    + ", ".join(output.help for output in REPORT_FORMATS) + ".")]
 RulesOption = Annotated[
     list[Path] | None,
     typer.Option("--rules", "-r", help="A rules folder layered over the shipped rules; repeat to "
@@ -54,7 +63,8 @@ RulesOption = Annotated[
 OutOption = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Also write claims.csv and findings.csv (UTF-8 with BOM, "
-                 "formula-safe) to this folder.", show_default=False),
+                 "formula-safe; findings.csv one row per finding and claim) to this folder, "
+                 "and for report report.html.", show_default=False),
 ]
 GroupOption = Annotated[
     str | None,
@@ -72,6 +82,18 @@ StoreOption = Annotated[
                  "claims of reports it holds unchanged are taken from it, the others extracted "
                  "and added to it. Same output.", show_default=False),
 ]
+HtmlOption = Annotated[bool, typer.Option(
+    "--html/--no-html", help="With --out: also write report.html (it needs the whole tables in "
+    "memory; --no-html keeps a streamed run's memory flat on a big corpus).")]
+NoHtmlOption = Annotated[bool, typer.Option("--html/--no-html", hidden=True)]  # claims: none
+_CONFIGURATION = "Configuration"
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", rich_help_panel=_CONFIGURATION, show_default=False,
+    help="The configuration file (factcheck.toml, or a pyproject.toml with [tool.factcheck]); "
+    "its rules, group-by, severity and ignore apply. Default: the nearest one from the "
+    "working folder up.")]
+NoConfigOption = Annotated[bool, typer.Option(
+    "--no-config", rich_help_panel=_CONFIGURATION, help="Use no configuration file.")]
 _SCALE = "Scale"
 JobsOption = Annotated[str, typer.Option(
     "--jobs", "-j", metavar="N", rich_help_panel=_SCALE,
@@ -94,7 +116,7 @@ class ReadOptions:
 
     command: str  # "report" or "claims": what is printed
     paths: list[Path] | None
-    format: Format
+    format: str  # a Format, or for report a ReportFormat
     rules: list[Path] | None
     out: Path | None
     group_by: str | None
@@ -105,16 +127,14 @@ class ReadOptions:
     engine: EngineName
     scheduler: str | None
     quiet: bool
+    config: Path | None = None
+    no_config: bool = False
+    html: bool = True  # report --out: also report.html
 
     @property
     def path_names(self) -> list[str] | None:
         """The paths as the library takes them (None: the shipped sample reports)."""
         return [str(p) for p in self.paths] if self.paths else None
-
-    @property
-    def rule_dirs(self) -> list[Path] | None:
-        """The rules folders laid over the shipped rules (None: the shipped rules alone)."""
-        return self.rules or None
 
 
 @dataclass(frozen=True)
@@ -135,3 +155,4 @@ class CheckOptions:
     config: Path | None
     no_config: bool
     color: Color
+    quiet: bool = False

@@ -11,34 +11,43 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
 from ..errors import FactcheckError, Problem, SkippedInputError
 from ..report.console import make_console
+from ..report.formats.registry import report_format
+from ..report.html import render_html
 from ..report.rulebook import shown
-from ..report.tables import to_csv_text, to_json, write_outputs
+from ..report.tables import findings_csv_table, to_csv_text, to_json, write_outputs
 from ..report.terminal import print_claims, print_report
+from ..ruleset.model import RuleSet
 from ..run import pipeline
 from ..run.api import analyse, index_reports
 from ..run.engines import parse_jobs
 from ..run.progress import run_progress
+from .config import configured_rules, group_by_of, resolve_config
 from .diagnostics import exit_if_skipped, store_note, strict_exit
 from .options import (
     Color,
     ColorOption,
+    ConfigOption,
     EngineName,
     EngineOption,
     Format,
     FormatOption,
     GroupOption,
+    HtmlOption,
     JobsOption,
+    NoConfigOption,
+    NoHtmlOption,
     OutOption,
     PathsArgument,
     QuietOption,
     ReadOptions,
+    ReportFormatOption,
     RulesOption,
     SchedulerOption,
     StoreOption,
@@ -46,7 +55,8 @@ from .options import (
 )
 
 
-def _reading_command(command: str, doc: str) -> Callable[..., None]:
+def _reading_command(command: str, doc: str, format_option: Any = None,
+                     html_option: Any = None) -> Callable[..., None]:
     """The command `report` or `claims` (they take the same options, and print differently)."""
 
     def read_command(
@@ -62,48 +72,67 @@ def _reading_command(command: str, doc: str) -> Callable[..., None]:
         engine: EngineOption = EngineName.local,
         scheduler: SchedulerOption = None,
         quiet: QuietOption = False,
+        config: ConfigOption = None,
+        no_config: NoConfigOption = False,
+        html: NoHtmlOption = True,
     ) -> None:
         options = ReadOptions(
             command=command, paths=paths, format=format, rules=rules, out=out,
             group_by=group_by, color=color, strict=strict, store=store, jobs=jobs,
-            engine=engine, scheduler=scheduler, quiet=quiet)
+            engine=engine, scheduler=scheduler, quiet=quiet, config=config,
+            no_config=no_config, html=html and command == "report")
         if options.store is not None:
             _run_with_store(options, options.store)
         else:
             _run(options)
 
     read_command.__doc__ = doc
+    if format_option is not None:  # report's formats: the tables' and the registered ones
+        read_command.__annotations__["format"] = format_option
+    if html_option is not None:  # report's --no-html, shown
+        read_command.__annotations__["html"] = html_option
     return read_command
 
 
 report = _reading_command("report", """Report the disagreements between reports, grouped by
     metric, with every claim's source, date, words and file:line.
 
-    --format json prints {"claims": [...], "findings": [...]}; --format csv prints the findings.
-    """)
+    --format json prints {"claims": [...], "findings": [...]}; --format csv prints findings.csv
+    (one row per finding and claim); --format html one self-contained page with a timeline per
+    metric; --format markdown the findings as a Markdown table. With --out, report.html is
+    written beside claims.csv and findings.csv (--no-html: not).
+    """, ReportFormatOption, HtmlOption)
 claims = _reading_command("claims", """List every claim found: metric, figure and interval,
     source, date, scope and position.""")
+
+
+def _settings(options: ReadOptions) -> tuple[RuleSet, str | None]:
+    """The rule set and the story grouping: the options over the configuration file."""
+    config = resolve_config(options.config, options.no_config)
+    return configured_rules(options.rules, config), group_by_of(options.group_by, config)
 
 
 def _run(options: ReadOptions) -> None:
     """`report` and `claims`: the corpus streamed through `pipeline.run` (the tables `analyse`
     gives, claims.csv and findings.csv written as claims are read, a progress bar on a
     terminal); the tables are held in memory only for the table and JSON formats."""
-    printed = None if options.quiet else options.format
+    ruleset, group_by = _settings(options)
+    printed = None if options.quiet else str(options.format)
     streamed = printed in (None, Format.csv)  # these print from the files: no tables held
     with contextlib.ExitStack() as stack:
         target = options.out
-        if printed is Format.csv and options.out is None:
+        if printed == Format.csv and options.out is None:
             target = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="factcheck-")))
         try:
-            run = pipeline.run(options.path_names, options.rule_dirs, options.group_by,
+            run = pipeline.run(options.path_names, ruleset, group_by,
                                out=target, keep_tables=not streamed,
                                jobs=parse_jobs(options.jobs), engine=options.engine.value,
                                scheduler=options.scheduler, strict=options.strict,
-                               progress=run_progress(options.quiet))
+                               progress=run_progress(options.quiet),
+                               pages=_pages if options.html else None)
         except SkippedInputError as stopped:
             raise strict_exit(stopped) from None
-        if printed is Format.csv and target is not None:
+        if printed == Format.csv and target is not None:
             name = "findings.csv" if options.command == "report" else "claims.csv"
             pipeline.copy_csv(target / name, sys.stdout)
         elif printed is not None and run.claims is not None:
@@ -117,32 +146,44 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
     if parse_jobs(options.jobs) != 1 or options.engine is not EngineName.local:
         raise FactcheckError("--store reads in this process: leave out --jobs and --engine "
                              "(factcheck index --store FILE builds the store once)")
+    ruleset, group_by = _settings(options)
     try:
-        analysis = analyse(options.path_names, options.rule_dirs, options.group_by,
-                           strict=options.strict, store=store)
+        analysis = analyse(options.path_names, ruleset, group_by, strict=options.strict,
+                           store=store)
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     if analysis.store is not None:
         store_note(analysis.store)
     # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
     if options.out is not None:
-        write_outputs(options.out, analysis.claims, analysis.findings)
+        write_outputs(options.out, analysis.claims, analysis.findings,
+                      _pages(analysis.claims, analysis.findings) if options.html else None)
     if options.quiet:
         pass  # the files only
-    elif options.format is Format.csv:
+    elif options.format == Format.csv:
         sys.stdout.write(to_csv_text(
-            analysis.findings if options.command == "report" else analysis.claims))
+            findings_csv_table(analysis.findings, analysis.claims)
+            if options.command == "report" else analysis.claims))
     else:
         _print_tables(options, options.format, analysis.claims, analysis.findings,
                       len(analysis.documents), analysis.problems)
     exit_if_skipped(analysis.problems)
 
 
-def _print_tables(options: ReadOptions, format: Format, claims: pd.DataFrame,
+def _pages(claims: pd.DataFrame, findings: pd.DataFrame) -> dict[str, str]:
+    """What `report --out` writes beside the CSVs: the HTML report."""
+    return {"report.html": render_html(claims, findings)}
+
+
+def _print_tables(options: ReadOptions, format: str, claims: pd.DataFrame,
                   findings: pd.DataFrame | None, reports: int,
                   problems: Sequence[Problem]) -> None:
-    """`report` or `claims` on stdout as JSON or for people."""
-    if format is Format.json:
+    """`report` or `claims` on stdout as JSON, in a registered report format, or for people."""
+    registered = report_format(format)
+    if registered is not None:
+        sys.stdout.write(registered.render(claims, findings if findings is not None
+                                           else pd.DataFrame()))
+    elif format == Format.json:
         typer.echo(to_json(claims, findings if options.command == "report" else None))
     elif options.command == "report":
         print_report(make_console(options.color.value), claims, findings,
@@ -163,6 +204,8 @@ def index_command(
     rules: RulesOption = None,
     group_by: GroupOption = None,
     strict: StrictOption = False,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Extract the claims of PATHS once into a claims store: later runs (report --store,
     claims --store, a check against the store) reuse them.
@@ -173,9 +216,11 @@ def index_command(
     re-extracted and removed, claims, and the rules' version. The store is written in one
     transaction: an interrupted run leaves it as it was.
     """
+    settings = resolve_config(config, no_config)
     try:
-        update, problems = index_reports([str(p) for p in paths], store, rules or None,
-                                         group_by, strict=strict)
+        update, problems = index_reports([str(p) for p in paths], store,
+                                         configured_rules(rules, settings),
+                                         group_by_of(group_by, settings), strict=strict)
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     store_note(update)

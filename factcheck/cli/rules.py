@@ -16,12 +16,27 @@ import typer
 
 from ..errors import ExitCode
 from ..report.console import make_console
-from ..report.rulebook import print_rule, print_rule_table, print_rule_tests, shown
+from ..report.rulebook import (
+    print_rule,
+    print_rule_table,
+    print_rule_tests,
+    rule_file,
+    shown,
+)
 from ..report.tables import to_csv_text
 from ..resources import shipped_rules_dir
-from ..run.api import load_rules
 from ..tools import rulebook
-from .options import CaseFormat, Color, ColorOption, Format, FormatOption, RulesOption
+from .config import configured_rules, resolve_config, rule_layers
+from .options import (
+    CaseFormat,
+    Color,
+    ColorOption,
+    ConfigOption,
+    Format,
+    FormatOption,
+    NoConfigOption,
+    RulesOption,
+)
 
 rules_app = typer.Typer(
     help="List, describe, test and scaffold rules: the finding rules and metrics that the "
@@ -36,6 +51,8 @@ def rules_list(
     rules: RulesOption = None,
     format: FormatOption = Format.table,
     color: ColorOption = Color.auto,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """List every finding rule (by code) and metric (by name): kind, severity, whether it is
     enabled, and the file it comes from.
@@ -43,16 +60,19 @@ def rules_list(
     Finding rules come first, by code, then metrics, by name. `--format json` prints
     `{"rules": [...]}`; `--format csv` the same rows.
     """
-    table = rulebook.rule_table(load_rules(rules or None))
+    ruleset = configured_rules(rules, resolve_config(config, no_config))
+    table = rulebook.rule_table(ruleset)
+    if format is Format.table:
+        table["source"] = table["source"].map(
+            lambda source: rule_file(source, ruleset.dirs, shipped_rules_dir()))
+        print_rule_table(make_console(color.value), table)
+        return
     table["source"] = table["source"].map(shown)
     if format is Format.json:
         records = table.astype(object).where(table.notna(), None).to_dict("records")
         typer.echo(json.dumps({"rules": records}, indent=2, ensure_ascii=False))
         return
-    if format is Format.csv:
-        sys.stdout.write(to_csv_text(table))
-        return
-    print_rule_table(make_console(color.value), table)
+    sys.stdout.write(to_csv_text(table))
 
 
 @rules_app.command("show")
@@ -62,13 +82,16 @@ def rules_show(
         "metric's name (killed).", show_default=False)],
     rules: RulesOption = None,
     color: ColorOption = Color.auto,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Describe one finding rule or metric: everything its rule file says, with every metric
     pattern as written and its file:line.
 
     An unknown ID is an error (exit 2) that names the nearest known IDs.
     """
-    rule = rulebook.describe_rule(load_rules(rules or None), rule_id)
+    rule = rulebook.describe_rule(
+        configured_rules(rules, resolve_config(config, no_config)), rule_id)
     print_rule(make_console(color.value), rule)
 
 
@@ -80,6 +103,8 @@ def rules_test(
     format: Annotated[CaseFormat, typer.Option("--format", "-f", help="Output format.")] = (
         CaseFormat.text),
     color: ColorOption = Color.auto,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """Run the declarative cases of the shipped rules and of DIRS (`*.cases.yaml`: a sentence
     in, claims out; `findings.cases.yaml`: reports in, findings out) against the rule set
@@ -91,7 +116,9 @@ def rules_test(
     or rule the rule set lacks or switches off is skipped, and listed. Exit 0 when every case
     passes, 1 when one fails, 2 for a broken rule or cases file.
     """
-    run = rulebook.run_rule_tests(dirs or None)
+    # the configuration's rules folders when none are given (its severity and ignore would
+    # only make cases fail: they are a desk's choice, not the rules' behaviour)
+    run = rulebook.run_rule_tests(rule_layers(dirs, resolve_config(config, no_config)))
     if format is CaseFormat.json:
         payload = run.to_dict()
         payload["rules"] = [shown(d) for d in payload["rules"]]

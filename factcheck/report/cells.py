@@ -98,13 +98,67 @@ def plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-def trim(text: str | None, limit: int = QUOTE_LIMIT) -> str:
-    """Whitespace collapsed, cut to `limit` characters at a word boundary with an ellipsis."""
+def trim(text: str | None, limit: int = QUOTE_LIMIT, keep: str | None = None) -> str:
+    """Whitespace collapsed, cut to `limit` characters at a word boundary with an ellipsis.
+
+    `keep` (the figure a quote is shown for) is never cut off: when it lies past the cut, the
+    quote is shortened around it instead ("… the toll rose to 84, said …").
+    """
     flat = " ".join((text or "").split())
     if len(flat) <= limit:
         return flat
-    cut = flat[: limit - 1]
+    figure = " ".join((keep or "").split())
+    at = flat.find(figure) if figure else -1
+    if at < 0 and figure:
+        at = flat.casefold().find(figure.casefold())
+    if at < 0 or at + len(figure) <= limit - 1:
+        return _cut_end(flat, limit)
+    # Start a few words before the figure, so that it reads with what leads to it.
+    start = max(0, at - limit // 3)
+    space = flat.find(" ", start, at)
+    if start and space >= 0:
+        start = space + 1
+    window = "…" + flat[start:]
+    if len(window) <= limit:
+        return window
+    return _cut_end(window, limit, floor=at - start + 1 + len(figure))
+
+
+def _cut_end(flat: str, limit: int, floor: int = 0) -> str:
+    """`flat` cut to `limit` characters (the ellipsis included) at a word boundary past
+    `floor`."""
+    cut = flat[: max(limit - 1, floor)]
     space = cut.rfind(" ")
-    if space > limit * 0.6:
+    if space > max(limit * 0.6, floor):
         cut = cut[:space]
     return cut.rstrip(" ,;:.") + "…"
+
+
+def claim_source(claim: Mapping) -> str:
+    """Who a claim is from: `attributed_to`, else the outlet, else the report's path."""
+    for key in ("attributed_to", "outlet", "doc"):
+        text = text_of(claim, key)
+        if text:
+            return text
+    return UNKNOWN
+
+
+def location(claim: Mapping) -> str:
+    """`path:line` of a claim (`unknown` when the path is missing)."""
+    doc = text_of(claim, "doc") or UNKNOWN
+    line = as_float(value_of(claim, "line"))
+    return f"{doc}:{int(line)}" if line is not None else doc
+
+
+def claim_groups(finding: Mapping) -> list[list[str]]:
+    """The finding's claims grouped by shared figure; claims outside every group come last."""
+    raw = value_of(finding, "groups")
+    if isinstance(raw, str):  # the CSV form, "c7 c5 | c11 c9"
+        raw = [part.split() for part in raw.split("|")]
+    groups = [[str(cid) for cid in as_list(group)] for group in as_list(raw)]
+    groups = [group for group in groups if group]
+    seen = {cid for group in groups for cid in group}
+    rest = [str(cid) for cid in as_list(value_of(finding, "claim_ids")) if str(cid) not in seen]
+    if rest:
+        groups.append(rest)
+    return groups

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import IO, Any
 
@@ -20,6 +21,49 @@ def _isatty(file: IO[str] | None) -> bool:
         return False
 
 
+# spaces at the end of a line, before any style codes that close it
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+
+
+class TrimmedLines:
+    """A text stream that writes each line to `target` (default: stdout at the time of
+    writing) without its trailing spaces: rich pads table cells and padded blocks to their
+    width, which a pipe, a CI log or a diff of the output keeps."""
+
+    def __init__(self, target: IO[str] | None = None) -> None:
+        self.target = target
+        self._pending = ""
+
+    @property
+    def stream(self) -> IO[str]:
+        return self.target if self.target is not None else sys.stdout
+
+    def write(self, text: str) -> int:
+        whole, newline, rest = (self._pending + text).rpartition("\n")
+        if newline:
+            self.stream.write(_TRAILING.sub(r"\1", whole) + "\n")
+            self._pending = rest
+        else:
+            self._pending = rest
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:  # a line still open (a prompt, a progress line): as it is
+            self.stream.write(self._pending)
+            self._pending = ""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return _isatty(self.target)
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
+
 def make_console(color: str = "auto", file: IO[str] | None = None) -> Console:
     """A rich Console for reports, following `--color auto|always|never`, NO_COLOR and FORCE_COLOR.
 
@@ -30,7 +74,7 @@ def make_console(color: str = "auto", file: IO[str] | None = None) -> Console:
     choice = (color or "auto").strip().lower()
     if choice not in COLOR_CHOICES:
         raise ValueError(f"color must be one of {', '.join(COLOR_CHOICES)}, not {color!r}")
-    common: dict[str, Any] = {"file": file, "highlight": False, "emoji": False}
+    common: dict[str, Any] = {"file": TrimmedLines(file), "highlight": False, "emoji": False}
     if choice == "never":
         return Console(color_system=None, force_terminal=False, no_color=True, **common)
     environ = os.environ

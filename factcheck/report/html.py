@@ -36,6 +36,8 @@ from typing import Any
 
 import pandas as pd
 
+from .formats.base import ReportFormat
+
 __all__ = ["render_html"]
 
 UNKNOWN = "unknown"
@@ -1054,3 +1056,7 @@ def render_html(claims: pd.DataFrame, findings: pd.DataFrame, *,
         f'<script type="application/json" id="fc-specs">{_script_json(specs)}</script>'
         f"{script_tags}</body></html>\n"
     )
+
+
+REPORT_FORMAT = ReportFormat("html", "html (one self-contained page with a timeline per metric)",
+                             render=lambda claims, findings: render_html(claims, findings))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
-from rich import box
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
@@ -49,23 +48,49 @@ def _fields(rows: list[tuple[str, str | Text]]) -> Table:
     return grid
 
 
+def rule_file(source: str | Path, dirs: Sequence[Path], shipped: Path) -> str:
+    """Where a rule comes from, as `rules list` shows it: relative to the rules folder that
+    gives it (`metrics/killed.yaml`); a layer's own folder (`newsroom/rules/…`) in front of it
+    when that is not the shipped rules."""
+    path = Path(source)
+    for folder in reversed(dirs):
+        try:
+            inside = path.resolve().relative_to(folder.resolve()).as_posix()
+        except (ValueError, OSError):
+            continue
+        if folder.resolve() == shipped.resolve():
+            return inside
+        return f"{shown(folder)}/{inside}"
+    return shown(path)
+
+
 def print_rule_table(console: Console, table: pd.DataFrame) -> None:
-    """`factcheck rules list`: one row per finding rule and metric."""
-    view = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
-                 title=Text(f"{len(table)} rules", style="bold"), title_justify="left")
-    view.add_column("id", no_wrap=True)
-    view.add_column("name", overflow="fold", max_width=20)
-    view.add_column("kind", no_wrap=True)
-    view.add_column("severity", no_wrap=True)
-    view.add_column("enabled", no_wrap=True)
-    view.add_column("source", overflow="fold")
-    for row in table.to_dict("records"):
-        severity = row["severity"] if isinstance(row["severity"], str) else ""
-        view.add_row(row["id"], row["name"] if isinstance(row["name"], str) else "",
-                     row["kind"], Text(severity, style=SEVERITY_STYLE.get(severity, "")),
-                     Text(_yes(row["enabled"]), style="" if row["enabled"] else "yellow"),
-                     row["source"])
-    console.print(view)
+    """`factcheck rules list`: one row per finding rule and metric, under the file that gives
+    them; names and paths are never cut (the columns are as wide as their longest cell)."""
+    rows = table.to_dict("records")
+    console.print(Text(f"{len(rows)} rules", style="bold"))
+    cells = [[f"{row['id']} {row['name']}" if isinstance(row["name"], str) else row["id"],
+              row["kind"], row["severity"] if isinstance(row["severity"], str) else "",
+              _yes(row["enabled"])] for row in rows]
+    headers = ["rule", "kind", "severity", "enabled"]
+    # the rule column holds a rule indented under its file
+    widths = [max(len(h), *(len(c[i]) + 2 * (i == 0) for c in cells))
+              for i, h in enumerate(headers)]
+    gap = "  "
+    console.print(Text(gap.join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
+                       style="bold"))
+    files: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        files.setdefault(row["source"], []).append(index)
+    for file, indexes in files.items():
+        console.print(Text(file, style="cyan"), no_wrap=True, overflow="ignore", crop=False)
+        for index in indexes:
+            rule, kind, severity, enabled = cells[index]
+            line = Text(f"  {rule}".ljust(widths[0]) + gap + kind.ljust(widths[1]) + gap)
+            line.append(severity.ljust(widths[2]), style=SEVERITY_STYLE.get(severity, ""))
+            line.append(gap)
+            line.append(enabled, style="" if rows[index]["enabled"] else "yellow")
+            console.print(line, no_wrap=True, overflow="ignore", crop=False)
 
 
 def print_rule(console: Console, rule: Mapping[str, Any]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from ..extract.model import is_missing
 from ..fileio import replace_all, temporary_beside
-from .cells import iso_date, records
+from .cells import claim_groups, claim_source, iso_date, location, records, value_of
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula by a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -110,6 +111,45 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
+# findings.csv: one row per finding and claim, so that it reads without claims.csv beside it
+FINDING_PART = ["finding_id", "story", "rule", "rule_name", "severity", "kind", "metric",
+                "scope", "message"]
+CLAIM_PART = ["group", "claim_id", "figure", "value", "low", "high", "source", "date", "quote",
+              "location"]
+FINDINGS_CSV_COLUMNS = FINDING_PART + CLAIM_PART
+
+
+def claim_cells(claim: Mapping[str, Any] | None, claim_id: str, group: int | None) -> list[Any]:
+    """The claim half of a findings.csv row (`CLAIM_PART`); only the id when the claim is
+    missing from the claims table."""
+    if claim is None:
+        return [group, claim_id, None, None, None, None, None, None, None, None]
+    return [group, claim_id, value_of(claim, "figure"), value_of(claim, "value"),
+            value_of(claim, "low"), value_of(claim, "high"), claim_source(claim),
+            value_of(claim, "claim_date"), value_of(claim, "quote"), location(claim)]
+
+
+def finding_claim_rows(finding: Mapping[str, Any],
+                       claims: Mapping[str, Mapping[str, Any]]) -> list[list[Any]]:
+    """A finding's rows of findings.csv: its fields, then each claim's, group by group in time
+    order (`group` numbers the claims that share one figure); one row without a claim when
+    it has none."""
+    head = [finding.get(column) for column in FINDING_PART]
+    rows = [head + claim_cells(claims.get(claim_id), claim_id, number)
+            for number, group in enumerate(claim_groups(finding), start=1)
+            for claim_id in group]
+    return rows or [head + [None] * len(CLAIM_PART)]
+
+
+def findings_csv_table(findings: pd.DataFrame, claims: pd.DataFrame | None) -> pd.DataFrame:
+    """The findings table as findings.csv holds it: one row per finding and claim
+    (`FINDINGS_CSV_COLUMNS`), each claim's figure, value, source, date, quote and file:line
+    beside the finding's rule and message."""
+    by_id = {str(record.get("claim_id")): record for record in records(claims)}
+    rows = [row for finding in records(findings) for row in finding_claim_rows(finding, by_id)]
+    return pd.DataFrame(rows, columns=FINDINGS_CSV_COLUMNS, dtype=object)
+
+
 def to_csv_text(df: pd.DataFrame) -> str:
     """The table as CSV text for stdout: no BOM, formula-safe, lists joined, dates ISO."""
     return _csv_frame(df).to_csv(index=False, lineterminator="\n")
@@ -133,25 +173,32 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     replace_all([(_write_temporary(df, path), path)])
 
 
-def write_outputs(out_dir: Path, claims: pd.DataFrame, findings: pd.DataFrame | None) -> list[Path]:
-    """Write `claims.csv` (and `findings.csv` when findings are given) into `out_dir`.
+def write_outputs(out_dir: Path, claims: pd.DataFrame, findings: pd.DataFrame | None,
+                  pages: Mapping[str, str] | None = None) -> list[Path]:
+    """Write `claims.csv` (and `findings.csv` when findings are given: one row per finding
+    and claim, see `findings_csv_table`) into `out_dir`, and each of `pages` (file name → text,
+    such as report.html) beside them.
 
-    Both are written in full before either replaces its old file, so a run that fails or is
-    interrupted while writing leaves the old pair as it was: never new claims beside old
+    Every file is written in full before any replaces its old file, so a run that fails or is
+    interrupted while writing leaves the old set as it was: never new claims beside old
     findings whose `claim_ids` they do not match.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = [(claims, out_dir / "claims.csv")]
     if findings is not None:
-        tables.append((findings, out_dir / "findings.csv"))
+        tables.append((findings_csv_table(findings, claims), out_dir / "findings.csv"))
     written: list[tuple[Path, Path]] = []
     try:
         for df, path in tables:
             written.append((_write_temporary(df, path), path))
+        for name, text in (pages or {}).items():
+            path = out_dir / name
+            written.append((temporary_beside(path, lambda handle, t=text: handle.write(t)),
+                            path))
     except BaseException:
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
         raise
     replace_all(written)
-    return [path for _, path in tables]
+    return [path for _, path in written]

@@ -24,8 +24,9 @@ from ..ruleset.model import SEVERITIES
 from .cells import (
     UNKNOWN,
     as_float,
-    as_list,
+    claim_groups,
     iso_date,
+    location,
     number_text,
     plural,
     records,
@@ -34,17 +35,10 @@ from .cells import (
     value_of,
 )
 
-NARROW_WIDTH = 72  # below this many columns, claims are listed as lines instead of tables
+# below this many columns, claims are listed as lines instead of tables: at 80 columns a
+# table leaves the quote a few words a line and splits file:line
+NARROW_WIDTH = 100
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "blue"}
-
-
-def claim_source(claim: Mapping) -> str:
-    """Who a claim is from: `attributed_to`, else the outlet, else the report's path."""
-    for key in ("attributed_to", "outlet", "doc"):
-        text = text_of(claim, key)
-        if text:
-            return text
-    return UNKNOWN
 
 
 def _display_source(claim: Mapping) -> str:
@@ -105,13 +99,6 @@ def format_interval(claim: Mapping) -> str:
     return f"{left}, {right}"
 
 
-def location(claim: Mapping) -> str:
-    """`path:line` of a claim (`unknown` when the path is missing)."""
-    doc = text_of(claim, "doc") or UNKNOWN
-    line = as_float(value_of(claim, "line"))
-    return f"{doc}:{int(line)}" if line is not None else doc
-
-
 def date_cell(claim: Mapping, sep: str = "\n") -> Text:
     """The claim's date, or `unknown` (with the report's own date, labelled, when that is known)."""
     date = iso_date(value_of(claim, "claim_date"))
@@ -140,23 +127,9 @@ def is_in_scope(claim: Mapping) -> bool:
     return True if value is None else bool(value)
 
 
-def _claim_groups(finding: Mapping) -> list[list[str]]:
-    """The finding's claims grouped by shared figure; claims outside every group come last."""
-    raw = value_of(finding, "groups")
-    if isinstance(raw, str):  # the CSV form, "c7 c5 | c11 c9"
-        raw = [part.split() for part in raw.split("|")]
-    groups = [[str(cid) for cid in as_list(group)] for group in as_list(raw)]
-    groups = [group for group in groups if group]
-    seen = {cid for group in groups for cid in group}
-    rest = [str(cid) for cid in as_list(value_of(finding, "claim_ids")) if str(cid) not in seen]
-    if rest:
-        groups.append(rest)
-    return groups
-
-
 def _quote_cell(claim: Mapping) -> Text:
     """The quote, trimmed, with the claim's `file:line` (and why it was set aside) below it."""
-    cell = Text(trim(text_of(claim, "quote")), style="italic")
+    cell = Text(trim(text_of(claim, "quote"), keep=text_of(claim, "figure")), style="italic")
     cell.append("\n")
     cell.append(location(claim), style="cyan")
     return cell
@@ -179,7 +152,7 @@ def _stacked_claim(claim: Mapping, prefix: str = "") -> Text:
     block.append(" · ")
     block.append_text(date_cell(claim, sep=" "))
     block.append("\n")
-    block.append(trim(text_of(claim, "quote")), style="italic")
+    block.append(trim(text_of(claim, "quote"), keep=text_of(claim, "figure")), style="italic")
     block.append("\n")
     block.append(location(claim), style="cyan")
     return block
@@ -201,9 +174,12 @@ def _finding_claims(finding: Mapping, claims: Mapping[str, Mapping], narrow: boo
     table.add_column("figure", min_width=6, max_width=24)
     table.add_column("source", min_width=6, max_width=28)
     table.add_column("date", min_width=10, max_width=10)
-    table.add_column("quote / file:line", min_width=10, ratio=1, overflow="fold")
+    where = [location(c) for group in claim_groups(finding) for cid in group
+             if (c := claims.get(cid)) is not None]
+    table.add_column("quote / file:line", min_width=max([10, *map(len, where)]), ratio=1,
+                     overflow="fold")
     blocks: list[Text] = []
-    for index, group in enumerate(_claim_groups(finding)):
+    for index, group in enumerate(claim_groups(finding)):
         if index:
             table.add_row(Text(separator, style="dim"), "", "", "")
             blocks.append(Text(separator, style="dim"))
@@ -272,23 +248,25 @@ def _why(claim: Mapping) -> str:
 def _set_aside(claims: Sequence[Mapping], narrow: bool) -> Table | Group:
     """The out-of-scope claims: id, figure, metric, why, file:line."""
     if narrow:
-        lines = []
+        lines: list[Text | Padding] = []
         for claim in claims:
             line = Text(f"{text_of(claim, 'claim_id') or ''} ", style="dim")
             line.append(format_figure(claim), style="bold")
             if text_of(claim, "part_of"):
                 line.append(f" (part of {text_of(claim, 'part_of')})", style="dim")
-            line.append(f" {text_of(claim, 'metric') or UNKNOWN}: ")
-            line.append(_why(claim))
-            line.append(f" {location(claim)}", style="cyan")
+            line.append(f" · {text_of(claim, 'metric') or UNKNOWN} · ")
+            line.append(location(claim), style="cyan")
             lines.append(line)
+            lines.append(Padding(Text(_why(claim)), (0, 0, 0, 2)))
         return Group(*lines)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("id", no_wrap=True, style="dim")
     table.add_column("figure", min_width=6, max_width=24)
     table.add_column("metric", min_width=6, max_width=16)
     table.add_column("why", min_width=10, ratio=1)
-    table.add_column("file:line", min_width=8, overflow="fold", style="cyan")
+    # as wide as the longest file:line, so that none is split
+    table.add_column("file:line", min_width=max(len(location(c)) for c in claims),
+                     overflow="fold", style="cyan")
     for claim in claims:
         table.add_row(
             Text(text_of(claim, "claim_id") or ""),
@@ -315,7 +293,7 @@ def print_report(
         documents = len({doc for claim in claim_rows if (doc := text_of(claim, "doc"))})
     by_id = {str(claim.get("claim_id")): claim for claim in claim_rows}
     narrow = _is_narrow(console)
-    indent = 0 if narrow else 2
+    indent = 2  # wrapped lines keep it: each block is padded, not prefixed with spaces
 
     console.print(_summary_line(claim_rows, finding_rows, documents))
     if not finding_rows:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,18 @@ class RuleSet:
         """The named-claim kinds switched on (responsibility, nationality, …)."""
         kinds = self.named.get("kinds") or {}
         return {str(name) for name, kind in kinds.items() if kind.get("enabled", True)}
+
+    def with_overrides(self, severity: Mapping[str, str] | None = None,
+                       ignore: Collection[str] = ()) -> RuleSet:
+        """This rule set with finding rules re-levelled (`severity`: code → level) and those
+        in `ignore` switched off: what a configuration file's `severity` and `ignore` say."""
+        if not severity and not ignore:
+            return self
+        rules = {code: dataclasses.replace(
+            rule, severity=(severity or {}).get(code, rule.severity),
+            enabled=rule.enabled and code not in ignore)
+            for code, rule in self.finding_rules.items()}
+        return dataclasses.replace(self, finding_rules=rules)
 
     def rule_for_kind(self, kind: str) -> FindingRule | None:
         for rule in self.finding_rules.values():

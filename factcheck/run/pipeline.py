@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import uuid
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -33,9 +33,10 @@ import pandas as pd
 from ..compare.model import FINDING_COLUMNS
 from ..errors import FactcheckError, Problem, SkippedInputError
 from ..extract.model import CLAIM_COLUMNS
-from ..fileio import finish, open_beside, replace_all
+from ..fileio import finish, open_beside, replace_all, temporary_beside
 from ..io.documents import iter_documents, load_documents
-from ..report.tables import csv_cell
+from ..report.cells import claim_groups
+from ..report.tables import FINDINGS_CSV_COLUMNS, csv_cell, finding_claim_rows
 from ..ruleset.model import RuleSet
 from .driver import PART_OF, Story, StoryResult, report_paths, ruleset_of
 from .engines import Engine, make_engine
@@ -203,7 +204,10 @@ class CsvSink(Sink):
     """claims.csv written as claims come, findings spooled and written sorted at the end: the
     same bytes `report.tables.write_outputs` writes for the whole tables."""
 
-    def __init__(self, claims_file: IO[str], findings_file: IO[str], spool: IO[str]) -> None:
+    def __init__(self, claims_file: IO[str], findings_file: IO[str], spool: IO[str],
+                 claims_path: Path) -> None:
+        self._claims_file = claims_file
+        self._claims_path = claims_path  # read back at the end for the claims findings name
         self._claims = csv.writer(claims_file, lineterminator="\n")
         self._claims.writerow(CLAIM_COLUMNS)
         self._findings_file = findings_file
@@ -220,16 +224,39 @@ class CsvSink(Sink):
         self._spool.write(json.dumps(_csv_row(row[c] for c in FINDING_COLUMNS[1:]),
                                      ensure_ascii=False) + "\n")
 
-    def finish(self) -> int:
-        """Write findings.csv from the spool, in the plain run's order; return their count."""
-        writer = csv.writer(self._findings_file, lineterminator="\n")
-        writer.writerow(FINDING_COLUMNS)
-        self._keys.sort()
+    def _spooled(self) -> Iterator[dict[str, Any]]:
+        """The spooled findings in the plain run's order, numbered f1…"""
         self._spool.flush()
-        self._spool.seek(0)
         for number, (_, offset) in enumerate(self._keys, start=1):
             self._spool.seek(offset)
-            writer.writerow([f"f{number}", *json.loads(self._spool.readline())])
+            cells = json.loads(self._spool.readline())
+            yield {"finding_id": f"f{number}", **dict(zip(FINDING_COLUMNS[1:], cells,
+                                                          strict=True))}
+
+    def _named_claims(self) -> dict[str, dict[str, Any]]:
+        """The claims some finding names, read back from claims.csv (only those: memory
+        stays what the findings need), value, low and high as numbers again, as in the tables."""
+        wanted = {claim_id for finding in self._spooled()
+                  for group in claim_groups(finding) for claim_id in group}
+        self._claims_file.flush()
+        found: dict[str, dict[str, Any]] = {}
+        with open(self._claims_path, encoding="utf-8-sig", newline="") as handle:
+            for record in csv.DictReader(handle):
+                if record["claim_id"] in wanted:
+                    for key in ("value", "low", "high"):
+                        record[key] = float(record[key]) if record[key] else None
+                    found[record["claim_id"]] = record
+        return found
+
+    def finish(self) -> int:
+        """Write findings.csv from the spool, in the plain run's order, each finding's claims
+        beside it (`report.tables.findings_csv_table`); return the findings' count."""
+        self._keys.sort()
+        claims = self._named_claims() if self._keys else {}
+        writer = csv.writer(self._findings_file, lineterminator="\n")
+        writer.writerow(FINDINGS_CSV_COLUMNS)
+        for finding in self._spooled():
+            writer.writerows(_csv_row(row) for row in finding_claim_rows(finding, claims))
         return len(self._keys)
 
 
@@ -287,12 +314,16 @@ def run(paths: Sequence[str | Path] | None = None,
         group_by: str | None = None, *, out: str | Path | None = None,
         keep_tables: bool = True, jobs: int = 1, engine: str = "local",
         scheduler: str | None = None, strict: bool = False,
-        progress: RunProgress | None = None) -> ScaleRun:
+        progress: RunProgress | None = None,
+        pages: Callable[[pd.DataFrame, pd.DataFrame], Mapping[str, str]] | None = None,
+        ) -> ScaleRun:
     """Read, compare and write a corpus of any size: what `analyse` and `write_outputs` do, with
     the same tables and files, streamed, in `jobs` processes or on a Dask cluster.
 
     `out`: write claims.csv and findings.csv there (both replaced together at the end, or not
-    at all). `keep_tables`: also return the tables (memory grows with the corpus).
+    at all). `keep_tables`: also return the tables (memory grows with the corpus). `pages`:
+    files made from the whole tables (name → text, such as report.html), written into `out`
+    with the CSVs and replaced together with them; the tables are then kept.
     """
     ruleset = ruleset_of(rules)
     paths = report_paths(paths)
@@ -305,7 +336,7 @@ def run(paths: Sequence[str | Path] | None = None,
         if strict and plan.problems:
             raise SkippedInputError(plan.problems)
         sinks: list[Sink] = []
-        tables = TableSink() if keep_tables else None
+        tables = TableSink() if keep_tables or (pages and out is not None) else None
         if tables is not None:
             sinks.append(tables)
         written: list[tuple[Path, Path]] = []
@@ -322,7 +353,7 @@ def run(paths: Sequence[str | Path] | None = None,
                     "w+", encoding="utf-8", dir=folder, prefix=".findings-spool."))
                 stack.callback(claims_file.close)
                 stack.callback(findings_file.close)
-                csv_sink = CsvSink(claims_file, findings_file, spool)
+                csv_sink = CsvSink(claims_file, findings_file, spool, claims_tmp)
                 sinks.append(csv_sink)
             try:
                 problems = _run_units(paths, group_by, plan, worker, _Tee(sinks), progress)
@@ -334,6 +365,12 @@ def run(paths: Sequence[str | Path] | None = None,
                     for handle, (tmp, target) in zip((claims_file, findings_file), written,
                                                      strict=True):
                         finish(handle, tmp, target)
+                    if pages is not None and tables is not None:
+                        made = pages(tables.claims_table(), tables.findings_table())
+                        for name, text in made.items():
+                            target = Path(out) / name
+                            written.append((temporary_beside(
+                                target, lambda handle, t=text: handle.write(t)), target))
                     replace_all(written)
             except BaseException:  # Ctrl-C and SIGTERM too: never leave a temporary file
                 for tmp, _ in written:

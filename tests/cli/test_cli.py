@@ -56,9 +56,23 @@ def test_out_writes_spreadsheet_csvs(seeds_dir: Path, tmp_path: Path) -> None:
     findings = pd.read_csv(out / "findings.csv", encoding="utf-8-sig")
     assert {"claim_id", "metric", "value", "low", "high", "attributed_to", "claim_date",
             "quote", "line", "column"} <= set(claims.columns)
-    assert {"finding_id", "rule", "severity", "kind", "metric", "message",
-            "claim_ids"} <= set(findings.columns)
-    assert len(findings) >= 2
+    assert {"finding_id", "rule", "severity", "kind", "metric", "message", "claim_id",
+            "figure", "value", "source", "date", "quote", "location"} <= set(findings.columns)
+    assert findings["figure"].notna().all() and findings["quote"].notna().all()
+    assert len(findings["finding_id"].unique()) >= 2
+    # the HTML report beside the CSVs, the same page `report --format html` prints
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'id="fc-specs"' in page
+    assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "findings.csv",
+                                                     "report.html"]
+
+
+@pytest.mark.parametrize("command", [["claims"], ["report", "--no-html"]])
+def test_out_without_html(command: list[str], seeds_dir: Path, tmp_path: Path) -> None:
+    """claims writes no page; report --no-html keeps a streamed run's tables out of memory."""
+    result = runner.invoke(app, [*command, str(seeds_dir), "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "findings.csv"]
 
 
 def test_claims_csv_to_stdout(seeds_dir: Path) -> None:

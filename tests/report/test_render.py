@@ -16,11 +16,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout, when not installed
 
 from factcheck import fileio
-from factcheck.report import tables, terminal
+from factcheck.report import cells, tables, terminal
+from factcheck.report.cells import claim_source
 from factcheck.report.console import make_console
 from factcheck.report.tables import neutralise_cell, to_csv_text, to_json, write_csv, write_outputs
 from factcheck.report.terminal import (
-    claim_source,
     format_figure,
     format_interval,
     print_claims,
@@ -273,6 +273,43 @@ def test_csv_groups_format() -> None:
     assert "↓ later" in text and "not in the claims table" not in text  # CSV form read back
 
 
+def test_findings_csv_stands_alone(tmp_path: Path,
+                                   sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """One row per finding and claim: the finding's rule and message beside each claim's
+    figure, value, source, date, quote and file:line, so that no join with claims.csv is needed."""
+    claims, findings = sample
+    claims.loc[claims["claim_id"] == "c12", "quote"] = "=HYPERLINK(\"x\") apprehended 35"
+    write_outputs(tmp_path, claims, findings)
+    raw = (tmp_path / "findings.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = pd.read_csv(tmp_path / "findings.csv", encoding="utf-8-sig", dtype=str,
+                       keep_default_na=False)
+    assert list(rows.columns) == tables.FINDINGS_CSV_COLUMNS
+    assert list(rows.columns) == [
+        "finding_id", "story", "rule", "rule_name", "severity", "kind", "metric", "scope",
+        "message", "group", "claim_id", "figure", "value", "low", "high", "source", "date",
+        "quote", "location"]
+    assert [(r.finding_id, r.group, r.claim_id) for r in rows.itertuples()] == [
+        ("f1", "1", "c7"), ("f1", "1", "c5"), ("f1", "2", "c9"), ("f2", "1", "c4"),
+        ("f2", "2", "c12")]
+    irna = rows.iloc[0]
+    assert (irna.rule, irna.severity, irna.kind, irna.figure, irna.value, irna.low) == (
+        "FC101", "info", "update", "84", "84", "84")
+    assert (irna.source, irna.date, irna.quote, irna.location) == (
+        "IRNA", "2024-01-04", "left 84 people dead", f"{DOC_A}:31")
+    assert rows.iloc[1].high == "" and rows.iloc[1].source == DOC_A  # unbounded; the file
+    assert rows.iloc[4].source == "Al Jazeera"
+    assert rows.iloc[4].quote.startswith("'=HYPERLINK")  # formula-safe
+
+
+def test_findings_csv_keeps_a_finding_without_claims() -> None:
+    table = tables.findings_csv_table(findings_frame(finding(claim_ids=["c99"])),
+                                      claims_frame(claim()))
+    assert table.loc[0, "claim_id"] == "c99" and table.loc[0, "figure"] is None
+    empty = tables.findings_csv_table(findings_frame(finding()), claims_frame())
+    assert len(empty) == 1 and empty.loc[0, "claim_id"] is None
+
+
 def test_csv_infinity_is_empty() -> None:
     back = pd.read_csv(io.StringIO(to_csv_text(claims_frame(claim(high=float("inf"))))))
     assert pd.isna(back.loc[0, "high"]) and back.loc[0, "low"] == 84
@@ -365,7 +402,7 @@ def test_write_outputs(tmp_path: Path, sample: tuple[pd.DataFrame, pd.DataFrame]
     claims, findings = sample
     out = tmp_path / "a" / "b"
     assert write_outputs(out, claims, findings) == [out / "claims.csv", out / "findings.csv"]
-    assert len(pd.read_csv(out / "findings.csv", encoding="utf-8-sig")) == 2
+    assert len(pd.read_csv(out / "findings.csv", encoding="utf-8-sig")) == 5  # finding × claim
     only = tmp_path / "only"
     assert write_outputs(only, claims, None) == [only / "claims.csv"]
     assert [p.name for p in only.iterdir()] == ["claims.csv"]
@@ -517,6 +554,28 @@ def test_report_long_quote_is_trimmed() -> None:
     assert "…" in text
     quote_line = next(line for line in text.splitlines() if "word word" in line)
     assert len(quote_line.split("   ")[-1].strip()) <= 100
+
+
+PROSECUTOR = ("Iran's official news agency IRNA reported on January 7 that Kerman Prosecutor "
+              "Mahdi Bakhshi has said that 32 people related to the Kerman terrorist crime "
+              "have been arrested in several provinces of the country so far")
+
+
+@pytest.mark.parametrize("limit", [30, 60, 100])
+def test_a_shortened_quote_keeps_its_figure(limit: int) -> None:
+    short = cells.trim(PROSECUTOR, limit, keep="32")
+    assert "32 people" in short and len(short) <= limit + len("32")
+    assert cells.trim(PROSECUTOR, limit, keep="Kerman Prosecutor").count("Prosecutor") == 1
+    assert cells.trim("the toll reached 84, IRNA said", 100, keep="84") == \
+        "the toll reached 84, IRNA said"  # short enough: whole
+    assert cells.trim(PROSECUTOR, 100, keep="absent") == cells.trim(PROSECUTOR, 100)
+
+
+def test_report_quote_shows_the_figure(sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    claims, findings = sample
+    claims.loc[claims["claim_id"] == "c4", "quote"] = PROSECUTOR
+    text = render_text(print_report, claims, findings, width=80)
+    assert "32 people" in " ".join(text.split())
 
 
 @pytest.mark.parametrize("width", [40, 100])

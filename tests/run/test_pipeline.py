@@ -117,7 +117,8 @@ def test_csv_on_stdout_is_the_plain_csv(corpus: Path, rules: factcheck.RuleSet,
     result = runner.invoke(app, [command, str(corpus), "-f", "csv", *extra])
     assert result.exit_code == 0, result.output
     analysis = analyse([str(corpus)], rules)
-    table = analysis.claims if command == "claims" else analysis.findings
+    table = analysis.claims if command == "claims" else tables.findings_csv_table(
+        analysis.findings, analysis.claims)
     assert result.stdout == tables.to_csv_text(table)
 
 

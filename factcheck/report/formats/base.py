@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
 from rich.console import Console
 
 from ...compare.draft import DraftFinding
@@ -40,6 +41,8 @@ class OutputFormat:
     render: Callable[[CheckReport], str] | None = None
     show: Callable[[Console, CheckReport], None] | None = None
     publish: Callable[[CheckReport], object] | None = None
+    # prints nothing when there is nothing to report: say so on stderr (unless --quiet)
+    success_line: bool = False
 
 
 def sorted_findings(findings: Sequence[DraftFinding]) -> list[DraftFinding]:
@@ -51,3 +54,23 @@ def severity_counts(findings: Sequence[DraftFinding]) -> dict[str, int]:
     """How many findings of each severity, every severity named (most severe first)."""
     counted = Counter(f.severity for f in findings)
     return {level: counted.get(level, 0) for level in SEVERITIES}
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """A `--format` of `report` beyond the table, JSON and CSV: the whole output as text, from
+    the claims and findings tables."""
+
+    name: str
+    help: str
+    render: Callable[[pd.DataFrame, pd.DataFrame], str]
+
+
+def success_text(report: CheckReport) -> str:
+    """The line a silent format leaves on stderr when no finding is shown."""
+    drafts = len(report.drafts)
+    extra = [f"{report.suppressed} suppressed inline"] if report.suppressed else []
+    extra += [f"{report.baselined} in the baseline"] if report.baselined else []
+    return (f"factcheck check: no problems in {drafts} draft{'s' * (drafts != 1)} against "
+            f"{report.reference_claims} reference claim{'s' * (report.reference_claims != 1)}"
+            + (f" ({', '.join(extra)})" if extra else ""))

@@ -85,4 +85,5 @@ def _publish(report: CheckReport) -> Path | None:
 
 
 FORMAT = OutputFormat("github", "github (workflow commands and a step summary)",
-                      render=lambda report: to_github(report.findings), publish=_publish)
+                      render=lambda report: to_github(report.findings), publish=_publish,
+                      success_line=True)

@@ -16,4 +16,4 @@ def to_line(findings: Sequence[DraftFinding]) -> str:
 
 
 FORMAT = OutputFormat("line", "line (path:line:col: CODE message)",
-                      render=lambda report: to_line(report.findings))
+                      render=lambda report: to_line(report.findings), success_line=True)

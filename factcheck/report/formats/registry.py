@@ -1,13 +1,14 @@
-"""The check output-format registry: one list the CLI, configuration and emitter read.
+"""The output-format registries: one list each the CLI, configuration and emitter read.
 
-What `--format` offers (and its help), what the configuration's `format` may name, and what the
-emitter renders.
+What `check --format` offers (and its help), what the configuration's `format` may name, and
+what the emitter renders; and the formats `report --format` offers beyond table, JSON and CSV.
 """
 
 from __future__ import annotations
 
-from . import github, json, junit, line, sarif, text
-from .base import OutputFormat
+from .. import html
+from . import github, json, junit, line, markdown, sarif, text
+from .base import OutputFormat, ReportFormat
 
 CHECK_FORMATS: tuple[OutputFormat, ...] = (text.FORMAT, line.FORMAT, json.FORMAT,
                                            github.FORMAT, sarif.FORMAT, junit.FORMAT)
@@ -23,3 +24,11 @@ def check_format(name: str) -> OutputFormat:
 def formats_help() -> str:
     """`--format`'s help: every format as it names itself, and the default."""
     return f"{', '.join(output.help for output in CHECK_FORMATS)}. Default: {DEFAULT_FORMAT}."
+
+
+REPORT_FORMATS: tuple[ReportFormat, ...] = (html.REPORT_FORMAT, markdown.REPORT_FORMAT)
+
+
+def report_format(name: str) -> ReportFormat | None:
+    """The report format called `name`; None for the table, JSON and CSV."""
+    return next((output for output in REPORT_FORMATS if output.name == name), None)

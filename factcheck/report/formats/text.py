@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from ...compare.draft import DraftFinding
@@ -24,23 +26,30 @@ def print_text(console: Console, findings: Sequence[DraftFinding], drafts: int,
     """The report for people: each finding with its place, the draft's words and the
     reference claims it contradicts, then a summary line."""
     for f in sorted_findings(findings):
-        heading = Text()
-        heading.append(f"{f.path}:{f.line}:{f.column}", style="bold")
-        heading.append("  ")
-        heading.append(f"{f.severity:<7}", style=SEVERITY_STYLES[f.severity])
-        heading.append(f" {f.rule} {f.rule_name}")
-        console.print(heading, overflow="fold")
-        console.print(Text(f"  {f.message}"), overflow="fold")
+        heading = Table.grid(padding=(0, 2, 0, 0))
+        heading.add_column(no_wrap=True)  # the place: never split
+        heading.add_column()
+        rule = Text(f"{f.severity:<7}", style=SEVERITY_STYLES[f.severity])
+        rule.append(f" {f.rule} {f.rule_name}", style="default")
+        heading.add_row(Text(f"{f.path}:{f.line}:{f.column}", style="bold"), rule)
+        console.print(heading)
+        # A grid, not leading spaces: a wrapped line keeps its column (a label's, or the text's).
+        body = Table.grid(padding=(0, 1, 0, 0))
+        body.add_column(no_wrap=True)
+        body.add_column()
+        console.print(Padding(Text(f.message), (0, 0, 0, 2)))
         if f.quote:
-            console.print(Text(f"  draft:     “{f.quote}”", style="dim"), overflow="fold")
+            body.add_row(Text("draft:", style="dim"), Text(f"“{f.quote}”", style="dim"))
         for r in f.references:
-            line = Text("  reference: ")
+            line = Text()
             line.append(f"{r.figure}", style="bold")
-            line.append(f" ({r.source}, {r.date or 'unknown date'})  "
-                        f"{r.path}:{r.line}")
-            console.print(line, overflow="fold")
+            line.append(f" ({r.source}, {r.date or 'unknown date'}) ")
+            line.append(f"{r.path}:{r.line}")
+            body.add_row(Text("reference:"), line)
             if r.quote:
-                console.print(Text(f"             “{r.quote}”", style="dim"), overflow="fold")
+                body.add_row(Text(""), Text(f"“{r.quote}”", style="dim"))
+        if body.row_count:
+            console.print(Padding(body, (0, 0, 0, 2)))
         console.print()
     counts = severity_counts(findings)
     failing = sum(1 for f in findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on])
