@@ -18,6 +18,7 @@ from .attribution import AttributionReader, Frame
 from .context import ClaimSetting, StoryContext
 from .dates import DateReader
 from .grammar import ClaimPattern, Grammar, Reading
+from .invisible import Visible
 from .lists import SLOT, PartReader
 from .literals import (
     Literals,
@@ -214,7 +215,19 @@ class ClaimReader:
 
     # -- claims ---------------------------------------------------------------------------
     def read(self, document: Document, context: StoryContext | None = None) -> list[Claim]:
-        """All claims of one document, in text order (ids are given by the caller)."""
+        """All claims of one document, in text order (ids are given by the caller).
+
+        Invisible characters (`invisible.Visible`) are read as absent, and every position,
+        figure and quote is given in the text as written."""
+        visible = Visible(document.text)
+        if not visible:
+            return self._read(document, context)
+        claims = self._read(visible.document(document), context)
+        for claim in claims:
+            visible.restore(claim)
+        return claims
+
+    def _read(self, document: Document, context: StoryContext | None = None) -> list[Claim]:
         context = context or StoryContext()
         text = document.text
         years = context.years or ([document.published.year] if document.published else [])
