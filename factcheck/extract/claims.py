@@ -9,7 +9,7 @@ from typing import Any
 
 import regex
 
-from ..errors import RuleError
+from ..errors import Problem, RuleError
 from ..io.model import Document
 from ..ruleset.model import RuleSet
 from ..yamlio import line_of
@@ -52,6 +52,7 @@ class ClaimReader:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self.numbers = NumberReader(rules.numbers)
+        self.numbers_cap = rules.numbers.max_count  # a count above it is a diagnostic
         self.dates = DateReader(rules.dates)
         grammar = rules.grammar
         macros = {name: str(body) for name, body in grammar["macros"].items()}
@@ -301,6 +302,8 @@ class ClaimReader:
             except TimeoutError:  # a grammar or scope pattern: the sentence gives no claims
                 self.timeouts.report(None, None, document, sentence)
                 found = []
+            if found and self.numbers_cap is not None:
+                found = self._plausible(document, found)
             if found:
                 if dates is None:
                     dates = self.dates.find(text, sentence.start, sentence.end) \
@@ -333,6 +336,22 @@ class ClaimReader:
                 carried = frames[-1] if frames[-1].kind == "post" else None
         self._link_parts(claims)
         return claims + named
+
+    def _plausible(self, document: Document, found: list[Claim]) -> list[Claim]:
+        """The claims whose figure is a plausible count; each other one is a diagnostic
+        (`max_count` of numbers.yaml), never a claim with a value beyond any population."""
+        cap = self.numbers_cap
+        kept = []
+        for claim in found:
+            bounds = [b for b in (claim.value, claim.low, claim.high) if b is not None]
+            if cap is None or not bounds or max(bounds) <= cap:
+                kept.append(claim)
+                continue
+            line = document.text.count("\n", 0, claim.start) + 1
+            self.problems.append(Problem(
+                document.doc, f"'{claim.figure}' {claim.metric} is more than any plausible "
+                f"count ({cap:,.0f}, max_count in numbers.yaml); not read as a claim", line))
+        return kept
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
                    mentions: list[NumberMention], index: int,

@@ -145,9 +145,11 @@ def test_number_reader_spans_are_the_text_and_intervals_ordered(text: str) -> No
 @PROPERTY_SETTINGS
 @given(texts)
 def test_extractor_positions_point_at_the_figure_and_the_quote_is_in_the_text(text: str) -> None:
+    cap = rules().numbers.max_count
     for claim in read(text):
         assert_ordered(claim.low, claim.high, claim)
         assert claim.quote and claim.quote in text, claim
+        assert cap is None or all(b is None or b <= cap for b in (claim.low, claim.high)), claim
         at = offset_of(text, claim.line, claim.column)
         assert text[at:at + len(claim.figure)] == claim.figure, claim
         assert at == claim.start
