@@ -81,8 +81,12 @@ def seed_documents() -> list[tuple[str, bytes]]:
     writer.writeheader()
     writer.writerows(records)
     seeds.append((".csv", buffer.getvalue().encode()))
+    seeds.append(DUPLICATE_COLUMNS)
     return seeds
 
+
+# A CSV corpus whose header names a column twice (a problem at line 1, never a silent read).
+DUPLICATE_COLUMNS = (".csv", b"id,text,source,text\nr1,12 people were killed,Wire,x\n")
 
 MANIFESTS = [
     ("sources.csv", b"file,source,date\nreport.txt,Wire,2024-01-05\ngone.txt,X,2024-01-06\n"),

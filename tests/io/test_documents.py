@@ -884,6 +884,18 @@ def test_csv_without_text_column_is_a_problem(here: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("header", ["id,text,text", "id,text,Text ", "id,source,text,source"])
+def test_csv_with_a_column_named_twice_is_a_problem(here: Path, header: str) -> None:
+    write(here, "in/a.txt", GOOD)
+    fields = header.count(",") + 1
+    write(here, "in/c.csv", f"{header}\n" + ",".join(["x"] * fields) + "\n")
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/a.txt"]
+    problem = one(result)
+    assert str(problem).startswith("in/c.csv:1: the header names column ")
+    assert "twice" in str(problem)
+
+
 def test_csv_row_with_wrong_field_count_is_a_problem(here: Path) -> None:
     write(here, "c.csv", "id,text\n1,one\n2,two,extra\n3,three\n")
     result = load("c.csv")
