@@ -59,7 +59,8 @@ TOKENS = [
     b" people were killed", b" were injured", b" were arrested", b" police said",
     b" on Friday", b" (January 5) ", b"\xe2\x80\x9c", b"\xe2\x80\x94", b"\xed\xa0\x80",
     "İ".encode(), "\u2028".encode(), "\u200b".encode(), "\u00ad".encode(), "\u2060".encode(),
-    "\u200f".encode(), "\ufeff".encode(), b"=HYPERLINK(\"x\")", b"@SUM(A1)", b"-1", b"+1",
+    "\u200f".encode(), "\ufeff".encode(), "\x91".encode(), b"title: a\x1bb\n",
+    b"=HYPERLINK(\"x\")", b"@SUM(A1)", b"-1", b"+1",
 ]
 ENCODINGS = ("utf-16", "utf-32", "cp1252", "latin-1", "utf-8-sig")
 
