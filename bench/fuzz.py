@@ -58,7 +58,9 @@ TOKENS = [
     b"at least ", b"more than ", b"dozens of ", b"forty-eight ", b"hundred ", b"million ",
     b" people were killed", b" were injured", b" were arrested", b" police said",
     b" on Friday", b" (January 5) ", b"\xe2\x80\x9c", b"\xe2\x80\x94", b"\xed\xa0\x80",
-    "İ".encode(), "\u2028".encode(), b"=HYPERLINK(\"x\")", b"@SUM(A1)", b"-1", b"+1",
+    "İ".encode(), "\u2028".encode(), "\u200b".encode(), "\u00ad".encode(), "\u2060".encode(),
+    "\u200f".encode(), "\ufeff".encode(), "\x91".encode(), b"title: a\x1bb\n",
+    b"=HYPERLINK(\"x\")", b"@SUM(A1)", b"-1", b"+1",
 ]
 ENCODINGS = ("utf-16", "utf-32", "cp1252", "latin-1", "utf-8-sig")
 
@@ -80,8 +82,12 @@ def seed_documents() -> list[tuple[str, bytes]]:
     writer.writeheader()
     writer.writerows(records)
     seeds.append((".csv", buffer.getvalue().encode()))
+    seeds.append(DUPLICATE_COLUMNS)
     return seeds
 
+
+# A CSV corpus whose header names a column twice (a problem at line 1, never a silent read).
+DUPLICATE_COLUMNS = (".csv", b"id,text,source,text\nr1,12 people were killed,Wire,x\n")
 
 MANIFESTS = [
     ("sources.csv", b"file,source,date\nreport.txt,Wire,2024-01-05\ngone.txt,X,2024-01-06\n"),

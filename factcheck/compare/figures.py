@@ -152,11 +152,23 @@ def update_chains(dated: Sequence[Cluster], metric: Metric, open_chains: int
     return chains
 
 
+def first_member(cluster: Cluster) -> Figure:
+    """The member that dates a cluster: of those of its first date, an exact figure before a
+    qualified one, then the first in time (the lead when no member is dated)."""
+    first = cluster.first_date
+    if first is None:
+        return cluster.lead
+    return min((m for m in cluster.members if m.date == first),
+               key=lambda m: (not m.exact, time_key(m)))
+
+
 def describe_cluster(cluster: Cluster) -> str:
-    """A cluster as findings name it: `94 (source, 2024-01-11)`."""
-    lead = cluster.lead
-    when = cluster.first_date.isoformat() if cluster.first_date else "unknown date"
-    return f"{lead.figure} ({lead.source}, {when})"
+    """A cluster as findings name it: `94 (source, 2024-01-11)`, figure, source and date all
+    of one claim (the one that dates the cluster), never one claim's figure with another's
+    date."""
+    member = first_member(cluster)
+    when = member.date.isoformat() if member.date else "unknown date"
+    return f"{member.figure} ({member.source}, {when})"
 
 
 def _finding(rule: FindingRule, story: str, metric: str, scope: str | None,

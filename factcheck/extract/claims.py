@@ -9,7 +9,7 @@ from typing import Any
 
 import regex
 
-from ..errors import RuleError
+from ..errors import Problem, RuleError
 from ..io.model import Document
 from ..ruleset.model import RuleSet
 from ..yamlio import line_of
@@ -18,6 +18,7 @@ from .attribution import AttributionReader, Frame
 from .context import ClaimSetting, StoryContext
 from .dates import DateReader
 from .grammar import ClaimPattern, Grammar, Reading
+from .invisible import Visible
 from .lists import SLOT, PartReader
 from .literals import (
     Literals,
@@ -51,6 +52,7 @@ class ClaimReader:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self.numbers = NumberReader(rules.numbers)
+        self.numbers_cap = rules.numbers.max_count  # a count above it is a diagnostic
         self.dates = DateReader(rules.dates)
         grammar = rules.grammar
         macros = {name: str(body) for name, body in grammar["macros"].items()}
@@ -220,7 +222,19 @@ class ClaimReader:
 
     # -- claims ---------------------------------------------------------------------------
     def read(self, document: Document, context: StoryContext | None = None) -> list[Claim]:
-        """All claims of one document, in text order (ids are given by the caller)."""
+        """All claims of one document, in text order (ids are given by the caller).
+
+        Invisible characters (`invisible.Visible`) are read as absent, and every position,
+        figure and quote is given in the text as written."""
+        visible = Visible(document.text)
+        if not visible:
+            return self._read(document, context)
+        claims = self._read(visible.document(document), context)
+        for claim in claims:
+            visible.restore(claim)
+        return claims
+
+    def _read(self, document: Document, context: StoryContext | None = None) -> list[Claim]:
         context = context or StoryContext()
         text = document.text
         years = context.years or ([document.published.year] if document.published else [])
@@ -297,6 +311,8 @@ class ClaimReader:
             except TimeoutError:  # a grammar or scope pattern: the sentence gives no claims
                 self.timeouts.report(None, None, document, sentence)
                 found = []
+            if found and self.numbers_cap is not None:
+                found = self._plausible(document, found)
             if found:
                 if dates is None:
                     dates = self.dates.find(text, sentence.start, sentence.end) \
@@ -344,6 +360,22 @@ class ClaimReader:
                                        for p in self.anaphora_patterns):
             return None
         return self._metric_index.get(latest.pop())
+
+    def _plausible(self, document: Document, found: list[Claim]) -> list[Claim]:
+        """The claims whose figure is a plausible count; each other one is a diagnostic
+        (`max_count` of numbers.yaml), never a claim with a value beyond any population."""
+        cap = self.numbers_cap
+        kept = []
+        for claim in found:
+            bounds = [b for b in (claim.value, claim.low, claim.high) if b is not None]
+            if cap is None or not bounds or max(bounds) <= cap:
+                kept.append(claim)
+                continue
+            line = document.text.count("\n", 0, claim.start) + 1
+            self.problems.append(Problem(
+                document.doc, f"'{claim.figure}' {claim.metric} is more than any plausible "
+                f"count ({cap:,.0f}, max_count in numbers.yaml); not read as a claim", line))
+        return kept
 
     def _claims_in(self, document: Document, sentence: Sentence, sentence_text: str,
                    mentions: list[NumberMention], index: int,

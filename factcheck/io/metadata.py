@@ -184,8 +184,36 @@ def load_yaml(text: str, name: str, first_line: int) -> Any:
     return scrub(data)  # a lone "\ud83d" escape is text no file can hold
 
 
-def front_matter(text: str, name: str) -> tuple[Mapping[str, Any] | None, int]:
-    """The front matter mapping (None when there is none) and the offset just past it."""
+# Characters YAML refuses anywhere (C0 but tab and line ends, DEL, C1 but NEL, surrogates,
+# U+FFFE/U+FFFF): one in a title would otherwise skip the whole report.
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff"
+                       "\ufffe\uffff]")
+_FIELD = re.compile(r"\s*(?:-\s+)?([^:#\s][^:#]*?)\s*:")
+
+
+def _printable(block: str, name: str, problems: list[Problem] | None) -> str:
+    """Front matter with each character YAML refuses replaced by a space, one problem per
+    line naming its field; the report is read anyway."""
+    if not _NOT_YAML.search(block):
+        return block
+    lines = block.split("\n")
+    for number, line in enumerate(lines):
+        bad = _NOT_YAML.search(line)
+        if bad is None:
+            continue
+        lines[number] = _NOT_YAML.sub(" ", line)
+        if problems is not None:
+            field = _FIELD.match(lines[number])
+            where = f"field '{field.group(1)}'" if field else "a value"
+            problems.append(Problem(name, f"front matter {where} holds control character "
+                                    f"U+{ord(bad.group()):04X}, read as a space", number + 2))
+    return "\n".join(lines)
+
+
+def front_matter(text: str, name: str, problems: list[Problem] | None = None
+                 ) -> tuple[Mapping[str, Any] | None, int]:
+    """The front matter mapping (None when there is none) and the offset just past it;
+    characters YAML refuses are read as spaces, each line with one a problem in `problems`."""
     end = text.find("\n")
     first = text if end < 0 else text[:end]
     if first.rstrip() != "---":
@@ -195,7 +223,7 @@ def front_matter(text: str, name: str) -> tuple[Mapping[str, Any] | None, int]:
         nl = text.find("\n", pos)
         stop = len(text) if nl < 0 else nl
         if text[pos:stop].rstrip() in ("---", "..."):
-            data = load_yaml(text[start:pos], name, first_line=2)
+            data = load_yaml(_printable(text[start:pos], name, problems), name, first_line=2)
             if data is None:
                 data = {}
             if not isinstance(data, Mapping):

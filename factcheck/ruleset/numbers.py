@@ -41,7 +41,7 @@ REQUIRED_KEYS = (
 )
 # Keys a config may leave out; each defaults to "no such convention".
 OPTIONAL_KEYS = ("phrases", "suffix_m_before_people", "suffix_units", "inclusive_after",
-                 "particles")
+                 "particles", "max_count")
 # What an after-qualifier maps to when it only makes the bound before the figure inclusive.
 INCLUSIVE = "<inclusive>"
 _WS = re.compile(r"\s+")
@@ -111,6 +111,8 @@ class NumberLexicon:
     vague_follow: dict[str, tuple[str, ...]]
     year_from: float
     year_to: float
+    # a count above it is beyond any plausible population: a diagnostic, never a claim
+    max_count: float | None = None
 
 
 def read_number_lexicon(config: Any, path: str = "rules/numbers.yaml") -> NumberLexicon:
@@ -289,6 +291,7 @@ def read_number_lexicon(config: Any, path: str = "rules/numbers.yaml") -> Number
         else []
     )
     lex.multipliers = _number_map(config, "multipliers", path)
+    lex.max_count = _number(config, "max_count", path) if "max_count" in config else None
     lex.fractions = _number_map(config, "fractions", path)
     lex.abbreviations = _number_map(config, "abbreviations", path)
     lex.suffixes = {str(k): v for k, v in _number_map(config, "suffixes", path).items()}

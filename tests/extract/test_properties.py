@@ -53,7 +53,9 @@ SOURCES = ["", "police said", "officials said", "according to the ministry",
 GLUE = [". ", ", ", "; ", " and ", " — ", ".\n", ".\n\n", " (", ") ", ": ", " \u201c", "\u201d ",
         "\r\n", "\n# ", " including ", " up from ", " not ", " in 2022 ", " on Thursday, ",
         # Characters that change length when lowered (İ), odd spaces and line breaks.
-        " İstanbul ", "\u00a0", "\u2028", "\r", "\x0c", " ẞ ", "\t"]
+        " İstanbul ", "\u00a0", "\u2028", "\r", "\x0c", " ẞ ", "\t",
+        # Invisible characters (read as absent; positions stay those of the text as written).
+        "\u200b", "\u200d", "\u200e", "\u2060", "\ufeff", "\u00ad"]
 
 
 @st.composite
@@ -75,7 +77,8 @@ def figures(draw: st.DrawFn) -> str:
     # Edge shapes: leading zeros, stray commas, signs, glued letters, huge numbers.
     return draw(st.sampled_from(["007", "1,2,3", "-5", "+12", "12m", "3rd", "10^9", "1e6",
                                  "99999999999999999999999", ",12", "12,", "1 000 000", "½",
-                                 "١٢", "１２", "12\u00a0000", "0.5", "1,000,000,000,000"]))
+                                 "١٢", "１２", "12\u00a0000", "0.5", "1,000,000,000,000",
+                                 "1\u200b2", "\u20601,2\u00ad00", "3\u200c4\ufeff"]))
 
 
 @st.composite
@@ -142,9 +145,11 @@ def test_number_reader_spans_are_the_text_and_intervals_ordered(text: str) -> No
 @PROPERTY_SETTINGS
 @given(texts)
 def test_extractor_positions_point_at_the_figure_and_the_quote_is_in_the_text(text: str) -> None:
+    cap = rules().numbers.max_count
     for claim in read(text):
         assert_ordered(claim.low, claim.high, claim)
         assert claim.quote and claim.quote in text, claim
+        assert cap is None or all(b is None or b <= cap for b in (claim.low, claim.high)), claim
         at = offset_of(text, claim.line, claim.column)
         assert text[at:at + len(claim.figure)] == claim.figure, claim
         assert at == claim.start
@@ -158,6 +163,31 @@ def test_extracting_twice_gives_identical_tables(text: str) -> None:
     again = [claim.row() for claim in read(text, reader)]  # the same reader, after use
     fresh = [claim.row() for claim in read(text)]  # a new reader
     assert first == again == fresh
+
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad"]
+
+
+@PROPERTY_SETTINGS
+@given(news_text, st.lists(st.tuples(st.integers(0, 400), st.sampled_from(INVISIBLE)),
+                           max_size=6))
+def test_invisible_characters_change_no_claim_and_positions_stay_true(
+        text: str, inserts: list[tuple[int, str]]) -> None:
+    """Invisible characters anywhere (in a figure, a trigger word, a source) are read as
+    absent: the same claims, each at the place of its figure in the text as written."""
+    marked = text
+    for at, char in sorted(inserts, reverse=True):
+        marked = marked[:at] + char + marked[at:]
+    def key(claim: Claim) -> tuple[Any, ...]:
+        return (claim.metric, claim.value, claim.low, claim.high, claim.claim_date,
+                claim.figure.translate({ord(c): None for c in INVISIBLE}))
+    plain = [key(claim) for claim in read(text)]
+    claims = read(marked)
+    assert [key(claim) for claim in claims] == plain
+    for claim in claims:
+        at = offset_of(marked, claim.line, claim.column)
+        assert at == claim.start and marked[at:claim.end] == claim.figure, claim
+        assert claim.quote in marked
 
 
 # No shrinking: the minimal input is known (the explicit example), and shrinking costs seconds.

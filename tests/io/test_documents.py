@@ -884,6 +884,34 @@ def test_csv_without_text_column_is_a_problem(here: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("char", ["\x91", "\x1b", "\x7f", "\ufffe"])
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_control_character_in_front_matter_names_the_field_and_reads_the_body(
+        here: Path, char: str, quoted: bool) -> None:
+    title = f'"Bad {char} title"' if quoted else f"Bad {char} title"
+    write(here, "in/a.md", f"---\nsource: Wire\ntitle: {title}\ndate: 2024-01-05\n---\n"
+                           "Police said 12 people were killed.\n")
+    result = load("in")
+    [document] = result.documents
+    assert document.outlet == "Wire" and document.published == date(2024, 1, 5)
+    assert document.title == "Bad   title"
+    assert document.text.endswith("Police said 12 people were killed.\n")
+    assert str(one(result)) == (f"in/a.md:3: front matter field 'title' holds control character "
+                                f"U+{ord(char):04X}, read as a space")
+
+
+@pytest.mark.parametrize("header", ["id,text,text", "id,text,Text ", "id,source,text,source"])
+def test_csv_with_a_column_named_twice_is_a_problem(here: Path, header: str) -> None:
+    write(here, "in/a.txt", GOOD)
+    fields = header.count(",") + 1
+    write(here, "in/c.csv", f"{header}\n" + ",".join(["x"] * fields) + "\n")
+    result = load("in")
+    assert [d.doc for d in result.documents] == ["in/a.txt"]
+    problem = one(result)
+    assert str(problem).startswith("in/c.csv:1: the header names column ")
+    assert "twice" in str(problem)
+
+
 def test_csv_row_with_wrong_field_count_is_a_problem(here: Path) -> None:
     write(here, "c.csv", "id,text\n1,one\n2,two,extra\n3,three\n")
     result = load("c.csv")

@@ -32,6 +32,13 @@ def read_csv(path: Path, name: str, folder: str, base: dict[str, Any], intake: I
             columns = [column.strip() for column in header]
             if "text" not in (column.lower() for column in columns):
                 raise Skip(f"no 'text' column (columns: {', '.join(columns)})", 1)
+            seen: set[str] = set()
+            for column in columns:
+                # a second column of one name would silently stand for the first
+                if column and column.lower() in seen:
+                    raise Skip(f"the header names column '{column}' twice (columns: "
+                               f"{', '.join(columns)}); give each column one name", 1)
+                seen.add(column.lower())
             previous = reader.line_num
             for row in reader:
                 row_line, previous = previous + 1, reader.line_num

@@ -22,7 +22,7 @@ def read_report(path: Path, name: str, folder: str, base: dict[str, Any], intake
     text = decode(inputs.read_bytes(path))
     if not text.strip():
         raise Skip("empty report")
-    raw, body_start = front_matter(text, name)
+    raw, body_start = front_matter(text, name, intake.problems)
     stated: dict[str, Any] = {}
     if raw is not None:
         stated = read_metadata(raw, name, lambda k: yamlio.line_of(raw, k), intake.problems)
