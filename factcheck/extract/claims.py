@@ -354,7 +354,11 @@ class ClaimReader:
         if not claims or not self.anaphora_patterns or \
                 index - claims[-1].sentence > self._anaphora_window:
             return None
-        latest = {c.metric for c in claims if c.sentence == claims[-1].sentence}
+        latest = set()
+        for claim in reversed(claims):  # only the latest sentence's: never the whole report
+            if claim.sentence != claims[-1].sentence:
+                break
+            latest.add(claim.metric)
         folded = fold(sentence_text)
         if len(latest) != 1 or not any(self._may_match(p, folded)
                                        for p in self.anaphora_patterns):
