@@ -27,7 +27,6 @@ PROPERTY_SETTINGS = settings(
 )
 
 _RULES: list[RuleSet] = []
-_READERS: list[ClaimReader] = []
 
 
 def rules() -> RuleSet:
@@ -119,14 +118,8 @@ def offset_of(text: str, line: int, column: int) -> int:
     return sum(len(previous) + 1 for previous in lines[: line - 1]) + column - 1
 
 
-def shared_reader() -> ClaimReader:
-    """One reader for the file: a new reader compiles its patterns on first use (a second or so)."""
-    if not _READERS:
-        _READERS.append(ClaimReader(rules()))
-    return _READERS[0]
-
-
 def read(text: str, reader: ClaimReader | None = None) -> list[Claim]:
+    # one reader for the file: a new reader compiles its patterns on first use (a second or so)
     return (reader or shared_reader()).read(Document(doc="r.txt", text=text, path="r.txt"))
 
 
