@@ -12,17 +12,19 @@ from pathlib import Path
 
 from ...compare.draft import DraftFinding
 from ...errors import one_line
+from ..safetext import safe_text
 from .base import CheckReport, OutputFormat, severity_counts, sorted_findings
 
 GITHUB_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # control characters shown as escapes first: a line break is then the command's own %0A
+    return safe_text(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+    return _escape_data(one_line(value)).replace(":", "%3A").replace(",", "%2C")
 
 
 def _references_text(finding: DraftFinding) -> str:
