@@ -10,6 +10,8 @@ shown as their escapes (`\\x1b`), a tab as a space.
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -66,3 +68,26 @@ def safe_finding(finding: DraftFinding) -> DraftFinding:
     safe = _safe_fields(finding)
     return dataclasses.replace(safe, references=tuple(safe_reference(r)
                                                       for r in finding.references))
+
+
+# What XML 1.0 forbids (C0 but tab, LF and CR; surrogates; U+FFFE, U+FFFF), with the rest of
+# `UNPRINTABLE`: every such character is written as its escape, so the document parses.
+_NOT_XML = re.compile(f"{UNPRINTABLE.pattern[:-1]}\\ufffe\\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` fit for an XML 1.0 attribute or element: control characters, surrogates and
+    non-characters as their escapes (`\\x1b`), line breaks kept."""
+    return _NOT_XML.sub(lambda m: m.group() if m.group() == "\n" else escape_char(m.group()),
+                        text.replace("\r\n", "\n"))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, **options)`, with each lone surrogate (a file
+    name not in UTF-8) written as the text of its escape: the document can be encoded as
+    UTF-8, and every JSON parser reads it."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _SURROGATE.sub(lambda m: "\\" + escape_char(m.group()), text)

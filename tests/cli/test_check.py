@@ -50,3 +50,23 @@ def test_shell_completion_is_typers() -> None:
     assert "--install-completion" in help_text and "--show-completion" in help_text
     script = runner.invoke(app, ["--show-completion", "bash"])
     assert script.exit_code == 0 and "_factcheck_completion" in script.stdout
+
+
+@pytest.mark.parametrize("output_format", ["junit", "sarif", "json"])
+def test_output_is_well_formed_whatever_the_draft_holds(output_format: str,
+                                                        tmp_path: Path) -> None:
+    """A draft (and its name) holding what XML 1.0 forbids: the output still parses."""
+    from xml.etree import ElementTree
+
+    draft = tmp_path / "draft\x1b[31m.md"
+    draft.write_text("---\nevent: ferry\n---\nPrefect H\x0bl said at least 12 people were "
+                     "killed.\x85 \u202e\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["check", str(draft), "-a", str(NEWSROOM / "reference"),
+                                 "--no-config", "-f", output_format, "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    data = out.read_bytes()
+    if output_format == "junit":
+        assert ElementTree.fromstring(data).find("testsuite/testcase/failure") is not None
+    else:
+        json.loads(data)

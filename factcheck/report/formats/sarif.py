@@ -6,7 +6,6 @@ claims as related locations.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from urllib.parse import quote as url_quote
 from ...compare.draft import DraftFinding
 from ...resources import VERSION
 from ...ruleset.model import FindingRule
+from ..safetext import json_text
 from .base import OutputFormat, sorted_findings
 
 SARIF_SCHEMA = \
@@ -23,9 +23,13 @@ SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _uri(path: str) -> str:
-    if Path(path).is_absolute():
-        return Path(path).as_uri()
-    return url_quote(Path(path).as_posix(), safe="/")
+    posix = Path(path).as_posix()
+    try:  # a name read from a file system that is not UTF-8: its own bytes
+        raw = posix.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # any other lone surrogate: still a URI, never a crash
+        raw = posix.encode("utf-8", "surrogatepass")
+    quoted = url_quote(raw, safe="/")
+    return f"file://{quoted}" if Path(path).is_absolute() else quoted
 
 
 def _region(line: int, column: int, end_line: int, end_column: int,
@@ -88,7 +92,7 @@ def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule])
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log, indent=2) + "\n"
 
 
 FORMAT = OutputFormat("sarif", "sarif (2.1.0)",
