@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ExitCode, FactcheckError
+from ..errors import ExitCode, FactcheckError, one_line
 from ..resources import VERSION
 from . import check, evaluation, init, reading, rules
 from .diagnostics import say_skipped
@@ -83,7 +83,9 @@ def main() -> None:
         typer.echo("factcheck: aborted", err=True)
         sys.exit(130)
     except OSError as error:
-        typer.echo(f"factcheck: error: {error.filename or ''}: {error.strerror or error}",
+        # the file the user named (fileio names the target, never its temporary file)
+        where = f"{one_line(str(error.filename))}: " if error.filename else ""
+        typer.echo(f"factcheck: error: {where}{one_line(error.strerror or str(error))}",
                    err=True)
         sys.exit(ExitCode.USAGE)
     except Exception as error:  # a click usage error and its exit code

@@ -70,3 +70,27 @@ def test_output_is_well_formed_whatever_the_draft_holds(output_format: str,
         assert ElementTree.fromstring(data).find("testsuite/testcase/failure") is not None
     else:
         json.loads(data)
+
+
+def test_output_into_a_missing_folder_makes_it(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "folder" / "check.txt"
+    result = runner.invoke(app, [*FAILING, "-f", "line", "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "FC301" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("where", ["under-a-file/check.txt", "a-folder"])
+def test_an_output_that_cannot_be_written_names_the_users_path(tmp_path: Path,
+                                                               where: str) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "under-a-file").write_text("")
+    (tmp_path / "a-folder").mkdir()
+    out = tmp_path / where
+    done = subprocess.run([sys.executable, "-m", "factcheck", *FAILING, "-o", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"factcheck: error: {out}: "), done.stderr
+    assert ".tmp" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "under-a-file"]
