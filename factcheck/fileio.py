@@ -134,6 +134,15 @@ def _keep_aside(path: Path) -> Path | None:
     return aside
 
 
+# Every file this process has replaced, in order: what an interrupted run has already changed.
+_REPLACED: list[Path] = []
+
+
+def replaced_files() -> list[Path]:
+    """The files replaced so far by this process (`replace_all`), oldest first."""
+    return list(_REPLACED)
+
+
 def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
     """Move each written temporary file over its target, as a set: if any cannot be moved,
     the targets already replaced get their old files back (or are removed when they were
@@ -161,6 +170,8 @@ def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
         for tmp, _ in pairs:
             tmp.unlink(missing_ok=True)
         raise
+    else:
+        _REPLACED.extend(path for _, path in pairs)
     finally:
         for old in kept:
             with contextlib.suppress(OSError):

@@ -162,3 +162,17 @@ def test_a_bad_rule_message_names_the_users_file(tmp_path: Path, seeds_dir: Path
     assert result.stderr == (f"factcheck: error: {folder / 'findings.yaml'}:3: rules[0]: "
                              "message: unknown field {nope} (known: metric, chain, sides, "
                              "stale, latest, figure, scope, reference, role)\n")
+
+
+def test_an_interruption_names_what_was_already_written(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from factcheck.cli.app import interrupted_line
+    from factcheck.fileio import write_text_atomic
+
+    monkeypatch.setattr(sys, "argv", ["factcheck", "rules", "test", "x"])
+    write_text_atomic(tmp_path / "baseline.json", "{}")
+    line = interrupted_line(signal.SIGTERM)
+    assert line.startswith("factcheck: interrupted (SIGTERM): factcheck rules test stopped; only ")
+    assert f"{tmp_path / 'baseline.json'} had been written" in line
