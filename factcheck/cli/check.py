@@ -140,5 +140,5 @@ def emit_check(report: CheckReport, chosen: str, output: Path | None, color: Col
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    if output_format.success_line and not report.findings and not quiet:
+    if output_format.success_line and not report.findings and not report.problems and not quiet:
         typer.echo(success_text(report), err=True)

@@ -94,3 +94,23 @@ def test_an_output_that_cannot_be_written_names_the_users_path(tmp_path: Path,
     assert done.stderr.startswith(f"factcheck: error: {out}: "), done.stderr
     assert ".tmp" not in done.stderr and len(done.stderr.splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "under-a-file"]
+
+
+@pytest.mark.parametrize("output_format", ["sarif", "github"])
+def test_an_unreadable_draft_is_in_the_output_too(output_format: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI shows the output, not stderr: an unreadable draft is a SARIF notification or a
+    GitHub annotation as well as a line on stderr (exit 3), and no 'no problems' line."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"\x00\x01binary")
+    result = runner.invoke(app, [*CLEAN, str(bad), "-f", output_format])
+    assert result.exit_code == 3, result.output
+    assert f"skipped {bad}" in result.stderr and "no problems" not in result.stderr
+    if output_format == "sarif":
+        [note] = json.loads(result.stdout)["runs"][0]["invocations"][0][
+            "toolExecutionNotifications"]
+        assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+            "/bad.md")
+    else:
+        assert result.stdout.startswith(f"::error file={bad},")

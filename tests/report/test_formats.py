@@ -10,7 +10,8 @@ from xml.etree import ElementTree
 import jsonschema
 
 from factcheck.compare.draft import DraftFinding, ReferenceClaim
-from factcheck.report.formats.github import github_summary, to_github
+from factcheck.errors import Problem
+from factcheck.report.formats.github import github_summary, problem_annotations, to_github
 from factcheck.report.formats.json import to_json
 from factcheck.report.formats.junit import to_junit
 from factcheck.report.formats.line import to_line
@@ -120,3 +121,28 @@ def test_json_and_sarif_encode_and_parse_whatever_the_draft_holds() -> None:
     for text in (to_json([finding]), to_sarif([finding], {"FC301": RULE})):
         parsed = json.loads(text.encode("utf-8"))
         assert "\\ud800" in json.dumps(parsed, ensure_ascii=False)
+
+
+SKIPPED = Problem(path="drafts/bad, one.md", message="not text: NUL byte", line=3)
+
+
+def test_sarif_notes_each_unreadable_input() -> None:
+    log = json.loads(to_sarif([STALE], {"FC301": RULE}, [SKIPPED]))
+    jsonschema.validate(log, SCHEMA)
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and "NUL byte" in note["message"]["text"]
+    location = note["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "drafts/bad%2C%20one.md"
+    assert location["region"] == {"startLine": 3}
+    clean = json.loads(to_sarif([STALE], {"FC301": RULE}))
+    assert clean["runs"][0]["invocations"] == [{"executionSuccessful": True,
+                                                "toolExecutionNotifications": []}]
+
+
+def test_github_annotates_each_unreadable_input() -> None:
+    assert problem_annotations([SKIPPED, Problem("b\x1b.md", "unreadable")]) == (
+        "::error file=drafts/bad%2C one.md,line=3,title=factcheck%3A input skipped::"
+        "not text: NUL byte\n"
+        "::error file=b\\x1b.md,title=factcheck%3A input skipped::unreadable\n")

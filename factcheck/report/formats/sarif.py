@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote as url_quote
 
 from ...compare.draft import DraftFinding
+from ...errors import Problem
 from ...resources import VERSION
 from ...ruleset.model import FindingRule
 from ..safetext import json_text
@@ -54,10 +55,20 @@ def _sarif_rule(rule: FindingRule) -> dict[str, Any]:
     }
 
 
-def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule]) -> str:
+def _notification(problem: Problem) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(problem.path)}}
+    if problem.line:
+        location["region"] = {"startLine": problem.line}
+    return {"level": "error", "message": {"text": f"input skipped: {problem.message}"},
+            "locations": [{"physicalLocation": location}]}
+
+
+def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule],
+             problems: Sequence[Problem] = ()) -> str:
     """A SARIF 2.1.0 log: one run, the finding rules as `tool.driver.rules` (those given and
     any a finding names), each finding a result with its draft location and the reference
-    claims it contradicts as related locations."""
+    claims it contradicts as related locations; each input that could not be read a
+    `toolExecutionNotification` of the run's invocation."""
     codes = sorted({*rules, *(f.rule for f in findings)})
     descriptors = [_sarif_rule(rules[c]) if c in rules else {"id": c} for c in codes]
     index = {code: number for number, code in enumerate(codes)}
@@ -89,6 +100,10 @@ def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule])
             "tool": {"driver": {"name": "factcheck", "version": VERSION,
                                 "rules": descriptors}},
             "columnKind": "unicodeCodePoints",
+            # the run went through, but an unreadable input was left out: say which, where
+            "invocations": [{"executionSuccessful": not problems,
+                             "toolExecutionNotifications": [_notification(p)
+                                                            for p in problems]}],
             "results": results,
         }],
     }
@@ -96,4 +111,5 @@ def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule])
 
 
 FORMAT = OutputFormat("sarif", "sarif (2.1.0)",
-                      render=lambda report: to_sarif(report.findings, report.rules))
+                      render=lambda report: to_sarif(report.findings, report.rules,
+                                                     report.problems))
