@@ -8,6 +8,7 @@ import io
 import re
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,3 +95,22 @@ def test_colour_keeps_only_its_own_styles(mini_tables) -> None:
     output = re.sub(r"\x1b\[[0-9;]*m", "", buffer.getvalue())
     assert "pwned" in output and not FORBIDDEN.search(output)
     assert "\\x1b[5m" in output
+
+
+@pytest.mark.parametrize("color", ["always", "never"])
+def test_the_console_lets_through_no_control_but_its_own_styles(color: str) -> None:
+    """The last guard, for renderers that print input as it is (rules show, eval): only
+    rich's style codes reach the terminal."""
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = make_console(color, file=buffer)
+    console.print(Text("title \x1b]0;pwned\x07 \x9b2J \u202eevil", style="bold"))
+    console.print("open line \x1b[2J", end="")
+    console.file.flush()
+    output = buffer.getvalue()
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", output)
+    assert not FORBIDDEN.search(plain), repr(output)
+    assert "\\x1b]0;pwned" in plain and "\\x9b2J \\u202eevil" in plain
+    assert "\\x1b[2J" in plain
+    assert ("\x1b[1m" in output) is (color == "always")
