@@ -118,8 +118,8 @@ def temporary_beside(path: Path, write: Callable[[IO[str]], object],
 def _keep_aside(path: Path) -> Path | None:
     """A second name for the file at `path` (a hard link, else a copy), so that it can be put
     back; None when there is no file there."""
-    if not os.path.lexists(path) or path.is_dir():
-        return None
+    if not os.path.lexists(path) or (path.is_dir() and not path.is_symlink()):
+        return None  # nothing there, or a folder: the move itself will fail
     aside = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.old"
     try:
         if path.is_symlink():
@@ -155,11 +155,13 @@ def replace_all(pairs: Sequence[tuple[Path, Path]]) -> None:
             old = _keep_aside(path)
             if old is not None:
                 kept.append(old)
+            # listed before the move: an interruption just after it is still undone (putting
+            # the old file back over an unmoved one changes nothing)
+            replaced.append((path, old))
             try:
                 os.replace(tmp, path)
             except OSError as error:
                 raise naming(error, path) from None
-            replaced.append((path, old))
     except BaseException:
         for path, old in reversed(replaced):
             with contextlib.suppress(OSError):

@@ -111,3 +111,14 @@ def test_a_write_error_names_the_target() -> None:
     with pytest.raises(OSError) as caught:
         handle.write("x")
     assert caught.value.filename == "out/claims.csv"
+
+
+def test_a_symlinked_target_is_put_back_as_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "elsewhere.csv"
+    real.write_text("old claims")
+    (tmp_path / "claims.csv").symlink_to(real)
+    (tmp_path / "findings.csv").mkdir()
+    with pytest.raises(IsADirectoryError):
+        replace_all(_pair(tmp_path))
+    assert (tmp_path / "claims.csv").is_symlink() and real.read_text() == "old claims"
+    assert _leftovers(tmp_path) == []
