@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from ..compare.draft import DraftFinding, ReferenceClaim
 from ..errors import UNPRINTABLE, escape_char
@@ -91,3 +92,20 @@ def json_text(value: Any, **options: Any) -> str:
     UTF-8, and every JSON parser reads it."""
     text = json.dumps(value, ensure_ascii=False, **options)
     return _SURROGATE.sub(lambda m: "\\" + escape_char(m.group()), text)
+
+
+_TERMINAL_UNSAFE = re.compile("(?![\n\t])" + UNPRINTABLE.pattern)
+
+
+def write_out(text: str, stream: IO[str] | None = None) -> None:
+    """Write a data output (CSV, JSON, SARIF, Markdown) to `stream` (default stdout): as it is
+    into a pipe or a file, but with control characters shown as escapes on a terminal, where
+    they would act as commands."""
+    stream = stream if stream is not None else sys.stdout
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        terminal = False
+    if terminal:
+        text = _TERMINAL_UNSAFE.sub(lambda m: escape_char(m.group()), text)
+    stream.write(text)

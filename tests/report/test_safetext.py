@@ -17,7 +17,7 @@ from factcheck.report.formats.github import github_summary, to_github
 from factcheck.report.formats.line import to_line
 from factcheck.report.formats.markdown import to_markdown
 from factcheck.report.formats.text import print_text
-from factcheck.report.safetext import safe_finding, safe_text
+from factcheck.report.safetext import safe_finding, safe_text, write_out
 from factcheck.report.terminal import print_claims, print_report
 
 from .test_formats import INFO, STALE
@@ -114,3 +114,25 @@ def test_the_console_lets_through_no_control_but_its_own_styles(color: str) -> N
     assert "\\x1b]0;pwned" in plain and "\\x9b2J \\u202eevil" in plain
     assert "\\x1b[2J" in plain
     assert ("\x1b[1m" in output) is (color == "always")
+
+
+class _Terminal(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_data_outputs_are_escaped_on_a_terminal_only(tty: bool) -> None:
+    """CSV or JSON on a terminal shows control characters escaped; into a pipe or a file the
+    data stays as it is."""
+    data = 'id,quote\nc1,"said \x1b]0;pwned\x07 \u202e\x9b2J"\n'
+    stream = _Terminal(tty)
+    write_out(data, stream)
+    if tty:
+        assert stream.getvalue() == 'id,quote\nc1,"said \\x1b]0;pwned\\x07 \\u202e\\x9b2J"\n'
+    else:
+        assert stream.getvalue() == data
