@@ -21,7 +21,7 @@ from ..report.console import make_console
 from ..report.formats.registry import report_format
 from ..report.html import render_html
 from ..report.rulebook import shown
-from ..report.safetext import write_out
+from ..report.safetext import terminal_safe, write_out
 from ..report.tables import findings_csv_table, to_csv_text, to_json, write_outputs
 from ..report.terminal import print_claims, print_report
 from ..ruleset.model import RuleSet
@@ -135,7 +135,7 @@ def _run(options: ReadOptions) -> None:
             raise strict_exit(stopped) from None
         if printed == Format.csv and target is not None:
             name = "findings.csv" if options.command == "report" else "claims.csv"
-            pipeline.copy_csv(target / name, sys.stdout)
+            pipeline.copy_csv(target / name, terminal_safe(sys.stdout))
         elif printed is not None and run.claims is not None:
             _print_tables(options, printed, run.claims, run.findings, run.reports,
                           run.problems)

@@ -97,15 +97,36 @@ def json_text(value: Any, **options: Any) -> str:
 _TERMINAL_UNSAFE = re.compile("(?![\n\t])" + UNPRINTABLE.pattern)
 
 
-def write_out(text: str, stream: IO[str] | None = None) -> None:
-    """Write a data output (CSV, JSON, SARIF, Markdown) to `stream` (default stdout): as it is
-    into a pipe or a file, but with control characters shown as escapes on a terminal, where
-    they would act as commands."""
-    stream = stream if stream is not None else sys.stdout
+def _is_terminal(stream: IO[str]) -> bool:
     try:
-        terminal = stream.isatty()
+        return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
-        terminal = False
-    if terminal:
-        text = _TERMINAL_UNSAFE.sub(lambda m: escape_char(m.group()), text)
-    stream.write(text)
+        return False
+
+
+class _Escaping:
+    """A stream that writes to a terminal with control characters shown as escapes (each is
+    one character: text written in pieces is escaped the same)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(_TERMINAL_UNSAFE.sub(lambda m: escape_char(m.group()), text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def terminal_safe(stream: IO[str] | None = None) -> IO[str]:
+    """`stream` (default stdout) for a data output (CSV, JSON, SARIF, Markdown): itself into a
+    pipe or a file, where the data must stay as it is; on a terminal, where a control character
+    would act as a command, a stream that shows each as its escape."""
+    stream = stream if stream is not None else sys.stdout
+    return _Escaping(stream) if _is_terminal(stream) else stream  # type: ignore[return-value]
+
+
+def write_out(text: str, stream: IO[str] | None = None) -> None:
+    """Write a data output to `stream` (default stdout) through `terminal_safe`."""
+    terminal_safe(stream).write(text)

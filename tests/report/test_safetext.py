@@ -136,3 +136,15 @@ def test_data_outputs_are_escaped_on_a_terminal_only(tty: bool) -> None:
         assert stream.getvalue() == 'id,quote\nc1,"said \\x1b]0;pwned\\x07 \\u202e\\x9b2J"\n'
     else:
         assert stream.getvalue() == data
+
+
+def test_a_stream_copied_in_pieces_is_escaped_on_a_terminal() -> None:
+    import shutil
+
+    from factcheck.report.safetext import terminal_safe
+
+    stream = _Terminal(True)
+    shutil.copyfileobj(io.StringIO("a\x1b[2J\nb\u202e\n" * 3), terminal_safe(stream), 5)
+    assert stream.getvalue() == "a\\x1b[2J\nb\\u202e\n" * 3
+    plain = _Terminal(False)
+    assert terminal_safe(plain) is plain
