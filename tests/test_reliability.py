@@ -297,6 +297,9 @@ def test_a_run_interrupted_while_writing_leaves_the_old_outputs_untouched(
     else:
         assert process.returncode == exit_code, stderr
         assert left == ["claims.csv", "findings.csv"]  # the temporary files were removed
+        # one line: what was stopped, and that the old outputs are intact
+        assert stderr == (f"factcheck: interrupted ({signal_name}): factcheck report stopped; "
+                          "no output was replaced: the old files are intact\n")
 
 
 # --------------------------------------------------------------------------- spreadsheet safety
