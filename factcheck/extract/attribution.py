@@ -216,6 +216,9 @@ class AttributionReader:
                 claim.claim_date = pinned
             else:
                 claim.claim_date = undated if undated is not None else published
+            if (own := self.dates.reported_with(text, claim.end, dates)) is not None and (
+                    day := self.dates.resolve(own, published, years)) is not None:
+                claim.claim_date = day  # its own clause says when it was reported
 
     def _posted(self, after: str) -> str | None:
         """The source named after its verb when it ends the clause: "…, said police."."""

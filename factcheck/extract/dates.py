@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -65,6 +65,10 @@ class DateReader:
         )
         self._datelines = [regex.compile(p, regex.IGNORECASE)
                            for p in config.get("datelines") or ()]
+        # "the 30 people who were said on Friday to have died": the words between a figure and
+        # a date that is the figure's own (rules/dates.yaml `reported_clause`)
+        clause = config.get("reported_clause")
+        self.reported_clause = regex.compile(clause, regex.IGNORECASE) if clause else None
         markers = words_alternation(config["state_markers"])
         parts = words_alternation(config["day_parts"])
         self._pin = regex.compile(rf"\b(?:{markers})\s+(?:(?:{parts})\s+)*$", regex.IGNORECASE)
@@ -155,6 +159,18 @@ class DateReader:
             return max(readings) if readings else None
         return None
 
+    def reported_with(self, text: str, end: int, dates: Sequence[DateMention]
+                      ) -> DateMention | None:
+        """The date a relative clause right after a figure (ending at `end`) says it was
+        reported on: "30 people who were said on Friday to have died"."""
+        if self.reported_clause is None:
+            return None
+        for mention in dates:
+            if end <= mention.start <= end + _REPORTED_REACH and \
+                    self.reported_clause.fullmatch(text, end, mention.start):
+                return mention
+        return None
+
     def pinned(self, text: str, mention: DateMention, floor: int = 0) -> bool:
         """Whether a date pins a figure to its moment: "by late Friday", "as of Monday".
 
@@ -162,6 +178,9 @@ class DateReader:
         if text.startswith(self.possessive_endings, mention.end):
             return False
         return bool(self._pin.search(text, max(floor, mention.start - 40), mention.start))
+
+
+_REPORTED_REACH = 80  # characters from a figure to the date of its relative clause
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
