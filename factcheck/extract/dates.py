@@ -65,7 +65,7 @@ class DateReader:
         )
         self._datelines = [regex.compile(p, regex.IGNORECASE)
                            for p in config.get("datelines") or ()]
-        # "the 30 people who were said on Friday to have died": the words between a figure and
+        # "the 21 people who were reported on Saturday to have died": the words between a figure and
         # a date that is the figure's own (rules/dates.yaml `reported_clause`)
         clause = config.get("reported_clause")
         self.reported_clause = regex.compile(clause, regex.IGNORECASE) if clause else None
@@ -162,7 +162,7 @@ class DateReader:
     def reported_with(self, text: str, end: int, dates: Sequence[DateMention]
                       ) -> DateMention | None:
         """The date a relative clause right after a figure (ending at `end`) says it was
-        reported on: "30 people who were said on Friday to have died"."""
+        reported on: "21 people who were reported on Saturday to have died"."""
         if self.reported_clause is None:
             return None
         for mention in dates:

@@ -1,4 +1,5 @@
-"""The issue-3 floors: extraction measured on the dev corpus and on the GVA incidents.
+"""The extraction floors (issues 3 and 15): measured on the dev and dev2 corpora together, and
+on the GVA incidents.
 
 Each floor is one test against the issue's target. A floor that extraction does not reach yet is
 marked `xfail(strict=True)` with the figure measured when it was marked: the suite stays green,
@@ -21,25 +22,28 @@ from factcheck.run.frames import claims_frame
 from factcheck.tools.evaluate.evaluation import evaluate
 from factcheck.tools.evaluate.incidents import IncidentScore, score_incidents
 
-DEV_RECALL = 0.90
-DEV_PRECISION = 0.90
+# Issue 15's targets, for dev/ and dev2/ together (`factcheck eval ../shared/corpus/dev
+# ../shared/corpus/dev2`). Measured when set: recall 0.923, precision 0.976, attribution 0.900,
+# claim date 0.959, pairs 74 of 86 (0.860), no compatible pair flagged, none out of scope taken.
+DEV_RECALL = 0.92
+DEV_PRECISION = 0.95
 DEV_OUT_OF_SCOPE_TAKEN = 0
-DEV_ATTRIBUTION_ACCURACY = 0.85
-DEV_CLAIM_DATE_ACCURACY = 0.85
+DEV_ATTRIBUTION_ACCURACY = 0.90
+DEV_CLAIM_DATE_ACCURACY = 0.90
 DEV_PAIRS_FOUND = 0.85  # share of the gold's update and conflict pairs
 DEV_COMPATIBLE_FLAGGED = 0  # compatible pairs a conflict finding splits
-GVA_KILLED_EXACT = 0.80
-GVA_INJURED_EXACT = 0.70
-GVA_OVER_COUNT = 0.03
+# The GVA exact-match floors stay; the over-count ceiling was dropped by issue 15.
+GVA_KILLED_EXACT = 0.85
+GVA_INJURED_EXACT = 0.75
 
 
 def below(measured: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"below the issue-3 floor at {measured}")
+    return pytest.mark.xfail(strict=True, reason=f"below the issue-15 floor at {measured}")
 
 
 @pytest.fixture(scope="module")
 def dev(shared: Path) -> dict[str, Any]:
-    return evaluate([shared / "corpus" / "dev"]).figures()
+    return evaluate([shared / "corpus" / "dev", shared / "corpus" / "dev2"]).figures()
 
 
 @pytest.fixture(scope="module")
@@ -80,20 +84,16 @@ def test_dev_no_compatible_pair_flagged_as_conflict(dev: dict[str, Any]) -> None
     assert dev["pairs"]["compatible_flagged_as_conflict"] == DEV_COMPATIBLE_FLAGGED
 
 
+@below("0.842")
 def test_gva_killed_exact(gva: IncidentScore) -> None:
     killed_exact = gva.killed_exact
     assert killed_exact >= GVA_KILLED_EXACT
 
 
+@below("0.734")
 def test_gva_injured_exact(gva: IncidentScore) -> None:
     injured_exact = gva.injured_exact
     assert injured_exact >= GVA_INJURED_EXACT
-
-
-@below("0.103 over-count (a ceiling of 0.03)")
-def test_gva_over_count(gva: IncidentScore) -> None:
-    over_count = gva.over_count
-    assert over_count <= GVA_OVER_COUNT
 
 
 # Named claims (issue 5), measured on the seeds and the dev corpus together (dev alone: 4 of 4,
