@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import FactcheckError, Problem
+from ..yamlio import MAX_NESTING
 from .encodings import scrub
 from .formats.registry import SUFFIXES, format_of, suffix_of
 from .inputs import Skip, join_name
@@ -65,6 +67,19 @@ def _as_list(paths: Sequence[str | Path] | str | Path) -> list[str | Path]:
     return [paths] if isinstance(paths, str | Path) else list(paths)
 
 
+@dataclass
+class _Frame:
+    """A folder being walked: its entries still to read and what its reports inherit."""
+
+    folder: Path
+    name: str
+    entries: Iterator[os.DirEntry[str]]
+    manifests: tuple[Manifest, ...]
+    ancestors: dict[str, str]
+    story_folder: str
+    depth: int
+
+
 class _Loader:
     """One run over the given paths: its intake, the manifests read so far, folders visited."""
 
@@ -93,51 +108,68 @@ class _Loader:
                 self.intake.problem(name, f"unsupported file type {suffix} (reports are {kinds} "
                                     "files)")
 
-    def walk(
-        self,
-        folder: Path,
-        name: str,
-        root: str,
-        manifests: tuple[Manifest, ...],
-        ancestors: Mapping[str, str] | None = None,
-    ) -> Iterator[Document]:
+    def walk(self, folder: Path, name: str, root: str, manifests: tuple[Manifest, ...]
+             ) -> Iterator[Document]:
         """Reports under `folder` in sorted path order, hidden entries and other types skipped.
 
-        `ancestors` maps the real path of each folder this walk is inside to its name.
+        Iterative, one frame per open folder (a tree 1,000 folders deep must not exhaust
+        Python's recursion), and no deeper than `MAX_NESTING` folders below the one given.
         """
-        real = os.path.realpath(folder)
-        ancestors = ancestors or {}
-        if real in ancestors:
-            self.intake.problem(name, f"symlink loop back to {ancestors[real]}; not followed")
-            return
-        if real in self.visited:  # a folder reached again by another link: read once
-            return
-        self.visited.add(real)
-        ancestors = {**ancestors, real: name}
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as exc:
-            self.intake.problem(name, f"cannot read folder: {exc.strerror or exc}")
-            return
-        manifest = self.manifest(folder, name)
-        if manifest:
-            manifests = (manifest, *manifests)
-        # Files directly in a folder given are grouped under that folder as given.
-        story_folder = root if name == root else Path(os.path.relpath(name, root)).as_posix()
-        for entry in entries:
+        stack: list[_Frame] = []
+        frame = self.enter(folder, name, root, manifests, {}, 0)
+        if frame is not None:
+            stack.append(frame)
+        while stack:
+            frame = stack[-1]
+            entry = next(frame.entries, None)
+            if entry is None:
+                stack.pop()
+                continue
             if entry.name.startswith("."):
                 continue
-            path = folder / entry.name
-            child = scrub(join_name(name, entry.name))  # a name that is not UTF-8, shown as text
+            path = frame.folder / entry.name
+            child = scrub(join_name(frame.name, entry.name))  # a name not UTF-8, as text
             try:
                 is_dir = entry.is_dir()
             except OSError:  # a symlink loop: reading it says so
                 is_dir = False
             if is_dir:
-                yield from self.walk(path, child, root, manifests, ancestors)
+                inner = self.enter(path, child, root, frame.manifests, frame.ancestors,
+                                   frame.depth + 1)
+                if inner is not None:
+                    stack.append(inner)
             elif entry.name.lower() not in MANIFEST_NAMES and format_of(entry.name) is not None:
                 # Whatever it is (a broken link, a pipe), reading it reports what is wrong.
-                yield from self.read(path, child, story_folder, manifests)
+                yield from self.read(path, child, frame.story_folder, frame.manifests)
+
+    def enter(self, folder: Path, name: str, root: str, manifests: tuple[Manifest, ...],
+              ancestors: Mapping[str, str], depth: int) -> _Frame | None:
+        """The frame of a folder to walk, or None when it is not walked (a symlink loop, seen
+        already, too deep, unreadable). `ancestors` maps the real path of each folder the walk
+        is inside to its name."""
+        if depth > MAX_NESTING:
+            self.intake.problem(name, f"folder nested more than {MAX_NESTING} deep below "
+                                f"{root}; not read")
+            return None
+        real = os.path.realpath(folder)
+        if real in ancestors:
+            self.intake.problem(name, f"symlink loop back to {ancestors[real]}; not followed")
+            return None
+        if real in self.visited:  # a folder reached again by another link: read once
+            return None
+        self.visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            self.intake.problem(name, f"cannot read folder: {exc.strerror or exc}")
+            return None
+        manifest = self.manifest(folder, name)
+        if manifest:
+            manifests = (manifest, *manifests)
+        # Files directly in a folder given are grouped under that folder as given.
+        story_folder = root if name == root else Path(os.path.relpath(name, root)).as_posix()
+        return _Frame(folder, name, iter(entries), manifests, {**ancestors, real: name},
+                      story_folder, depth)
 
     def read(
         self, path: Path, name: str, folder: str, manifests: tuple[Manifest, ...]
