@@ -89,6 +89,10 @@ class _Loader:
         self.visited: set[str] = set()
 
     def run(self, paths: Iterable[str | Path]) -> Iterator[Document]:
+        yield from self.read_paths(paths)
+        self.intake.check_group_by()
+
+    def read_paths(self, paths: Iterable[str | Path]) -> Iterator[Document]:
         for given in paths:
             path = Path(given)
             name = scrub(path.as_posix())

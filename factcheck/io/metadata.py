@@ -24,6 +24,7 @@ _FIELD_KEYS = {
 }
 _KEY_FIELD = {key: name for name, keys in _FIELD_KEYS.items() for key in keys}
 _GROUP_FIELD = {**_KEY_FIELD, **{name: name for name in _FIELD_KEYS}}
+GROUP_FIELDS = tuple(_GROUP_FIELD)  # the standard fields `--group-by` takes, lower case
 
 _INLINE_DATE = re.compile(r"\s*date(?::[ \t]*|[ \t]+)(\d{4}-\d{2}-\d{2})(?![\w-])\s*", re.I)
 _YEAR_FIRST = re.compile(r"\d{4}[-/.]")

@@ -50,3 +50,12 @@ def test_shell_completion_is_typers() -> None:
     assert "--install-completion" in help_text and "--show-completion" in help_text
     script = runner.invoke(app, ["--show-completion", "bash"])
     assert script.exit_code == 0 and "_factcheck_completion" in script.stdout
+
+
+@pytest.mark.parametrize(("code", "nearest"), [("FC999", "FC"), ("FC31", "FC3")])
+def test_ignoring_an_unknown_code_is_a_usage_error_naming_the_nearest(code: str,
+                                                                       nearest: str) -> None:
+    result = runner.invoke(app, [*CLEAN, "--ignore", code])
+    assert result.exception.exit_code == 2  # main() exits with it
+    assert f"no finding rule '{code}'" in str(result.exception)
+    assert f"nearest: {nearest}" in str(result.exception)

@@ -146,3 +146,12 @@ def test_formats_on_a_corpus(fmt: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(corpus), "--format", fmt, "--color", "never"])
     assert result.exit_code == 0
     assert "14" in result.output
+
+
+def test_group_by_an_unknown_field_is_a_usage_error_writing_nothing(seeds_dir: Path,
+                                                                    tmp_path: Path) -> None:
+    result = run("report", str(seeds_dir), "--group-by", "evnt", "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert "--group-by 'evnt'" in result.stderr and "nearest: event" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o" / "claims.csv").exists()

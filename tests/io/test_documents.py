@@ -984,6 +984,19 @@ def test_group_by_field(here: Path) -> None:
     assert [d.story for d in load("a.md", "b.txt", group_by="desk").documents] == ["world", ""]
     assert [d.story for d in load("a.md", "b.txt", group_by="source").documents] == ["AP", ""]
     assert [d.story for d in load("a.md", group_by="date").documents] == ["2024-01-11"]
+    assert [d.story for d in load("b.txt", group_by="title").documents] == [""]  # standard
+
+
+@pytest.mark.parametrize(("group_by", "nearest"), [("dsk", "desk"), ("Desk", "desk"),
+                                                   ("sorce", "source")])
+def test_group_by_a_field_no_report_states_is_a_usage_error(here: Path, group_by: str,
+                                                           nearest: str) -> None:
+    write(here, "a.md", "---\nsource: AP\ndesk: world\n---\nBody\n")
+    write(here, "c.jsonl", json.dumps({"text": GOOD, "desk": "x"}) + "\n")
+    with pytest.raises(FactcheckError, match=f"--group-by '{group_by}'.*nearest: {nearest}"):
+        load("a.md", "c.jsonl", group_by=group_by)
+    with pytest.raises(FactcheckError, match="nearest"):
+        list(iter_documents(["a.md"], group_by=group_by))  # streamed: after the last report
 
 
 def test_story_of_is_the_one_rule() -> None:
