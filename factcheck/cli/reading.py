@@ -36,6 +36,7 @@ from .options import (
     ConfigOption,
     EngineName,
     EngineOption,
+    ExcludeOption,
     Format,
     FormatOption,
     GroupOption,
@@ -75,12 +76,13 @@ def _reading_command(command: str, doc: str, format_option: Any = None,
         config: ConfigOption = None,
         no_config: NoConfigOption = False,
         html: NoHtmlOption = True,
+        exclude: ExcludeOption = None,
     ) -> None:
         options = ReadOptions(
             command=command, paths=paths, format=format, rules=rules, out=out,
             group_by=group_by, color=color, strict=strict, store=store, jobs=jobs,
             engine=engine, scheduler=scheduler, quiet=quiet, config=config,
-            no_config=no_config, html=html and command == "report")
+            no_config=no_config, html=html and command == "report", exclude=exclude)
         if options.store is not None:
             _run_with_store(options, options.store)
         else:
@@ -129,7 +131,8 @@ def _run(options: ReadOptions) -> None:
                                jobs=parse_jobs(options.jobs), engine=options.engine.value,
                                scheduler=options.scheduler, strict=options.strict,
                                progress=run_progress(options.quiet),
-                               pages=_pages if options.html else None)
+                               pages=_pages if options.html else None,
+                               exclude=options.exclude or ())
         except SkippedInputError as stopped:
             raise strict_exit(stopped) from None
         if printed == Format.csv and target is not None:
@@ -149,7 +152,7 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
     ruleset, group_by = _settings(options)
     try:
         analysis = analyse(options.path_names, ruleset, group_by, strict=options.strict,
-                           store=store)
+                           store=store, exclude=options.exclude or ())
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     if analysis.store is not None:
@@ -206,6 +209,7 @@ def index_command(
     strict: StrictOption = False,
     config: ConfigOption = None,
     no_config: NoConfigOption = False,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Extract the claims of PATHS once into a claims store: later runs (report --store,
     claims --store, a check against the store) reuse them.
@@ -220,7 +224,8 @@ def index_command(
     try:
         update, problems = index_reports([str(p) for p in paths], store,
                                          configured_rules(rules, settings),
-                                         group_by_of(group_by, settings), strict=strict)
+                                         group_by_of(group_by, settings), strict=strict,
+                                         exclude=exclude or ())
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     store_note(update)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..extract.model import is_missing
 from ..fileio import replace_all, temporary_beside
+from ..io.exclude import mark_outputs
 from .cells import claim_groups, claim_source, iso_date, location, records, value_of
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula by a spreadsheet.
@@ -200,5 +201,6 @@ def write_outputs(out_dir: Path, claims: pd.DataFrame, findings: pd.DataFrame | 
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
         raise
+    mark_outputs(out_dir, [path.name for _, path in written])  # a later run reads none of them
     replace_all(written)
     return [path for _, path in written]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,28 @@ def test_group_by_an_unknown_field_is_a_usage_error_writing_nothing(seeds_dir: P
     assert "--group-by 'evnt'" in result.stderr and "nearest: event" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o" / "claims.csv").exists()
+
+
+def test_a_second_run_never_reads_the_first_run_s_outputs(seeds_dir: Path,
+                                                          tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    first = run("report", str(corpus), "--out", str(corpus / "out"), "-q")
+    assert first.returncode == 0, first.stderr
+    claims = (corpus / "out" / "claims.csv").read_bytes()
+    second = run("report", str(corpus), "--out", str(corpus / "out"), "-q", "--strict")
+    assert second.returncode == 0, second.stderr
+    assert (corpus / "out" / "claims.csv").read_bytes() == claims
+
+
+def test_exclude_leaves_out_what_it_matches(seeds_dir: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    (corpus / "drafts").mkdir()
+    (corpus / "drafts" / "d.md").write_text("Officials said 7000 people were killed.\n")
+    every = run("claims", str(corpus), "-f", "csv")
+    assert "drafts/d.md" in every.stdout
+    left_out = run("claims", str(corpus), "-f", "csv", "--exclude", "drafts/")
+    assert left_out.returncode == 0 and "drafts/d.md" not in left_out.stdout
+    (corpus / ".factcheckignore").write_text("# not published\ndrafts/\n")
+    assert "drafts/d.md" not in run("claims", str(corpus), "-f", "csv").stdout
