@@ -26,10 +26,11 @@ from ..report.terminal import print_claims, print_report
 from ..ruleset.model import RuleSet
 from ..run import pipeline
 from ..run.api import analyse, index_reports
+from ..run.census import StoryCensus
 from ..run.engines import parse_jobs
 from ..run.progress import run_progress
 from .config import configured_rules, group_by_of, resolve_config
-from .diagnostics import exit_if_skipped, store_note, strict_exit
+from .diagnostics import exit_if_skipped, say_note, store_note, strict_exit
 from .options import (
     Color,
     ColorOption,
@@ -141,6 +142,7 @@ def _run(options: ReadOptions) -> None:
         elif printed is not None and run.claims is not None:
             _print_tables(options, printed, run.claims, run.findings, run.reports,
                           run.problems)
+    say_note(run.hint)
     exit_if_skipped(run.problems)
 
 
@@ -157,6 +159,7 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
         raise strict_exit(stopped) from None
     if analysis.store is not None:
         store_note(analysis.store)
+    say_note(StoryCensus(ruleset, group_by).add_all(analysis.documents).hint())
     # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
     if options.out is not None:
         write_outputs(options.out, analysis.claims, analysis.findings,

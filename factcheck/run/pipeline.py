@@ -39,6 +39,7 @@ from ..io.exclude import mark_outputs
 from ..report.cells import claim_groups
 from ..report.tables import FINDINGS_CSV_COLUMNS, csv_cell, finding_claim_rows
 from ..ruleset.model import RuleSet
+from .census import StoryCensus
 from .driver import PART_OF, Story, StoryResult, report_paths, ruleset_of
 from .engines import Engine, make_engine
 from .frames import claims_table, findings_table
@@ -63,7 +64,7 @@ class StoryPlan:
 
 def plan_stories(paths: Sequence[str | Path], group_by: str | None,
                  on_report: Callable[[int], None] | None = None,
-                 exclude: Sequence[str] = ()) -> StoryPlan:
+                 exclude: Sequence[str] = (), census: StoryCensus | None = None) -> StoryPlan:
     """Count the reports of each story, reading the inputs a record at a time (but those
     `exclude` leaves out)."""
     problems: list[Problem] = []
@@ -72,6 +73,8 @@ def plan_stories(paths: Sequence[str | Path], group_by: str | None,
     for document in iter_documents(paths, group_by, problems, exclude):
         sizes[document.story] = sizes.get(document.story, 0) + 1
         count += 1
+        if census is not None:
+            census.add(document)
         if on_report is not None and count % 1000 == 0:
             on_report(count)
     if not count:
@@ -313,6 +316,7 @@ class ScaleRun:
     claim_count: int = 0
     finding_count: int = 0
     written: list[Path] = field(default_factory=list)
+    hint: str | None = None  # reports read as one story that look like several (`census`)
 
 
 def run(paths: Sequence[str | Path] | None = None,
@@ -339,7 +343,8 @@ def run(paths: Sequence[str | Path] | None = None,
     with progress, contextlib.closing(make_engine(engine, jobs, scheduler, state)) as worker:
         worker.prepare(prepare_worker)  # workers start up while the input is counted
         progress.scanning()
-        plan = plan_stories(paths, group_by, progress.scanned, exclude)
+        census = StoryCensus(ruleset, group_by)
+        plan = plan_stories(paths, group_by, progress.scanned, exclude, census)
         if strict and plan.problems:
             raise SkippedInputError(plan.problems)
         sinks: list[Sink] = []
@@ -393,7 +398,7 @@ def run(paths: Sequence[str | Path] | None = None,
         problems=plan.problems + problems,
         claim_count=csv_sink.claim_count if csv_sink else len(tables.rows if tables else []),
         finding_count=finding_count if csv_sink else len(tables.findings if tables else []),
-        written=[target for _, target in written],
+        written=[target for _, target in written], hint=census.hint(),
     )
 
 

@@ -181,3 +181,14 @@ def test_exclude_leaves_out_what_it_matches(seeds_dir: Path, tmp_path: Path) -> 
     assert left_out.returncode == 0 and "drafts/d.md" not in left_out.stdout
     (corpus / ".factcheckignore").write_text("# not published\ndrafts/\n")
     assert "drafts/d.md" not in run("claims", str(corpus), "-f", "csv").stdout
+
+
+def test_many_incidents_read_as_one_story_say_so_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"text": f"{n} people were killed.",
+                                          "incident_id": n % 2}) + "\n" for n in range(3, 7)))
+    for extra in ([], ["--store", str(tmp_path / "s.db")]):
+        result = run("claims", str(corpus), "-q", *extra)
+        assert result.returncode == 0
+        assert result.stderr.count("--group-by incident_id") == 1, result.stderr
+    assert "note" not in run("claims", str(corpus), "-q", "--group-by", "incident_id").stderr
