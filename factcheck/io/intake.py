@@ -20,6 +20,7 @@ class Intake:
     # the metadata keys the reports do state, to suggest the nearest.
     grouped: bool = False
     keys: set[str] = field(default_factory=set)
+    keys_seen: int = 0  # reports whose keys were looked at
 
     def __post_init__(self) -> None:
         by = self.group_by
@@ -28,8 +29,8 @@ class Intake:
     def check_group_by(self) -> None:
         """After the load: a `group_by` no report states is a usage error (a mistyped field
         would put every report in one story without a word)."""
-        if self.grouped or self.group_by is None:
-            return
+        if self.grouped or self.group_by is None or not self.keys_seen:
+            return  # with no report at all, "no reports found" says what is wrong
         known = sorted({*self.keys, "folder", *GROUP_FIELDS})
         nearest = ", ".join(nearest_names(self.group_by, known)) or "none"
         raise FactcheckError(f"--group-by {self.group_by!r}: no report states a field or "
@@ -48,4 +49,5 @@ class Intake:
             metadata = fields.get("metadata", {})
             self.grouped = self.group_by in metadata
             self.keys.update(metadata)
+            self.keys_seen += 1
         return Document(**known, **fields, story=story)
