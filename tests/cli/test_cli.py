@@ -64,8 +64,8 @@ def test_out_writes_spreadsheet_csvs(seeds_dir: Path, tmp_path: Path) -> None:
     # the HTML report beside the CSVs, the same page `report --format html` prints
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and 'id="fc-specs"' in page
-    assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "findings.csv",
-                                                     "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".factcheck-output", "claims.csv",
+                                                     "findings.csv", "report.html"]
 
 
 @pytest.mark.parametrize("command", [["claims"], ["report", "--no-html"]])
@@ -73,7 +73,8 @@ def test_out_without_html(command: list[str], seeds_dir: Path, tmp_path: Path) -
     """claims writes no page; report --no-html keeps a streamed run's tables out of memory."""
     result = runner.invoke(app, [*command, str(seeds_dir), "--out", str(tmp_path), "-q"])
     assert result.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "findings.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".factcheck-output", "claims.csv",
+                                                          "findings.csv"]
 
 
 def test_claims_csv_to_stdout(seeds_dir: Path) -> None:
