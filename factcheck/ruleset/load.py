@@ -183,6 +183,12 @@ def load_ruleset(dirs: Sequence[str | Path] | None = None, *,
     folders = rule_folders(dirs)
     found = yaml_files(folders)
     check_file_names(found)
+    for folder in folders[1:]:  # `.yml` would be passed over as no rule file at all
+        misspelt = next((p for p in sorted(folder.rglob("*.yml")) if not any(
+            part.startswith(".") for part in p.relative_to(folder).parts)), None)
+        if misspelt is not None:
+            raise RuleError("rule files end in .yaml; rename this one or it is never read",
+                            misspelt)
     files = dict(found)  # the last file at each path
     for name in REQUIRED_FILES:
         if name not in files:

@@ -225,6 +225,13 @@ def test_one_folder_defines_a_metric_once(rules_copy: Path) -> None:
 
 # -- hostile and mistaken rule files (issue 16) -----------------------------------------------
 
+def test_a_rule_file_ending_in_yml_is_an_error(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"findings.yml": "rules: []\n"})
+    with pytest.raises(RuleError, match=r"end in \.yaml") as caught:
+        factcheck.load_rules([overlay])
+    assert caught.value.path == str(overlay / "findings.yml")
+
+
 @pytest.mark.parametrize("name", ["finding.yaml", "metric/evac.yaml", "newsroom.yaml"])
 def test_a_misnamed_rule_file_is_an_error_listing_the_names_read(tmp_path: Path,
                                                                  name: str) -> None:
