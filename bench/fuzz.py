@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import random
+import re
 import shutil
 import signal
 import sys
@@ -44,7 +45,10 @@ from factcheck.errors import FactcheckError  # noqa: E402
 from factcheck.extract.claims import ClaimReader  # noqa: E402
 from factcheck.io.documents import load_documents  # noqa: E402
 from factcheck.io.exclude import IGNORE_FILE, mark_outputs  # noqa: E402
+from factcheck.report.console import make_console  # noqa: E402
+from factcheck.report.formats.markdown import to_markdown  # noqa: E402
 from factcheck.report.tables import to_csv_text, to_json  # noqa: E402
+from factcheck.report.terminal import print_report  # noqa: E402
 from factcheck.ruleset.model import RuleSet  # noqa: E402
 from factcheck.run.api import find_discrepancies, load_rules  # noqa: E402
 from factcheck.run.driver import read_claims  # noqa: E402
@@ -181,6 +185,17 @@ def _one_line(diagnostic: str) -> None:
         raise AssertionError(f"a diagnostic of more than one line: {diagnostic!r}")
 
 
+# What no text output may print but the line break: C0, DEL, C1, bidi controls, surrogates.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                      "\u2066-\u2069\ud800-\udfff]")
+
+
+def _no_control(output: str, what: str) -> None:
+    found = _CONTROL.search(output)
+    if found:
+        raise AssertionError(f"{what} printed the control character {found.group()!r}")
+
+
 def run_one(folder: Path, rules: RuleSet) -> tuple[int, int, int]:
     """What `factcheck report --out` does on `folder`: (documents, claims, problems)."""
     try:
@@ -196,6 +211,11 @@ def run_one(folder: Path, rules: RuleSet) -> tuple[int, int, int]:
     to_csv_text(claims).encode("utf-8")
     to_csv_text(findings).encode("utf-8")
     to_json(claims, findings).encode("utf-8")
+    shown = io.StringIO()  # what a terminal would get: no escape sequence from the input
+    print_report(make_console("never", file=shown), claims, findings,
+                 problems=[str(problem) for problem in problems])
+    _no_control(shown.getvalue(), "the report")
+    _no_control(to_markdown(claims, findings), "the markdown report")
     return len(loaded.documents), len(claims), len(problems)
 
 
@@ -214,6 +234,12 @@ def fuzz(seconds: float, seed: int, crashes_dir: Path, timeout: int,
     seeds = seed_documents()
     tally = Tally()
     work = Path(tempfile.mkdtemp(prefix="factcheck-fuzz-"))
+    warm = work / "warm-up"  # one clean seed first: imports and rendering set up, unmeasured
+    warm.mkdir()
+    suffix, data = seeds[0]
+    (warm / f"report{suffix}").write_bytes(data)
+    run_one(warm, rules)
+    shutil.rmtree(warm, ignore_errors=True)
     use_alarm = hasattr(signal, "SIGALRM")
     if use_alarm:
         signal.signal(signal.SIGALRM, _alarm)

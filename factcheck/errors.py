@@ -11,13 +11,21 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 
 # What would break a diagnostic's one line or reach the terminal as a command: line breaks,
-# control characters (an ANSI escape in a file name), and lone surrogates (names not UTF-8).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# control characters (C0, DEL, C1: an ANSI escape in a file name), bidirectional controls
+# (which reorder what is shown: a file name that reads backwards) and lone surrogates (names
+# not UTF-8).
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                         "\u2066-\u2069\ud800-\udfff]")
+
+
+def escape_char(char: str) -> str:
+    """One character as its visible escape: `\\x1b`, `\\u202e`, `\\n`."""
+    return char.encode("unicode_escape").decode("ascii")
 
 
 def one_line(text: str) -> str:
     """`text` with every line break and control character shown as its escape (`\\n`)."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return UNPRINTABLE.sub(lambda m: escape_char(m.group()), text)
 
 
 # Suggestions for an unknown name: a WRatio score (0-100) at least this high, and within this

@@ -35,3 +35,22 @@ def test_pre_commit_hook() -> None:
     hook, = hooks
     assert hook["entry"] == "factcheck check" and hook["language"] == "python"
     assert hook["types_or"] == ["markdown", "text"]
+
+
+@pytest.mark.parametrize(("path", "checked"), [
+    ("drafts/ferry.md", True), ("story/draft.txt", True), ("drafts/reference-notes.md", True),
+    ("reference/2024-03-04.md", False), ("news/references/a.md", False),
+    ("reporting/b.md", False), ("README.md", False), ("docs/CHANGELOG.md", False),
+])
+def test_pre_commit_hook_leaves_out_references_and_documents(path: str, checked: bool) -> None:
+    """A reference report or a README staged with a draft is not checked as a draft."""
+    import re
+
+    hook, = _load(".pre-commit-hooks.yaml")  # type: ignore[misc]
+    assert (re.search(hook["exclude"], path) is None) is checked
+
+
+def test_readme_documents_the_hooks_files_and_exclude() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**pre-commit**"):][:1500]
+    assert "files: ^drafts/" in section and "exclude:" in section

@@ -164,7 +164,8 @@ def test_a_folder_of_every_bad_input_gives_the_good_claims_and_one_line_per_bad_
     assert not (tmp_path / "PWNED").exists()  # the YAML tag was never run
     claims = pd.read_csv(tmp_path / "out/claims.csv", encoding="utf-8-sig")
     assert len(claims) == len(payload["claims"])
-    assert sorted(os.listdir(tmp_path / "out")) == ["claims.csv", "findings.csv", "report.html"]
+    assert sorted(os.listdir(tmp_path / "out")) == [".factcheck-output", "claims.csv",
+                                                    "findings.csv", "report.html"]
 
 
 def test_strict_stops_after_loading_with_every_diagnostic_and_writes_nothing(
@@ -297,6 +298,9 @@ def test_a_run_interrupted_while_writing_leaves_the_old_outputs_untouched(
     else:
         assert process.returncode == exit_code, stderr
         assert left == ["claims.csv", "findings.csv"]  # the temporary files were removed
+        # one line: what was stopped, and that the old outputs are intact
+        assert stderr == (f"factcheck: interrupted ({signal_name}): factcheck report stopped; "
+                          "no output was replaced: the old files are intact\n")
 
 
 # --------------------------------------------------------------------------- spreadsheet safety

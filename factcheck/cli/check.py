@@ -20,6 +20,7 @@ from ..report.console import make_console
 from ..report.formats.base import CheckReport, success_text
 from ..report.formats.registry import DEFAULT_FORMAT, check_format, formats_help
 from ..report.rulebook import shown
+from ..report.safetext import write_out
 from ..run.api import check_drafts
 from .config import configured_rules, resolve_config
 from .diagnostics import say_skipped
@@ -143,7 +144,7 @@ def emit_check(report: CheckReport, chosen: str, output: Path | None, color: Col
     if output is not None:
         write_text_atomic(output, text)
     else:
-        sys.stdout.write(text)
+        write_out(text)
         sys.stdout.flush()
-    if output_format.success_line and not report.findings and not quiet:
+    if output_format.success_line and not report.findings and not report.problems and not quiet:
         typer.echo(success_text(report), err=True)

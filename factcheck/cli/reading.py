@@ -21,6 +21,7 @@ from ..report.console import make_console
 from ..report.formats.registry import report_format
 from ..report.html import render_html
 from ..report.rulebook import shown
+from ..report.safetext import terminal_safe, write_out
 from ..report.tables import findings_csv_table, to_csv_text, to_json, write_outputs
 from ..report.terminal import print_claims, print_report
 from ..ruleset.model import RuleSet
@@ -138,7 +139,7 @@ def _run(options: ReadOptions) -> None:
             raise strict_exit(stopped) from None
         if printed == Format.csv and target is not None:
             name = "findings.csv" if options.command == "report" else "claims.csv"
-            pipeline.copy_csv(target / name, sys.stdout)
+            pipeline.copy_csv(target / name, terminal_safe(sys.stdout))
         elif printed is not None and run.claims is not None:
             _print_tables(options, printed, run.claims, run.findings, run.reports,
                           run.problems)
@@ -167,7 +168,7 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
     if options.quiet:
         pass  # the files only
     elif options.format == Format.csv:
-        sys.stdout.write(to_csv_text(
+        write_out(to_csv_text(
             findings_csv_table(analysis.findings, analysis.claims)
             if options.command == "report" else analysis.claims))
     else:
@@ -187,10 +188,10 @@ def _print_tables(options: ReadOptions, format: str, claims: pd.DataFrame,
     """`report` or `claims` on stdout as JSON, in a registered report format, or for people."""
     registered = report_format(format)
     if registered is not None:
-        sys.stdout.write(registered.render(claims, findings if findings is not None
-                                           else pd.DataFrame()))
+        write_out(registered.render(claims, findings if findings is not None
+                                    else pd.DataFrame()))
     elif format == Format.json:
-        typer.echo(to_json(claims, findings if options.command == "report" else None))
+        write_out(to_json(claims, findings if options.command == "report" else None) + "\n")
     elif options.command == "report":
         print_report(make_console(options.color.value), claims, findings,
                      documents=reports, problems=[str(p) for p in problems])

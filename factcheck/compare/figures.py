@@ -31,15 +31,15 @@ from .model import (
 )
 
 
-def comparable(row: Mapping[str, Any], rules: RuleSet) -> bool:
+def comparable(row: Mapping[str, Any], rules: RuleSet, history: bool = False) -> bool:
     """Whether a claim takes part in comparisons: a figure, in scope, not a part of a total,
-    not given as history (superseded by the report's current figure), of a metric the rules
-    have."""
+    of a metric the rules have, and not given as history (superseded by the report's current
+    figure) unless `history` asks for those too."""
     if row.get("kind", NUMERIC) != NUMERIC or not row.get("in_scope", True):
         return False
     if not is_missing(row.get("part_of")) or row.get("metric") not in rules.metrics:
         return False
-    return row.get("superseded") is not True
+    return history or row.get("superseded") is not True
 
 
 PROJECTION = "projection"  # a claim's modality when its words forecast ("could reach 20,000")
@@ -48,19 +48,27 @@ PROJECTION = "projection"  # a claim's modality when its words forecast ("could 
 def comparable_groups(rows: Iterable[Mapping[str, Any]], rules: RuleSet
                       ) -> dict[tuple[str, str, str | None], list[Figure]]:
     """The comparable claims of a claims table by (story, metric, scope), groups in the order
-    of their first claim, each figure's `order` its row's position in `rows`."""
+    of their first claim, each figure's `order` its row's position in `rows`.
+
+    A figure its report gives as history ("up to 34 from 16") takes part as the step before
+    the report's own figures of that day: it opens their update, and is never stale."""
     rows = list(rows)
     backwards = _newest_first(rows)
+    first_row: dict[str, int] = {}  # each report's first row
     groups: dict[tuple[str, str, str | None], list[Figure]] = {}
     for order, row in enumerate(rows):
-        if not comparable(row, rules):
+        doc = str(row.get("doc") or "")
+        first_row.setdefault(doc, order)
+        if not comparable(row, rules, history=True):
             continue
         scope = None if is_missing(row.get("scope")) else row.get("scope")
         if row.get("modality") == PROJECTION:  # compared with other projections only
             scope = f"{scope} ({PROJECTION})" if scope else PROJECTION
         key = (str(row.get("story") or ""), str(row["metric"]), scope)
         figure = figure_of(row, order)
-        if (span := backwards.get(str(row.get("doc") or ""))) is not None:
+        if figure.superseded:
+            figure = replace(figure, within_day=first_row[doc] - 0.5)
+        elif (span := backwards.get(doc)) is not None:
             figure = replace(figure, within_day=span[0] + span[1] - order)
         groups.setdefault(key, []).append(figure)
     return groups
@@ -225,6 +233,7 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
             newest = dated[-1]
             for member in cluster.members:
                 if member.date and superseded_on and member.date > superseded_on \
+                        and not member.superseded \
                         and not (metric.accumulates and (member.point or 0) > (
                             dated[position + 1].lead.point or 0)):
                     stale = Cluster([member])

@@ -65,7 +65,8 @@ class Figure:
     headline: bool = False  # stated in a headline
     # place among the figures of its day: its table order, reversed within a report that
     # runs newest first (a timeline of daily counts)
-    within_day: int | None = None
+    within_day: float | None = None
+    superseded: bool = False  # its report gives it as history ("up to 34 from 16")
 
     @property
     def exact(self) -> bool:
@@ -120,7 +121,7 @@ def _earliest(members: Iterable[Figure]) -> date | None:
     return min(dates) if dates else None
 
 
-def time_key(figure: Figure) -> tuple[date, int]:
+def time_key(figure: Figure) -> tuple[date, float]:
     within_day = figure.order if figure.within_day is None else figure.within_day
     return (figure.date or date.max, within_day)
 
@@ -231,6 +232,7 @@ def figure_of(row: Mapping[str, Any], order: int) -> Figure:
         revision=False if is_missing(revision) else bool(revision),
         order=order, outlet=_first_text(row, ("outlet", "doc")),
         headline=not is_missing(get("headline")) and bool(get("headline")),
+        superseded=get("superseded") is True,
     )
 
 

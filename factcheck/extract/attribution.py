@@ -150,7 +150,12 @@ class AttributionReader:
             verbs = matches_at(self._verb, plain, literal_starts(self._verb_leading, folded))
         else:
             verbs = self._verb.finditer(plain)
+        verbs = list(verbs)
+        starts = {m.start() for m in verbs}
         for match in verbs:
+            if any(at in starts for at in range(match.end() + 1, match.end() + 3)) \
+                    and plain[match.end():match.end() + 1].isspace():
+                continue  # "Early reports put the toll at": a noun, the next word the verb
             before = plain[previous_end: match.start()]
             cuts = [m.end() for m in _SOURCE_START.finditer(before)]
             cuts += [m.end() for m in self._boundary_word.finditer(before)]

@@ -120,7 +120,7 @@ class ClaimReader:
         self._revision_literals = [required_literals(p) for p in self.revision_words]
         self.places = PlaceReader(
             self.named.aliases if self.named else AliasTables(rules.aliases), rules.aliases,
-            grammar.get("place_words") or [], grammar_path)
+            grammar.get("place_words") or [], grammar_path, grammar.get("country_words") or [])
 
     # -- patterns -------------------------------------------------------------------------
     def _compile(self, pattern: str, source: str, line: int | None = None) -> regex.Pattern:
@@ -328,7 +328,9 @@ class ClaimReader:
                 for claim in found:
                     claim.revision = claim.revision or revision
                     claim.headline = sentence.headline
-                    claim.place = self.places.of_clause(text, *claim.clause) or section_place
+                    claim.place = self.places.of_clause(text, *claim.clause) \
+                        or self.places.named_before(text, *claim.clause, document.body_start) \
+                        or section_place
                     if note:
                         claim.in_scope, claim.scope_note = False, note
                     if claim.scope == INCREMENT:  # "twelve more bodies": that day's count

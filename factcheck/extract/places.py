@@ -18,17 +18,34 @@ from .patterns import compile_pattern, words_alternation
 _LIST_JOINT = regex.compile(r"\s*(?:,|and|,\s*and)\s*")
 _PLACE_TABLES = ("countries", "places")
 _HEADING_WORDS = 4  # a section heading that is a place is this short at most
+_LOOK_BACK = 1500  # characters before a clause where "the country" finds its antecedent
 
 
 class PlaceReader:
     """Finds the places of claims through the alias tables (countries and their places)."""
 
     def __init__(self, tables: AliasTables, aliases: Aliases, place_words: Sequence[str],
-                 source: str):
+                 source: str, country_words: Sequence[str] = ()):
         self.tables = tables
         self.aliases = aliases
-        self._lead = compile_pattern(
-            rf"\b(?:{words_alternation(place_words or ['in'])})\s+(?:the\s+)?$", source, None)
+        words = words_alternation(place_words or ['in'])
+        self._lead = compile_pattern(rf"\b(?:{words})\s+(?:the\s+)?$", source, None)
+        self._the_country = compile_pattern(
+            rf"\b(?:{words})\s+(?:{words_alternation(country_words)})\b", source, None
+        ) if country_words else None
+
+    def named_before(self, text: str, start: int, end: int, floor: int = 0) -> str | None:
+        """The country "in the country" stands for in text[start:end]: the last country the
+        text names before those words (within a few paragraphs, not before `floor`)."""
+        found = self._the_country.search(text, start, end) if self._the_country else None
+        if found is None:
+            return None
+        at = found.start()
+        for mention in reversed(self.tables.exact(text, max(floor, at - _LOOK_BACK), at)):
+            if mention.entity.table in _PLACE_TABLES and (
+                    country := self.aliases.country_of(mention.entity.name)) is not None:
+                return country
+        return None
 
     def of_clause(self, text: str, start: int, end: int) -> str | None:
         """The country text[start:end] puts a claim in ("in Zimbabwe", "in Kathmandu"), or

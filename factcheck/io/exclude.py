@@ -12,6 +12,7 @@ the first run's tables as reports.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -145,7 +146,12 @@ def marker_text(names: Iterable[str]) -> str:
 
 def mark_outputs(folder: Path, names: Iterable[str]) -> None:
     """Name `names` as factcheck's outputs in `folder`'s `OUTPUT_MARKER` (kept with those it
-    names already), before they are written."""
+    names already), once they are in place.
+
+    Best effort: the outputs are written whatever happens here, and without the marker a
+    later run only reads them as inputs and says so; a failure must not fail the run.
+    """
     known = output_names(folder)
     if not set(names) <= known:
-        write_text_atomic(folder / OUTPUT_MARKER, marker_text(known | set(names)))
+        with contextlib.suppress(OSError):
+            write_text_atomic(folder / OUTPUT_MARKER, marker_text(known | set(names)))

@@ -9,6 +9,8 @@ from typing import IO, Any
 
 from rich.console import Console
 
+from ..errors import UNPRINTABLE, escape_char
+
 COLOR_CHOICES = ("auto", "always", "never")
 
 
@@ -23,6 +25,14 @@ def _isatty(file: IO[str] | None) -> bool:
 
 # spaces at the end of a line, before any style codes that close it
 _TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+# rich's own style codes (SGR), kept; any other control character, shown as its escape
+_CONTROL = re.compile("(\x1b\\[[0-9;]*m)|(?![\n\t])" + UNPRINTABLE.pattern)
+
+
+def _escape_controls(text: str) -> str:
+    """The last guard before the terminal: whatever a renderer let through (a rule file's
+    description, a gold file's quote) cannot act as a command."""
+    return _CONTROL.sub(lambda m: m.group(1) or escape_char(m.group()), text)
 
 
 class TrimmedLines:
@@ -41,7 +51,7 @@ class TrimmedLines:
     def write(self, text: str) -> int:
         whole, newline, rest = (self._pending + text).rpartition("\n")
         if newline:
-            self.stream.write(_TRAILING.sub(r"\1", whole) + "\n")
+            self.stream.write(_escape_controls(_TRAILING.sub(r"\1", whole)) + "\n")
             self._pending = rest
         else:
             self._pending = rest
@@ -49,7 +59,7 @@ class TrimmedLines:
 
     def flush(self) -> None:
         if self._pending:  # a line still open (a prompt, a progress line): as it is
-            self.stream.write(self._pending)
+            self.stream.write(_escape_controls(self._pending))
             self._pending = ""
         self.stream.flush()
 

@@ -5,7 +5,6 @@ Figures per gold folder and in total, per metric, and every claim missed, spurio
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .cells import as_float, plural, trim
+from .safetext import json_text
 from .tables import jsonable
 
 
@@ -156,4 +156,4 @@ def print_evaluation(console: Console, evaluation: Mapping[str, Any], verbose: b
 
 def evaluation_to_json(evaluation: Mapping[str, Any]) -> str:
     """The `Evaluation.to_dict()` record as JSON (ratios with no denominator are null)."""
-    return json.dumps(jsonable(evaluation), indent=2, ensure_ascii=False, allow_nan=False)
+    return json_text(jsonable(evaluation), indent=2, allow_nan=False)

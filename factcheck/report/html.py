@@ -37,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from .formats.base import ReportFormat
+from .safetext import json_text
 
 __all__ = ["render_html"]
 
@@ -208,7 +209,7 @@ def _slug(*parts: str) -> str:
 
 def _script_json(value: Any) -> str:
     """JSON safe inside a <script> element: no `<`, `>` or `&` that could end or open a tag."""
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    text = json_text(value, allow_nan=False, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

@@ -7,7 +7,6 @@ formula-safe, files with a BOM, written atomically.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from ..extract.model import is_missing
 from ..fileio import replace_all, temporary_beside
 from ..io.exclude import mark_outputs
 from .cells import claim_groups, claim_source, iso_date, location, records, value_of
+from .safetext import json_text
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula by a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -58,7 +58,7 @@ def to_json(claims: pd.DataFrame, findings: pd.DataFrame | None = None) -> str:
     payload: dict[str, Any] = {"claims": _json_rows(claims)}
     if findings is not None:
         payload["findings"] = _json_rows(findings)
-    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
+    return json_text(payload, indent=2, allow_nan=False)
 
 
 def neutralise_cell(value: str) -> str:
@@ -201,6 +201,6 @@ def write_outputs(out_dir: Path, claims: pd.DataFrame, findings: pd.DataFrame | 
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
         raise
-    mark_outputs(out_dir, [path.name for _, path in written])  # a later run reads none of them
     replace_all(written)
+    mark_outputs(out_dir, [path.name for _, path in written])  # a later run reads none of them
     return [path for _, path in written]

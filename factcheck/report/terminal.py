@@ -34,6 +34,7 @@ from .cells import (
     trim,
     value_of,
 )
+from .safetext import safe_records, safe_text
 
 # below this many columns, claims are listed as lines instead of tables: at 80 columns a
 # table leaves the quote a few words a line and splits file:line
@@ -287,8 +288,8 @@ def print_report(
     problems: Sequence[str] = (),
 ) -> None:
     """The editor's report: a summary line, findings by metric, set-aside claims, skipped input."""
-    claim_rows = records(claims)
-    finding_rows = records(findings)
+    claim_rows = safe_records(records(claims))  # text from the input: no control characters
+    finding_rows = safe_records(records(findings))
     if documents is None:
         documents = len({doc for claim in claim_rows if (doc := text_of(claim, "doc"))})
     by_id = {str(claim.get("claim_id")): claim for claim in claim_rows}
@@ -335,12 +336,12 @@ def print_report(
         console.print()
         console.print(Rule(Text("Skipped input", style="bold"), align="left"))
         for problem in problems:
-            console.print(Padding(Text(str(problem)), (0, 0, 0, indent), expand=False))
+            console.print(Padding(Text(safe_text(str(problem))), (0, 0, 0, indent), expand=False))
 
 
 def print_claims(console: Console, claims: pd.DataFrame) -> None:
     """All claims: id, metric, figure, interval, source, date, in scope, quote with file:line."""
-    rows = records(claims)
+    rows = safe_records(records(claims))
     title = Text(plural(len(rows), "claim"), style="bold")
     if _is_narrow(console):
         console.print(title)

@@ -18,7 +18,14 @@ from .grammar import check_lexicon, read_constructions
 from .model import SEVERITIES, FindingRule, Metric, RuleSet
 from .named import check_named_rules
 from .numbers import read_number_lexicon
-from .schema import FILE_SCHEMAS, FINDING_RULE_SCHEMA, METRIC_SCHEMA, check_mapping, partial
+from .schema import (
+    FILE_SCHEMAS,
+    FINDING_RULE_SCHEMA,
+    METRIC_SCHEMA,
+    check_mapping,
+    check_message,
+    partial,
+)
 
 CASES_SUFFIX = ".cases.yaml"
 REQUIRED_FILES = ("numbers.yaml", *FILE_SCHEMAS)
@@ -132,6 +139,8 @@ def _load_finding_rules(data: Mapping[str, Any], path: Path,
         if "kind" in item and item["kind"] not in kinds:
             raise RuleError(f"{where}: kind must be one of {', '.join(kinds)}",
                             path, line_of(item, "kind"))
+        if "message" in item:
+            check_message(item["message"], path, line_of(item, "message"), where)
         if not regex.fullmatch(r"FC\d{3}", item["code"]):
             raise RuleError(f"{where}: code must look like FC101", path, line_of(item, "code"))
         if item["code"] in seen:

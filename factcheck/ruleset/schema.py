@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,9 @@ FINDING_RULE_SCHEMA: Schema = {
     "message": (_STR, True),
     "enabled": (_BOOL, False),
 }
+# The fields a finding rule's message may name: what the comparisons fill in (compare/).
+MESSAGE_FIELDS = ("metric", "chain", "sides", "stale", "latest", "figure", "scope",
+                  "reference", "role")
 FILE_SCHEMAS: dict[str, Schema] = {
     "grammar.yaml": {"macros": (_MAP, True), "people_nouns": (_TEXTS, True),
                      "person_nouns": (_TEXTS, True), "implicit_figures": (_LIST, True),
@@ -62,7 +66,8 @@ FILE_SCHEMAS: dict[str, Schema] = {
                      "modality_not_before": ((str,), False),
                      "projection_bounds": (_MAP, False), "increment_patterns": (_TEXTS, False),
                      "count_list": (_MAP, False), "line_sentences": (_TEXTS, False),
-                     "place_words": (_TEXTS, False), "anaphora_patterns": (_TEXTS, False),
+                     "place_words": (_TEXTS, False), "country_words": (_TEXTS, False),
+                     "anaphora_patterns": (_TEXTS, False),
                      "anaphora_window_sentences": ((int,), False)},
     "dates.yaml": {"months": (_MAP, True), "weekdays": (_MAP, True), "day_parts": (_TEXTS, True),
                    "relative_days": (_MAP, True), "state_markers": (_TEXTS, True),
@@ -143,3 +148,25 @@ def partial(schema: Mapping[str, tuple[tuple[type, ...], bool]]) -> Schema:
     return {key: (types, False) for key, (types, _) in schema.items()}
 
 
+
+
+def check_message(template: str, path: Path | str, line: int | None, where: str = "") -> None:
+    """A finding rule's message: only `{field}`s of `MESSAGE_FIELDS`, with no format spec or
+    conversion (`{metric:>999999999}` would pad a message to gigabytes; `{0}` or `{nope}` has
+    no value); else RuleError naming the line."""
+    label = f"{where}: " if where else ""
+    known = ", ".join(MESSAGE_FIELDS)
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as error:  # an unmatched brace: "{metric"
+        raise RuleError(f"{label}message: {error} (write a literal brace as {{{{ or }}}})",
+                        path, line) from None
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in MESSAGE_FIELDS:
+            raise RuleError(f"{label}message: unknown field {{{field}}} (known: {known})",
+                            path, line)
+        if spec or conversion:
+            raise RuleError(f"{label}message: {{{field}}} takes no format spec or conversion "
+                            f"(write {{{field}}})", path, line)

@@ -50,7 +50,7 @@ class CheckResult:
             reference_claims=len(self.reference), suppressed=self.suppressed,
             baselined=self.baselined, fail_on=fail_on,
             rules={code: rule for code, rule in self.rules.finding_rules.items()
-                   if rule.kind in check_kinds})
+                   if rule.kind in check_kinds}, problems=tuple(self.problems))
 
     def at_or_above(self, level: str) -> list[DraftFinding]:
         """The findings at `level` or more severe (`--fail-on`)."""

@@ -33,7 +33,7 @@ import pandas as pd
 from ..compare.model import FINDING_COLUMNS
 from ..errors import FactcheckError, Problem, SkippedInputError
 from ..extract.model import CLAIM_COLUMNS
-from ..fileio import finish, open_beside, replace_all, temporary_beside
+from ..fileio import finish, naming, open_beside, replace_all, temporary_beside
 from ..io.documents import iter_documents, load_documents
 from ..io.exclude import mark_outputs
 from ..report.cells import claim_groups
@@ -319,6 +319,16 @@ class ScaleRun:
     hint: str | None = None  # reports read as one story that look like several (`census`)
 
 
+def _name_target(error: OSError, written: Sequence[tuple[Path, Path]], out: Path) -> None:
+    """An error of the `--out` files named as the user knows them: a temporary file's by its
+    target, an unnamed one (the findings spool's, a full disk's) by the folder."""
+    targets = {str(tmp): target for tmp, target in written}
+    if not error.filename:
+        naming(error, out)
+    elif str(error.filename) in targets:
+        naming(error, targets[str(error.filename)])
+
+
 def run(paths: Sequence[str | Path] | None = None,
         rules: RuleSet | Sequence[str | Path] | None = None,
         group_by: str | None = None, *, out: str | Path | None = None,
@@ -384,12 +394,14 @@ def run(paths: Sequence[str | Path] | None = None,
                             target = Path(out) / name
                             written.append((temporary_beside(
                                 target, lambda handle, t=text: handle.write(t)), target))
+                    replace_all(written)
                     # a later run over a corpus that holds `out` reads none of them
                     mark_outputs(Path(out), [target.name for _, target in written])
-                    replace_all(written)
-            except BaseException:  # Ctrl-C and SIGTERM too: never leave a temporary file
+            except BaseException as error:  # Ctrl-C and SIGTERM too: never leave a temporary file
                 for tmp, _ in written:
                     tmp.unlink(missing_ok=True)
+                if isinstance(error, OSError) and out is not None:
+                    _name_target(error, written, Path(out))
                 raise
     claims = tables.claims_table() if tables is not None else None
     findings = tables.findings_table() if tables is not None else None

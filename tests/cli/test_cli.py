@@ -193,3 +193,33 @@ def test_many_incidents_read_as_one_story_say_so_once(tmp_path: Path) -> None:
         assert result.returncode == 0
         assert result.stderr.count("--group-by incident_id") == 1, result.stderr
     assert "note" not in run("claims", str(corpus), "-q", "--group-by", "incident_id").stderr
+
+
+@pytest.mark.parametrize("command", [["rules", "test"], ["report", "--no-config", "--rules"]])
+def test_a_bad_rule_message_names_the_users_file(tmp_path: Path, seeds_dir: Path,
+                                                 command: list[str]) -> None:
+    """Exit 2 naming the user's findings.yaml and line, before any case or report is read
+    (not a shipped cases file, not exit 70)."""
+    folder = tmp_path / "newsroom"
+    folder.mkdir()
+    (folder / "findings.yaml").write_text("rules:\n  - code: FC101\n    message: '{nope} {0}'\n")
+    args = [*command, str(folder)] + ([str(seeds_dir)] if command[0] == "report" else [])
+    result = run(*args)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (f"factcheck: error: {folder / 'findings.yaml'}:3: rules[0]: "
+                             "message: unknown field {nope} (known: metric, chain, sides, "
+                             "stale, latest, figure, scope, reference, role)\n")
+
+
+def test_an_interruption_names_what_was_already_written(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from factcheck.cli.app import interrupted_line
+    from factcheck.fileio import write_text_atomic
+
+    monkeypatch.setattr(sys, "argv", ["factcheck", "rules", "test", "x"])
+    write_text_atomic(tmp_path / "baseline.json", "{}")
+    line = interrupted_line(signal.SIGTERM)
+    assert line.startswith("factcheck: interrupted (SIGTERM): factcheck rules test stopped; only ")
+    assert f"{tmp_path / 'baseline.json'} had been written" in line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from xml.etree import ElementTree
@@ -9,7 +10,8 @@ from xml.etree import ElementTree
 import jsonschema
 
 from factcheck.compare.draft import DraftFinding, ReferenceClaim
-from factcheck.report.formats.github import github_summary, to_github
+from factcheck.errors import Problem
+from factcheck.report.formats.github import github_summary, problem_annotations, to_github
 from factcheck.report.formats.json import to_json
 from factcheck.report.formats.junit import to_junit
 from factcheck.report.formats.line import to_line
@@ -93,3 +95,54 @@ def test_junit_has_a_suite_per_draft_and_a_failure_per_finding() -> None:
     failure = suites["drafts/ferry, day 2.md"].find("testcase/failure")
     assert failure is not None and failure.get("type") == "FC301 (error)"
     assert "reference: 17 (prefect Hélène Dupré, 2024-03-04)" in (failure.text or "")
+
+
+# What a draft or a file name may hold that XML 1.0 forbids or UTF-8 cannot encode.
+ILL_FORMED = "\x1b[31m\x0b\x00\ud800\ufffe\x85\u202e"
+
+
+def _ill_formed_finding() -> DraftFinding:
+    reference = dataclasses.replace(REFERENCE, quote=ILL_FORMED, source=ILL_FORMED)
+    return dataclasses.replace(STALE, path=f"drafts/{ILL_FORMED}.md", message=ILL_FORMED,
+                               quote=ILL_FORMED, references=(reference,))
+
+
+def test_junit_is_well_formed_whatever_the_draft_holds() -> None:
+    finding = _ill_formed_finding()
+    text = to_junit([finding], [finding.path, f"b{ILL_FORMED}.md"])
+    root = ElementTree.fromstring(text.encode("utf-8"))
+    failure = root.find("testsuite/testcase/failure")
+    assert failure is not None and "\\x1b[31m" in failure.get("message", "")
+    assert "\\x00" in (failure.text or "")
+
+
+def test_json_and_sarif_encode_and_parse_whatever_the_draft_holds() -> None:
+    finding = _ill_formed_finding()
+    for text in (to_json([finding]), to_sarif([finding], {"FC301": RULE})):
+        parsed = json.loads(text.encode("utf-8"))
+        assert "\\ud800" in json.dumps(parsed, ensure_ascii=False)
+
+
+SKIPPED = Problem(path="drafts/bad, one.md", message="not text: NUL byte", line=3)
+
+
+def test_sarif_notes_each_unreadable_input() -> None:
+    log = json.loads(to_sarif([STALE], {"FC301": RULE}, [SKIPPED]))
+    jsonschema.validate(log, SCHEMA)
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and "NUL byte" in note["message"]["text"]
+    location = note["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "drafts/bad%2C%20one.md"
+    assert location["region"] == {"startLine": 3}
+    clean = json.loads(to_sarif([STALE], {"FC301": RULE}))
+    assert clean["runs"][0]["invocations"] == [{"executionSuccessful": True,
+                                                "toolExecutionNotifications": []}]
+
+
+def test_github_annotates_each_unreadable_input() -> None:
+    assert problem_annotations([SKIPPED, Problem("b\x1b.md", "unreadable")]) == (
+        "::error file=drafts/bad%2C one.md,line=3,title=factcheck%3A input skipped::"
+        "not text: NUL byte\n"
+        "::error file=b\\x1b.md,title=factcheck%3A input skipped::unreadable\n")

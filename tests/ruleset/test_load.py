@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from re import escape as regex_escape
 
 import pytest
 
@@ -115,6 +116,32 @@ def test_an_override_cannot_change_what_a_code_means(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="never changes meaning") as caught:
         factcheck.load_rules([overlay])
     assert caught.value.line == 3
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("{nope} {0}", "unknown field {nope}"),
+    ("{0}", "unknown field {0}"),
+    ("{}", "unknown field {}"),
+    ("{metric.__class__}", "unknown field"),
+    ("{metric:>999999999}", "{metric} takes no format spec"),
+    ("{figure!r}", "{figure} takes no format spec or conversion"),
+    ("{metric", "message: "),
+])
+def test_a_message_names_only_known_fields_plainly(tmp_path: Path, message: str,
+                                                   expected: str) -> None:
+    """A message template is checked at load: an unknown field or a padding spec would
+    crash or balloon every finding (`{metric:>999999999}` is a gigabyte a message)."""
+    overlay = _overlay(tmp_path, {"findings.yaml": (
+        f"rules:\n  - code: FC101\n    severity: info\n    message: '{message}'\n")})
+    with pytest.raises(RuleError, match=regex_escape(expected)) as caught:
+        factcheck.load_rules([overlay])
+    assert caught.value.path == str(overlay / "findings.yaml") and caught.value.line == 4
+
+
+def test_a_message_with_known_fields_and_literal_braces_loads(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"findings.yaml": (
+        "rules:\n  - code: FC101\n    message: '{metric} {{sic}}: {chain}'\n")})
+    assert factcheck.load_rules([overlay]).finding_rules["FC101"].message.startswith("{metric}")
 
 
 def test_a_new_rule_must_be_complete(tmp_path: Path) -> None:

@@ -229,3 +229,63 @@ def test_package_exports_load_when_first_used() -> None:
     assert "analyse" in dir(factcheck)
     with pytest.raises(AttributeError):
         _ = factcheck.no_such_name
+
+
+@pytest.mark.parametrize("html", [True, False])
+def test_outputs_change_as_a_set_or_not_at_all(corpus: Path, rules: factcheck.RuleSet,
+                                               tmp_path: Path, html: bool) -> None:
+    """findings.csv (or report.html) cannot be replaced: claims.csv keeps its old bytes and
+    mode, and no temporary file is left."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "claims.csv").write_text("old\n")
+    (out / "claims.csv").chmod(0o640)
+    (out / ("report.html" if html else "findings.csv")).mkdir()
+    pages = (lambda claims, findings: {"report.html": "<html>"}) if html else None
+    with pytest.raises(IsADirectoryError) as caught:
+        pipeline.run([str(corpus)], rules, out=out, keep_tables=False, pages=pages)
+    assert caught.value.filename == str(out / ("report.html" if html else "findings.csv"))
+    assert (out / "claims.csv").read_text() == "old\n"
+    assert (out / "claims.csv").stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["claims.csv", "report.html" if html else "findings.csv"])
+
+
+def test_a_full_disk_names_the_output_not_a_temporary_file(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """ENOSPC while the CSVs stream out: one line naming an output the user asked for, exit 2,
+    the old files intact."""
+    import errno
+
+    from factcheck.cli import app as cli
+    from factcheck.fileio import TargetFile
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "claims.csv").write_text("old\n")
+    real_init = TargetFile.__init__
+
+    class Full:  # the disk fills while findings.csv is written
+        def __init__(self, handle: object) -> None:
+            self.handle = handle
+
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.handle, name)
+
+    def init(self: TargetFile, handle: object, target: Path) -> None:
+        real_init(self, Full(handle) if target.name == "findings.csv" else handle, target)
+
+    monkeypatch.setattr(TargetFile, "__init__", init)
+    monkeypatch.setattr(sys, "argv", ["factcheck", "report", str(corpus), "--out", str(out),
+                                      "--no-config", "--no-html", "-q"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 2
+    assert capsys.readouterr().err == (f"factcheck: error: {out / 'findings.csv'}: "
+                                       "No space left on device\n")
+    assert sorted(p.name for p in out.iterdir()) == ["claims.csv"]
+    assert (out / "claims.csv").read_text() == "old\n"

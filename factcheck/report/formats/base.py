@@ -16,6 +16,7 @@ import pandas as pd
 from rich.console import Console
 
 from ...compare.draft import DraftFinding
+from ...errors import Problem
 from ...ruleset.model import SEVERITIES, FindingRule
 
 
@@ -30,6 +31,7 @@ class CheckReport:
     baselined: int = 0  # findings left out because the baseline accepts them
     fail_on: str = "error"  # the least severe level that fails the check
     rules: Mapping[str, FindingRule] = field(default_factory=dict)  # the check's finding rules
+    problems: Sequence[Problem] = ()  # inputs that could not be read (also said on stderr)
 
 
 @dataclass(frozen=True)

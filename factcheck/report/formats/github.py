@@ -11,18 +11,20 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ...compare.draft import DraftFinding
-from ...errors import one_line
+from ...errors import Problem, one_line
+from ..safetext import safe_text
 from .base import CheckReport, OutputFormat, severity_counts, sorted_findings
 
 GITHUB_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # control characters shown as escapes first: a line break is then the command's own %0A
+    return safe_text(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+    return _escape_data(one_line(value)).replace(":", "%3A").replace(",", "%2C")
 
 
 def _references_text(finding: DraftFinding) -> str:
@@ -43,6 +45,18 @@ def to_github(findings: Sequence[DraftFinding]) -> str:
         if f.references:
             message += f"\nReference: {_references_text(f)}"
         lines.append(f"::{GITHUB_COMMANDS[f.severity]} {joined}::{_escape_data(message)}\n")
+    return "".join(lines)
+
+
+def problem_annotations(problems: Sequence[Problem]) -> str:
+    """An `::error file=F,line=L::message` annotation per input that could not be read: a CI
+    run shows it on the file, not only in the log."""
+    lines = []
+    for problem in problems:
+        properties = {"file": problem.path, **({"line": str(problem.line)} if problem.line else {}),
+                      "title": "factcheck: input skipped"}
+        joined = ",".join(f"{k}={_escape_property(v)}" for k, v in properties.items())
+        lines.append(f"::error {joined}::{_escape_data(problem.message)}\n")
     return "".join(lines)
 
 
@@ -85,5 +99,6 @@ def _publish(report: CheckReport) -> Path | None:
 
 
 FORMAT = OutputFormat("github", "github (workflow commands and a step summary)",
-                      render=lambda report: to_github(report.findings), publish=_publish,
+                      render=lambda report: problem_annotations(report.problems)
+                      + to_github(report.findings), publish=_publish,
                       success_line=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from ...compare.draft import DraftFinding
+from ..safetext import json_text
 from .base import CheckReport, OutputFormat, severity_counts, sorted_findings
 
 
@@ -17,8 +17,7 @@ def to_json(findings: Sequence[DraftFinding], drafts: int = 0, suppressed: int =
         rows.append(finding.row())
     summary = {"drafts": drafts, "findings": len(findings), **severity_counts(findings),
                "suppressed": suppressed, "baselined": baselined}
-    return json.dumps({"findings": rows, "summary": summary}, indent=2,
-                      ensure_ascii=False) + "\n"
+    return json_text({"findings": rows, "summary": summary}, indent=2) + "\n"
 
 
 def _render(report: CheckReport) -> str:

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 from ...compare.draft import DraftFinding
 from ...errors import one_line
+from ..safetext import xml_text
 from .base import OutputFormat, sorted_findings
 
 
@@ -20,26 +21,30 @@ def to_junit(findings: Sequence[DraftFinding], drafts: Sequence[str]) -> str:
     by_draft: dict[str, list[DraftFinding]] = {d: [] for d in drafts}
     for f in sorted_findings(findings):
         by_draft.setdefault(f.path, []).append(f)
+    # every text from the input through xml_text: a control character would make the XML
+    # ill-formed (a draft's \x1b, \x0b or NUL)
     root = ElementTree.Element("testsuites", name="factcheck", tests="0", failures="0")
     total = failures = 0
     for draft in sorted(by_draft):
         found = by_draft[draft]
-        suite = ElementTree.SubElement(root, "testsuite", name=draft,
+        shown = xml_text(one_line(draft))
+        suite = ElementTree.SubElement(root, "testsuite", name=shown,
                                        tests=str(max(len(found), 1)),
                                        failures=str(len(found)), errors="0", skipped="0")
         if not found:
-            ElementTree.SubElement(suite, "testcase", name="factcheck", classname=draft)
+            ElementTree.SubElement(suite, "testcase", name="factcheck", classname=shown)
         for f in found:
-            case = ElementTree.SubElement(suite, "testcase", classname=draft,
-                                          name=f"{f.rule} {f.rule_name} at {f.line}:{f.column}",
-                                          file=draft, line=str(f.line))
-            failure = ElementTree.SubElement(case, "failure", message=one_line(f.message),
-                                             type=f"{f.rule} ({f.severity})")
+            case = ElementTree.SubElement(suite, "testcase", classname=shown,
+                                          name=xml_text(f"{f.rule} {f.rule_name} at {f.line}:"
+                                                        f"{f.column}"),
+                                          file=shown, line=str(f.line))
+            failure = ElementTree.SubElement(case, "failure", message=xml_text(one_line(f.message)),
+                                             type=xml_text(f"{f.rule} ({f.severity})"))
             details = [f"{draft}:{f.line}:{f.column}: {f.rule} {f.message}",
                        f"draft: {f.quote}"]
             details += [f"reference: {r.describe()} at {r.path}:{r.line}"
                         for r in f.references]
-            failure.text = "\n".join(details)
+            failure.text = xml_text("\n".join(details))
         total += max(len(found), 1)
         failures += len(found)
     root.set("tests", str(total))

@@ -11,7 +11,7 @@ from .base import OutputFormat, sorted_findings
 
 def to_line(findings: Sequence[DraftFinding]) -> str:
     """`path:line:col: CODE message`, one finding a line, sorted: stable for golden tests."""
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {one_line(f.message)}\n"
+    return "".join(f"{one_line(f.path)}:{f.line}:{f.column}: {f.rule} {one_line(f.message)}\n"
                    for f in sorted_findings(findings))
 
 

@@ -11,6 +11,7 @@ import html
 import pandas as pd
 
 from ..cells import plural, records, trim, value_of
+from ..safetext import safe_text
 from ..tables import FINDINGS_CSV_COLUMNS, finding_claim_rows, jsonable
 from .base import ReportFormat
 
@@ -23,7 +24,7 @@ def cell(value: object) -> str:
     text = jsonable(value)
     if text is None:
         return ""
-    flat = " ".join(str(text).split())  # newlines would end the row
+    flat = " ".join(safe_text(str(text)).split())  # newlines would end the row
     return html.escape(flat, quote=False).translate(_MARKDOWN)
 
 
@@ -32,7 +33,7 @@ def code(value: object) -> str:
     text = cell(value).replace("\\", "") if value is not None else ""
     if not text:
         return ""
-    plain = " ".join(str(jsonable(value)).split()).replace("`", "'").replace("|", "\\|")
+    plain = " ".join(safe_text(str(jsonable(value))).split()).replace("`", "'").replace("|", "\\|")
     return f"`{plain}`"
 
 

@@ -6,15 +6,16 @@ claims as related locations.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote as url_quote
 
 from ...compare.draft import DraftFinding
+from ...errors import Problem
 from ...resources import VERSION
 from ...ruleset.model import FindingRule
+from ..safetext import json_text
 from .base import OutputFormat, sorted_findings
 
 SARIF_SCHEMA = \
@@ -23,9 +24,13 @@ SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _uri(path: str) -> str:
-    if Path(path).is_absolute():
-        return Path(path).as_uri()
-    return url_quote(Path(path).as_posix(), safe="/")
+    posix = Path(path).as_posix()
+    try:  # a name read from a file system that is not UTF-8: its own bytes
+        raw = posix.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # any other lone surrogate: still a URI, never a crash
+        raw = posix.encode("utf-8", "surrogatepass")
+    quoted = url_quote(raw, safe="/")
+    return f"file://{quoted}" if Path(path).is_absolute() else quoted
 
 
 def _region(line: int, column: int, end_line: int, end_column: int,
@@ -50,10 +55,20 @@ def _sarif_rule(rule: FindingRule) -> dict[str, Any]:
     }
 
 
-def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule]) -> str:
+def _notification(problem: Problem) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(problem.path)}}
+    if problem.line:
+        location["region"] = {"startLine": problem.line}
+    return {"level": "error", "message": {"text": f"input skipped: {problem.message}"},
+            "locations": [{"physicalLocation": location}]}
+
+
+def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule],
+             problems: Sequence[Problem] = ()) -> str:
     """A SARIF 2.1.0 log: one run, the finding rules as `tool.driver.rules` (those given and
     any a finding names), each finding a result with its draft location and the reference
-    claims it contradicts as related locations."""
+    claims it contradicts as related locations; each input that could not be read a
+    `toolExecutionNotification` of the run's invocation."""
     codes = sorted({*rules, *(f.rule for f in findings)})
     descriptors = [_sarif_rule(rules[c]) if c in rules else {"id": c} for c in codes]
     index = {code: number for number, code in enumerate(codes)}
@@ -85,11 +100,16 @@ def to_sarif(findings: Sequence[DraftFinding], rules: Mapping[str, FindingRule])
             "tool": {"driver": {"name": "factcheck", "version": VERSION,
                                 "rules": descriptors}},
             "columnKind": "unicodeCodePoints",
+            # the run went through, but an unreadable input was left out: say which, where
+            "invocations": [{"executionSuccessful": not problems,
+                             "toolExecutionNotifications": [_notification(p)
+                                                            for p in problems]}],
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log, indent=2) + "\n"
 
 
 FORMAT = OutputFormat("sarif", "sarif (2.1.0)",
-                      render=lambda report: to_sarif(report.findings, report.rules))
+                      render=lambda report: to_sarif(report.findings, report.rules,
+                                                     report.problems))

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from ...compare.draft import DraftFinding
 from ...ruleset.model import SEVERITY_RANK
+from ..safetext import safe_finding
 from .base import CheckReport, OutputFormat, severity_counts, sorted_findings
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -25,7 +26,7 @@ def print_text(console: Console, findings: Sequence[DraftFinding], drafts: int,
                fail_on: str = "error") -> None:
     """The report for people: each finding with its place, the draft's words and the
     reference claims it contradicts, then a summary line."""
-    for f in sorted_findings(findings):
+    for f in map(safe_finding, sorted_findings(findings)):
         heading = Table.grid(padding=(0, 2, 0, 0))
         heading.add_column(no_wrap=True)  # the place: never split
         heading.add_column()
