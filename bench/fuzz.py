@@ -4,7 +4,10 @@ Each input is a seed (the shipped reports, and JSONL, CSV, front-matter and mani
 made from them) mutated at random: bytes flipped, inserted, deleted, duplicated or spliced from
 another seed; tokens that break parsers inserted (NUL, byte-order marks, `---`, quotes, YAML
 tags, JSON escapes of lone surrogates, long runs of digits); the whole re-encoded (UTF-16,
-UTF-32, Windows-1252, Latin-1). It is written into a fresh folder with a random report or corpus
+UTF-32, Windows-1252, Latin-1). Hostile seeds and tokens stand for the classes of issue 16: data
+nested hundreds deep (JSONL, front matter), YAML alias bombs, terminal escapes in the text; a
+folder may be nested past the depth limit, hold a `.factcheckignore`, or hold the outputs a
+previous `--out` wrote. It is written into a fresh folder with a random report or corpus
 suffix, then run through what `factcheck report --out` does: `load_documents`, `read_claims`,
 `find_discrepancies`, and both CSV renderers and the JSON one.
 
@@ -41,6 +44,7 @@ sys.path.insert(0, str(REPO))
 from factcheck.errors import FactcheckError  # noqa: E402
 from factcheck.extract.claims import ClaimReader  # noqa: E402
 from factcheck.io.documents import load_documents  # noqa: E402
+from factcheck.io.exclude import IGNORE_FILE, mark_outputs  # noqa: E402
 from factcheck.report.console import make_console  # noqa: E402
 from factcheck.report.formats.markdown import to_markdown  # noqa: E402
 from factcheck.report.tables import to_csv_text, to_json  # noqa: E402
@@ -65,6 +69,7 @@ TOKENS = [
     "İ".encode(), "\u2028".encode(), "\u200b".encode(), "\u00ad".encode(), "\u2060".encode(),
     "\u200f".encode(), "\ufeff".encode(), "\x91".encode(), b"title: a\x1bb\n",
     b"=HYPERLINK(\"x\")", b"@SUM(A1)", b"-1", b"+1",
+    b"\x1b[31m", b"\x1b[0m", b"\x1b]0;12 killed\x07", b"\x9b1m", b"[" * 600, b"{\"a\": " * 200,
 ]
 ENCODINGS = ("utf-16", "utf-32", "cp1252", "latin-1", "utf-8-sig")
 
@@ -87,7 +92,26 @@ def seed_documents() -> list[tuple[str, bytes]]:
     writer.writerows(records)
     seeds.append((".csv", buffer.getvalue().encode()))
     seeds.append(DUPLICATE_COLUMNS)
+    seeds.extend(HOSTILE)
     return seeds
+
+
+def _laughs(levels: int = 10) -> bytes:
+    """YAML "billion laughs": each anchor nine aliases of the one before (9**levels values)."""
+    text = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for previous, name in zip("abcdefghijklmno", "bcdefghijklmnop"[:levels - 1], strict=False):
+        text += f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    return text.encode()
+
+
+# Inputs of the hostile classes: nesting past the limit, alias bombs, terminal escapes.
+HOSTILE = [
+    (".jsonl", b'{"text": "12 people were killed.", "x": ' + b"[" * 600 + b"]" * 600 + b"}\n"
+     + b'{"text": "14 people were killed.", "incident_id": 2}\n'),
+    (".md", b"---\ntitle: T\nx: " + b"[" * 600 + b"]" * 600 + b"\n---\n12 people were killed.\n"),
+    (".md", b"---\n" + _laughs() + b"---\n12 people were killed.\n"),
+    (".txt", b"\x1b[31m12\x1b[0m people were killed; \x1b]0;30 killed\x07 \x1b[5m wounded.\n"),
+]
 
 
 # A CSV corpus whose header names a column twice (a problem at line 1, never a silent read).
@@ -229,7 +253,16 @@ def fuzz(seconds: float, seed: int, crashes_dir: Path, timeout: int,
                 suffix = rng.choice(SUFFIXES)  # a seed under another type's name
             _, other = rng.choice(seeds)
             name = "report" + suffix
-            (folder / name).write_bytes(mutate(data, other, rng))
+            where = folder
+            if rng.random() < 0.03:  # past the folder depth limit
+                where = folder.joinpath(*["d"] * 80)
+                where.mkdir(parents=True)
+            (where / name).write_bytes(mutate(data, other, rng))
+            if rng.random() < 0.05:  # a previous --out, and globs the walk leaves out
+                (folder / "out").mkdir()
+                (folder / "out" / "claims.csv").write_bytes(b"claim_id,text\nc1,9 killed\n")
+                mark_outputs(folder / "out", ["claims.csv"])
+                (folder / IGNORE_FILE).write_bytes(rng.choice(TOKENS) + b"\n*.md\n!x\n")
             if rng.random() < 0.15:
                 manifest_name, manifest = rng.choice(MANIFESTS)
                 manifest = mutate(manifest, data, rng) if rng.random() < 0.7 else manifest

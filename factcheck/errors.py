@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
 
 # What would break a diagnostic's one line or reach the terminal as a command: line breaks,
 # control characters (C0, DEL, C1: an ANSI escape in a file name), bidirectional controls
@@ -24,6 +26,27 @@ def escape_char(char: str) -> str:
 def one_line(text: str) -> str:
     """`text` with every line break and control character shown as its escape (`\\n`)."""
     return UNPRINTABLE.sub(lambda m: escape_char(m.group()), text)
+
+
+# Suggestions for an unknown name: a WRatio score (0-100) at least this high, and within this
+# margin of the best one.
+NEAR_SCORE, NEAR_MARGIN = 60, 15
+
+
+def nearest_names(wanted: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """The `known` names closest to `wanted` (rapidfuzz WRatio, case folded), best first: what
+    a usage error about an unknown name suggests.
+
+    Only those about as close as the best one: "kiled" suggests killed, not also displaced.
+    With nothing close, the best few all the same, so that the message always names some.
+    """
+    matches = process.extract(wanted, list(known), scorer=fuzz.WRatio,
+                              processor=utils.default_process, limit=limit)
+    if not matches:
+        return []
+    best = matches[0][1]
+    close = [m for m, score, _ in matches if score >= NEAR_SCORE and score >= best - NEAR_MARGIN]
+    return close or [m for m, _, _ in matches]
 
 
 class ExitCode(IntEnum):

@@ -1,4 +1,10 @@
-"""Safe YAML loading that remembers the line of every mapping and key, for `path:line` errors."""
+"""Safe YAML loading that remembers the line of every mapping and key, for `path:line` errors.
+
+It also bounds what a file can make: nesting deeper than `MAX_NESTING` (every reader of nested
+data walks it recursively) and aliases that expand past `MAX_EXPANDED_NODES` (a "billion
+laughs" of 600 bytes) are refused with the line where they start; front matter takes no
+aliases at all.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,43 @@ from typing import Any
 import yaml
 
 from .errors import RuleError
+
+# How deep any input's data may nest: YAML here, JSON records in `io`. News metadata is a level
+# or two deep and rule files four or five; Python's recursion limit (1,000) is far above this.
+MAX_NESTING = 64
+# How many values a YAML document may stand for once its aliases are expanded: the biggest
+# shipped rule file is a few thousand, and walking a million takes a second.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+class LimitError(yaml.YAMLError):
+    """A document past one of the bounds above: too deep, too big once expanded, or an alias
+    where none is allowed."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.mark = mark
+
+
+def nesting_depth(data: Any, limit: int = MAX_NESTING) -> int:
+    """How deep lists and mappings nest in `data` (a scalar is 0), counting no further than
+    `limit` + 1; iterative, so that any depth can be measured."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = list(value.values())
+        elif isinstance(value, list | tuple):
+            children = list(value)
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if depth > limit:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class LineDict(dict):
@@ -31,7 +74,70 @@ class LineList(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader (no object construction) whose mappings and sequences carry line numbers."""
+    """SafeLoader (no object construction) whose mappings and sequences carry line numbers,
+    refusing documents past the bounds (`LimitError`)."""
+
+    aliases = True  # whether an alias (`*name`) may stand for an anchored value
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) and not self.aliases:
+            raise LimitError("aliases (*name) are not allowed here", event.start_mark)
+        nests = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
+        if nests:
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                # PyYAML composes recursively: stop long before Python's recursion limit.
+                raise LimitError(f"nested more than {MAX_NESTING} deep", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if nests:
+                self.depth -= 1
+
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        if self.aliases and node is not None:
+            _check_expansion(node)
+        return node
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand past `MAX_EXPANDED_NODES` values or
+    `MAX_NESTING` levels, or refer to themselves; one pass over its distinct nodes."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth) expanded
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = [item for pair in node.value for item in pair] \
+            if isinstance(node, yaml.MappingNode) else \
+            node.value if isinstance(node, yaml.SequenceNode) else []
+        if done:
+            open_nodes.discard(key)
+            size = 1 + sum(sizes[id(child)][0] for child in children)
+            depth = (1 + max((sizes[id(child)][1] for child in children), default=0)
+                     if isinstance(node, yaml.CollectionNode) else 0)
+            if size > MAX_EXPANDED_NODES:
+                raise LimitError(f"its aliases expand to more than {MAX_EXPANDED_NODES:,} "
+                                 "values", node.start_mark)
+            if depth > MAX_NESTING:
+                raise LimitError(f"nested more than {MAX_NESTING} deep once its aliases are "
+                                 "expanded", node.start_mark)
+            sizes[key] = (size, depth)
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise LimitError("an alias refers to the value that holds it", node.start_mark)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -74,17 +180,31 @@ _TextDateLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str)
 
 
+# (dates_as_text, aliases) -> loader
+_LOADERS = {
+    (dates, aliases): type("_Loader", (_TextDateLoader if dates else _LineLoader,),
+                           {"aliases": aliases})
+    for dates in (False, True) for aliases in (False, True)
+}
+
+
 def parse_yaml(text: str, path: str | Path, first_line: int = 1, error: type = RuleError,
-               dates_as_text: bool = False) -> Any:
+               dates_as_text: bool = False, aliases: bool = True,
+               limit_error: type | None = None) -> Any:
     """Parse YAML text safely; syntax errors become `error(path, line)`.
 
     `first_line` is the file line where `text` starts (front matter sits below a `---`).
     With `dates_as_text`, `date: 2024-13-45` stays text instead of failing the whole parse.
+    Without `aliases`, an alias is refused. A document past the bounds (see `MAX_NESTING`)
+    raises `limit_error` (default: `error`) at the line where it goes past.
     """
-    # Both loaders are SafeLoader subclasses: no Python objects are ever constructed.
-    loader = _TextDateLoader if dates_as_text else _LineLoader
+    # Every loader is a SafeLoader subclass: no Python objects are ever constructed.
+    loader = _LOADERS[dates_as_text, aliases]
     try:
         data = yaml.load(text, Loader=loader)
+    except LimitError as exc:
+        line = exc.mark.line + first_line if exc.mark else None
+        raise (limit_error or error)(f"YAML refused: {exc.problem}", path, line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None

@@ -164,7 +164,8 @@ def test_a_folder_of_every_bad_input_gives_the_good_claims_and_one_line_per_bad_
     assert not (tmp_path / "PWNED").exists()  # the YAML tag was never run
     claims = pd.read_csv(tmp_path / "out/claims.csv", encoding="utf-8-sig")
     assert len(claims) == len(payload["claims"])
-    assert sorted(os.listdir(tmp_path / "out")) == ["claims.csv", "findings.csv", "report.html"]
+    assert sorted(os.listdir(tmp_path / "out")) == [".factcheck-output", "claims.csv",
+                                                    "findings.csv", "report.html"]
 
 
 def test_strict_stops_after_loading_with_every_diagnostic_and_writes_nothing(

@@ -35,6 +35,11 @@ def check_command(
         "--against", "-a", help="Reference reports, folders or corpora the desk trusts; repeat "
         "for several. Default: `reference` in the configuration.", show_default=False,
         rich_help_panel="Reference")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", metavar="GLOB", help="Leave out the reference files and folders this "
+        "gitignore-like glob matches; repeat for several. A reference folder's "
+        ".factcheckignore adds its own.", show_default=False,
+        rich_help_panel="Reference")] = None,
     rules: RulesOption = None,
     format: Annotated[CheckFormat | None, typer.Option(
         "--format", "-f", metavar="FORMAT", help=formats_help(),
@@ -83,7 +88,7 @@ def check_command(
         drafts=drafts, against=against, rules=rules, format=format.value if format else None,
         output=output, fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero,
         ignore=ignore, baseline=baseline, write_baseline=write_baseline, config=config,
-        no_config=no_config, color=color, quiet=quiet))
+        no_config=no_config, color=color, quiet=quiet, exclude=exclude))
 
 
 def run_check(options: CheckOptions) -> None:
@@ -101,7 +106,7 @@ def run_check(options: CheckOptions) -> None:
     result = check_drafts(
         [str(d) for d in options.drafts], [str(r) for r in references],
         rules=configured_rules(options.rules, settings, ignore), severity=settings.severity,
-        ignore=set(ignore), baseline=accepted)
+        ignore=set(ignore), baseline=accepted, exclude=options.exclude or ())
     say_skipped(result.problems)
     if options.write_baseline is not None:
         write_text_atomic(options.write_baseline, baseline_text(result.all_findings))

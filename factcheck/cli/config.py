@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import FactcheckError
+from ..errors import FactcheckError, nearest_names
 from ..report.formats.registry import FORMAT_NAMES
 from ..ruleset.model import SEVERITIES, RuleSet
 from ..run.api import load_rules
@@ -180,7 +180,14 @@ def configured_rules(given: Sequence[Path] | None, config: Config,
     re-levelled by the configuration's `severity` and switched off by `ignore` (the option's,
     which replaces the configuration's, else the configuration's)."""
     chosen = config.ignore if ignore is None else tuple(ignore)
-    return load_rules(rule_layers(given, config)).with_overrides(config.severity, chosen)
+    rules = load_rules(rule_layers(given, config))
+    for code in (*chosen, *config.severity):
+        if code not in rules.finding_rules:
+            # a code mistyped would otherwise switch off or re-level nothing, silently
+            nearest = ", ".join(nearest_names(code, sorted(rules.finding_rules))) or "none"
+            raise FactcheckError(f"no finding rule {code!r} to ignore or re-level (nearest: "
+                                 f"{nearest}; `factcheck rules list` lists them all)")
+    return rules.with_overrides(config.severity, chosen)
 
 
 def group_by_of(given: str | None, config: Config) -> str | None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import typer
 
-from ..errors import ExitCode, Problem, SkippedInputError
+from ..errors import ExitCode, Problem, SkippedInputError, one_line
 from ..report.rulebook import shown
 from ..run.indexing import StoreUpdate
 
@@ -18,6 +18,12 @@ def say_skipped(problems: Sequence[Problem]) -> None:
     """Name every input skipped, one line each: `factcheck: skipped PATH:LINE: why`."""
     for problem in problems:
         typer.echo(f"factcheck: skipped {problem}", err=True)
+
+
+def say_note(note: str | None) -> None:
+    """A note on stderr (`factcheck: note: …`) that changes nothing in the run."""
+    if note:
+        typer.echo(f"factcheck: note: {one_line(note)}", err=True)
 
 
 def exit_if_skipped(problems: Sequence[Problem]) -> None:

@@ -72,6 +72,13 @@ GroupOption = Annotated[
                  "'folder', or a metadata field or corpus column such as 'event'. Default: "
                  "one story, split by 'event' where reports state one.", show_default=False),
 ]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", metavar="GLOB", help="Leave out the files and folders this "
+                 "gitignore-like glob matches (a name, or a path from the folder given: "
+                 "'drafts/', '*.draft.md', 'archive/**/old*'); repeat for several. A folder's "
+                 ".factcheckignore adds its own, one a line.", show_default=False),
+]
 ColorOption = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Fail on any skipped input (for CI): print every diagnostic, write and "
@@ -130,6 +137,7 @@ class ReadOptions:
     config: Path | None = None
     no_config: bool = False
     html: bool = True  # report --out: also report.html
+    exclude: list[str] | None = None  # globs of inputs not read
 
     @property
     def path_names(self) -> list[str] | None:
@@ -156,3 +164,4 @@ class CheckOptions:
     no_config: bool
     color: Color
     quiet: bool = False
+    exclude: list[str] | None = None  # globs of reference inputs not read

@@ -27,16 +27,18 @@ from ..report.terminal import print_claims, print_report
 from ..ruleset.model import RuleSet
 from ..run import pipeline
 from ..run.api import analyse, index_reports
+from ..run.census import StoryCensus
 from ..run.engines import parse_jobs
 from ..run.progress import run_progress
 from .config import configured_rules, group_by_of, resolve_config
-from .diagnostics import exit_if_skipped, store_note, strict_exit
+from .diagnostics import exit_if_skipped, say_note, store_note, strict_exit
 from .options import (
     Color,
     ColorOption,
     ConfigOption,
     EngineName,
     EngineOption,
+    ExcludeOption,
     Format,
     FormatOption,
     GroupOption,
@@ -76,12 +78,13 @@ def _reading_command(command: str, doc: str, format_option: Any = None,
         config: ConfigOption = None,
         no_config: NoConfigOption = False,
         html: NoHtmlOption = True,
+        exclude: ExcludeOption = None,
     ) -> None:
         options = ReadOptions(
             command=command, paths=paths, format=format, rules=rules, out=out,
             group_by=group_by, color=color, strict=strict, store=store, jobs=jobs,
             engine=engine, scheduler=scheduler, quiet=quiet, config=config,
-            no_config=no_config, html=html and command == "report")
+            no_config=no_config, html=html and command == "report", exclude=exclude)
         if options.store is not None:
             _run_with_store(options, options.store)
         else:
@@ -130,7 +133,8 @@ def _run(options: ReadOptions) -> None:
                                jobs=parse_jobs(options.jobs), engine=options.engine.value,
                                scheduler=options.scheduler, strict=options.strict,
                                progress=run_progress(options.quiet),
-                               pages=_pages if options.html else None)
+                               pages=_pages if options.html else None,
+                               exclude=options.exclude or ())
         except SkippedInputError as stopped:
             raise strict_exit(stopped) from None
         if printed == Format.csv and target is not None:
@@ -139,6 +143,7 @@ def _run(options: ReadOptions) -> None:
         elif printed is not None and run.claims is not None:
             _print_tables(options, printed, run.claims, run.findings, run.reports,
                           run.problems)
+    say_note(run.hint)
     exit_if_skipped(run.problems)
 
 
@@ -150,11 +155,12 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
     ruleset, group_by = _settings(options)
     try:
         analysis = analyse(options.path_names, ruleset, group_by, strict=options.strict,
-                           store=store)
+                           store=store, exclude=options.exclude or ())
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     if analysis.store is not None:
         store_note(analysis.store)
+    say_note(StoryCensus(ruleset, group_by).add_all(analysis.documents).hint())
     # Files first: a reader that closes stdout early (`| head`) must not cost the CSVs.
     if options.out is not None:
         write_outputs(options.out, analysis.claims, analysis.findings,
@@ -207,6 +213,7 @@ def index_command(
     strict: StrictOption = False,
     config: ConfigOption = None,
     no_config: NoConfigOption = False,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Extract the claims of PATHS once into a claims store: later runs (report --store,
     claims --store, a check against the store) reuse them.
@@ -221,7 +228,8 @@ def index_command(
     try:
         update, problems = index_reports([str(p) for p in paths], store,
                                          configured_rules(rules, settings),
-                                         group_by_of(group_by, settings), strict=strict)
+                                         group_by_of(group_by, settings), strict=strict,
+                                         exclude=exclude or ())
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     store_note(update)

@@ -3,6 +3,8 @@
 Format characters (Unicode category Cf: zero-width space, joiner and non-joiner, LRM and RLM,
 word joiner, a byte-order mark inside the text, soft hyphen, bidi controls) show as nothing,
 yet split a figure or a trigger word for every pattern ("1\u200b2 killed", "arrest\u00aded").
+Terminal escape sequences pasted in with the text (ANSI CSI such as "\x1b[31m", and OSC such
+as a window title) are as invisible, and their parameters are no figure ("31" metres).
 The claim reader reads the text without them, and `Visible` maps its offsets back, so that
 `file:line:column`, the figure and the quote stay those of the original text.
 """
@@ -17,7 +19,15 @@ import regex
 from ..io.model import Document
 from .model import Claim, position
 
-_INVISIBLE = regex.compile(r"\p{Cf}+")
+_INVISIBLE = regex.compile(
+    r"(?:\p{Cf}"
+    # CSI: ESC [ (or C1 CSI), parameter and intermediate bytes, one final byte
+    r"|(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
+    # OSC (ESC ] or C1 OSC), up to BEL or ST (ESC \ or C1 ST); cut at a line end if unclosed
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    # any other two-character escape (ESC 7, ESC ( B)
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
+    r")+")
 
 
 class Visible:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import FactcheckError, Problem
+from ..yamlio import MAX_NESTING
 from .encodings import scrub
+from .exclude import IGNORE_FILE, Exclusions, given_globs, ignore_file_globs, output_names
 from .formats.registry import SUFFIXES, format_of, suffix_of
 from .inputs import Skip, join_name
 from .intake import Intake
@@ -21,7 +24,8 @@ from .manifests import MANIFEST_NAMES, Manifest, read_manifest
 from .model import Document, LoadResult
 
 
-def load_documents(paths: Sequence[str | Path], group_by: str | None = None) -> LoadResult:
+def load_documents(paths: Sequence[str | Path], group_by: str | None = None,
+                   exclude: Sequence[str] = ()) -> LoadResult:
     """Read every report under `paths`; raise `FactcheckError` when none can be read.
 
     Stories: reports are compared within a story. By default every report of the run is in one
@@ -30,7 +34,7 @@ def load_documents(paths: Sequence[str | Path], group_by: str | None = None) -> 
     """
     paths = _as_list(paths)
     problems: list[Problem] = []
-    documents = list(iter_documents(paths, group_by, problems))
+    documents = list(iter_documents(paths, group_by, problems, exclude))
     if not documents:
         where = ", ".join(str(p) for p in paths) or "(no paths given)"
         if problems:
@@ -46,17 +50,23 @@ def iter_documents(
     paths: Sequence[str | Path],
     group_by: str | None = None,
     problems: list[Problem] | None = None,
+    exclude: Sequence[str] = (),
 ) -> Iterator[Document]:
     """Yield the reports under `paths` one by one, reading corpora incrementally.
 
     Inputs that cannot be read are appended to `problems` (dropped when it is None). A path that
-    does not exist raises `FactcheckError` at once, before anything is read.
+    does not exist raises `FactcheckError` at once, before anything is read. `exclude`: globs
+    left out, with those of a folder's `.factcheckignore` (see `io.exclude`).
     """
     paths = _as_list(paths)
     for path in paths:
         if not os.path.exists(path):
             raise FactcheckError("no such file or folder", path)
-    loader = _Loader(Intake(group_by, problems if problems is not None else []))
+    try:
+        exclusions = given_globs(exclude)
+    except ValueError as exc:
+        raise FactcheckError(f"--exclude: {exc}") from None
+    loader = _Loader(Intake(group_by, problems if problems is not None else []), exclusions)
     return loader.run(paths)
 
 
@@ -65,20 +75,42 @@ def _as_list(paths: Sequence[str | Path] | str | Path) -> list[str | Path]:
     return [paths] if isinstance(paths, str | Path) else list(paths)
 
 
+@dataclass
+class _Frame:
+    """A folder being walked: its entries still to read and what its reports inherit."""
+
+    folder: Path
+    name: str
+    entries: Iterator[os.DirEntry[str]]
+    manifests: tuple[Manifest, ...]
+    ancestors: dict[str, str]
+    story_folder: str
+    depth: int
+    relative: str  # its path from the folder given ("." for that folder)
+    outputs: frozenset[str]  # the files factcheck's --out wrote here
+
+
 class _Loader:
     """One run over the given paths: its intake, the manifests read so far, folders visited."""
 
-    def __init__(self, intake: Intake) -> None:
+    def __init__(self, intake: Intake, exclude: Exclusions) -> None:
         self.intake = intake
+        self.exclude = exclude
         self.manifests: dict[str, Manifest | None] = {}
         self.visited: set[str] = set()
 
     def run(self, paths: Iterable[str | Path]) -> Iterator[Document]:
+        yield from self.read_paths(paths)
+        self.intake.check_group_by()
+
+    def read_paths(self, paths: Iterable[str | Path]) -> Iterator[Document]:
         for given in paths:
             path = Path(given)
             name = scrub(path.as_posix())
             if path.is_dir():
                 yield from self.walk(path, name, name, ())
+                continue
+            if self.exclude.excludes(name, False):
                 continue
             parent = path.parent
             manifest = self.manifest(parent, parent.as_posix())
@@ -93,51 +125,77 @@ class _Loader:
                 self.intake.problem(name, f"unsupported file type {suffix} (reports are {kinds} "
                                     "files)")
 
-    def walk(
-        self,
-        folder: Path,
-        name: str,
-        root: str,
-        manifests: tuple[Manifest, ...],
-        ancestors: Mapping[str, str] | None = None,
-    ) -> Iterator[Document]:
+    def walk(self, folder: Path, name: str, root: str, manifests: tuple[Manifest, ...]
+             ) -> Iterator[Document]:
         """Reports under `folder` in sorted path order, hidden entries and other types skipped.
 
-        `ancestors` maps the real path of each folder this walk is inside to its name.
+        Iterative, one frame per open folder (a tree 1,000 folders deep must not exhaust
+        Python's recursion), and no deeper than `MAX_NESTING` folders below the one given.
         """
+        globs, bad = ignore_file_globs(folder)
+        for line, message in bad:
+            self.intake.problem(join_name(name, IGNORE_FILE), message, line or None)
+        exclude = self.exclude.plus(globs)
+        stack: list[_Frame] = []
+        frame = self.enter(folder, name, root, manifests, {}, 0)
+        if frame is not None:
+            stack.append(frame)
+        while stack:
+            frame = stack[-1]
+            entry = next(frame.entries, None)
+            if entry is None:
+                stack.pop()
+                continue
+            if entry.name.startswith("."):
+                continue
+            path = frame.folder / entry.name
+            child = scrub(join_name(frame.name, entry.name))  # a name not UTF-8, as text
+            relative = scrub(join_name(frame.relative, entry.name))
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # a symlink loop: reading it says so
+                is_dir = False
+            if exclude.excludes(relative, is_dir):
+                continue
+            if is_dir:
+                inner = self.enter(path, child, root, frame.manifests, frame.ancestors,
+                                   frame.depth + 1, relative)
+                if inner is not None:
+                    stack.append(inner)
+            elif entry.name in frame.outputs:
+                continue  # what an earlier run wrote with --out: its tables are no reports
+            elif entry.name.lower() not in MANIFEST_NAMES and format_of(entry.name) is not None:
+                # Whatever it is (a broken link, a pipe), reading it reports what is wrong.
+                yield from self.read(path, child, frame.story_folder, frame.manifests)
+
+    def enter(self, folder: Path, name: str, root: str, manifests: tuple[Manifest, ...],
+              ancestors: Mapping[str, str], depth: int, relative: str = ".") -> _Frame | None:
+        """The frame of a folder to walk, or None when it is not walked (a symlink loop, seen
+        already, too deep, unreadable). `ancestors` maps the real path of each folder the walk
+        is inside to its name."""
+        if depth > MAX_NESTING:
+            self.intake.problem(name, f"folder nested more than {MAX_NESTING} deep below "
+                                f"{root}; not read")
+            return None
         real = os.path.realpath(folder)
-        ancestors = ancestors or {}
         if real in ancestors:
             self.intake.problem(name, f"symlink loop back to {ancestors[real]}; not followed")
-            return
+            return None
         if real in self.visited:  # a folder reached again by another link: read once
-            return
+            return None
         self.visited.add(real)
-        ancestors = {**ancestors, real: name}
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as exc:
             self.intake.problem(name, f"cannot read folder: {exc.strerror or exc}")
-            return
+            return None
         manifest = self.manifest(folder, name)
         if manifest:
             manifests = (manifest, *manifests)
         # Files directly in a folder given are grouped under that folder as given.
         story_folder = root if name == root else Path(os.path.relpath(name, root)).as_posix()
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = folder / entry.name
-            child = scrub(join_name(name, entry.name))  # a name that is not UTF-8, shown as text
-            try:
-                is_dir = entry.is_dir()
-            except OSError:  # a symlink loop: reading it says so
-                is_dir = False
-            if is_dir:
-                yield from self.walk(path, child, root, manifests, ancestors)
-            elif entry.name.lower() not in MANIFEST_NAMES and format_of(entry.name) is not None:
-                # Whatever it is (a broken link, a pipe), reading it reports what is wrong.
-                yield from self.read(path, child, story_folder, manifests)
+        return _Frame(folder, name, iter(entries), manifests, {**ancestors, real: name},
+                      story_folder, depth, relative, output_names(folder))
 
     def read(
         self, path: Path, name: str, folder: str, manifests: tuple[Manifest, ...]

@@ -24,6 +24,7 @@ _FIELD_KEYS = {
 }
 _KEY_FIELD = {key: name for name, keys in _FIELD_KEYS.items() for key in keys}
 _GROUP_FIELD = {**_KEY_FIELD, **{name: name for name in _FIELD_KEYS}}
+GROUP_FIELDS = tuple(_GROUP_FIELD)  # the standard fields `--group-by` takes, lower case
 
 _INLINE_DATE = re.compile(r"\s*date(?::[ \t]*|[ \t]+)(\d{4}-\d{2}-\d{2})(?![\w-])\s*", re.I)
 _YEAR_FIRST = re.compile(r"\d{4}[-/.]")
@@ -174,11 +175,22 @@ def inline_date(
     return {"published": published}, match.end()
 
 
-def load_yaml(text: str, name: str, first_line: int) -> Any:
-    """Parse YAML from a file, dates as text (`parse_date` reads them); errors become `Skip`."""
+class _Refused(InputError):
+    """Front matter past a bound (an alias, nesting too deep): its fields are not read."""
+
+
+def load_yaml(text: str, name: str, first_line: int, aliases: bool = True) -> Any:
+    """Parse YAML from a file, dates as text (`parse_date` reads them); errors become `Skip`.
+
+    Without `aliases` (front matter: a few hundred bytes of them can stand for billions of
+    values) an alias is refused, and a document past a bound raises `_Refused`.
+    """
     try:
         data = yamlio.parse_yaml(text, name, first_line=first_line, error=InputError,
-                                 dates_as_text=True)
+                                 dates_as_text=True, aliases=aliases,
+                                 limit_error=None if aliases else _Refused)
+    except _Refused:
+        raise
     except InputError as exc:
         raise Skip(exc.message, exc.line) from None
     return scrub(data)  # a lone "\ud83d" escape is text no file can hold
@@ -223,7 +235,14 @@ def front_matter(text: str, name: str, problems: list[Problem] | None = None
         nl = text.find("\n", pos)
         stop = len(text) if nl < 0 else nl
         if text[pos:stop].rstrip() in ("---", "..."):
-            data = load_yaml(_printable(text[start:pos], name, problems), name, first_line=2)
+            try:
+                data = load_yaml(_printable(text[start:pos], name, problems), name,
+                                 first_line=2, aliases=False)
+            except _Refused as refused:  # the body is still worth reading
+                if problems is not None:
+                    problems.append(Problem(name, f"front matter {refused.message}; its "
+                                            "fields are not read", refused.line))
+                data = {}
             if data is None:
                 data = {}
             if not isinstance(data, Mapping):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..extract.model import is_missing
 from ..fileio import replace_all, temporary_beside
+from ..io.exclude import mark_outputs
 from .cells import claim_groups, claim_source, iso_date, location, records, value_of
 from .safetext import json_text
 
@@ -201,4 +202,5 @@ def write_outputs(out_dir: Path, claims: pd.DataFrame, findings: pd.DataFrame | 
             tmp.unlink(missing_ok=True)
         raise
     replace_all(written)
+    mark_outputs(out_dir, [path.name for _, path in written])  # a later run reads none of them
     return [path for _, path in written]

@@ -13,7 +13,7 @@ import regex
 from ..errors import RuleError
 from ..resources import shipped_rules_dir
 from ..yamlio import line_of, load_yaml_file
-from .aliases import load_aliases
+from .aliases import ALIAS_FOLDER, load_aliases
 from .grammar import check_lexicon, read_constructions
 from .model import SEVERITIES, FindingRule, Metric, RuleSet
 from .named import check_named_rules
@@ -29,6 +29,19 @@ from .schema import (
 
 CASES_SUFFIX = ".cases.yaml"
 REQUIRED_FILES = ("numbers.yaml", *FILE_SCHEMAS)
+METRIC_FOLDER = "metrics/"
+RULE_FOLDERS = (METRIC_FOLDER, ALIAS_FOLDER)  # any `.yaml` inside these is read
+
+
+def check_file_names(found: Sequence[tuple[str, Path]]) -> None:
+    """Every rule file is one that is read: a misnamed one (`finding.yaml`, `metric/x.yaml`)
+    would otherwise be ignored without a word, and its rules never apply."""
+    for name, path in found:
+        if name in REQUIRED_FILES or name.startswith(RULE_FOLDERS):
+            continue
+        known = ", ".join([*REQUIRED_FILES, *(f"{folder}*.yaml" for folder in RULE_FOLDERS)])
+        raise RuleError(f"unknown rule file {name!r}: rule files are {known} (and "
+                        f"*{CASES_SUFFIX} for their cases)", path)
 
 
 def yaml_files(dirs: Sequence[Path], cases: bool = False) -> list[tuple[str, Path]]:
@@ -178,6 +191,13 @@ def load_ruleset(dirs: Sequence[str | Path] | None = None, *,
     """
     folders = rule_folders(dirs)
     found = yaml_files(folders)
+    check_file_names(found)
+    for folder in folders[1:]:  # `.yml` would be passed over as no rule file at all
+        misspelt = next((p for p in sorted(folder.rglob("*.yml")) if not any(
+            part.startswith(".") for part in p.relative_to(folder).parts)), None)
+        if misspelt is not None:
+            raise RuleError("rule files end in .yaml; rename this one or it is never read",
+                            misspelt)
     files = dict(found)  # the last file at each path
     for name in REQUIRED_FILES:
         if name not in files:
@@ -205,7 +225,7 @@ def load_ruleset(dirs: Sequence[str | Path] | None = None, *,
         finding_rules = _load_finding_rules(data, path, finding_rules, finding_kinds)
     defined_in: dict[str, tuple[Path, Path]] = {}  # metric -> (folder, file) that last set it
     for name, path in found:
-        if not name.startswith("metrics/"):
+        if not name.startswith(METRIC_FOLDER):
             continue
         folder = path.parents[len(Path(name).parts) - 1]
         raw = load_yaml_file(path)

@@ -83,12 +83,14 @@ def check_drafts(drafts: Sequence[str | Path], against: Sequence[str | Path],
                  rules: RuleSet | Sequence[str | Path] | None = None,
                  severity: Mapping[str, str] | None = None, ignore: Collection[str] = (),
                  baseline: Baseline | None = None,
-                 reference: pd.DataFrame | None = None) -> CheckResult:
+                 reference: pd.DataFrame | None = None,
+                 exclude: Sequence[str] = ()) -> CheckResult:
     """Check drafts against the reporting a desk trusts: `factcheck check`.
 
     `against` are reference reports, folders or corpora (or give `reference`, a claims table,
     to use claims from elsewhere). Inline comments in a draft switch rules off where they
     say; with a `baseline`, findings it accepts are left out (`all_findings` keeps them).
+    `exclude`: globs of reference files and folders not read (`io.exclude`).
     """
     ruleset = ruleset_of(rules)
     check_severity_overrides(severity or {})
@@ -100,7 +102,8 @@ def check_drafts(drafts: Sequence[str | Path], against: Sequence[str | Path],
         events = {d.event for d in documents}
         reference = reference_claims(
             against, ruleset, problems, metrics=set(draft_claims["metric"].dropna()),
-            stories=None if None in events or not events else {str(e) for e in events})
+            stories=None if None in events or not events else {str(e) for e in events},
+            exclude=exclude)
     found = compare_draft_claims(draft_claims.to_dict("records"), reference.to_dict("records"),
                                  ruleset, events={d.doc: d.event for d in documents},
                                  severity=severity, ignore=ignore)
@@ -116,7 +119,8 @@ def reference_claims(paths: Sequence[str | Path],
                      rules: RuleSet | Sequence[str | Path] | None = None,
                      problems: list[Problem] | None = None,
                      metrics: Collection[str] | None = None,
-                     stories: Collection[str] | None = None) -> pd.DataFrame:
+                     stories: Collection[str] | None = None,
+                     exclude: Sequence[str] = ()) -> pd.DataFrame:
     """The claims of the reporting a desk trusts, that `check` compares drafts with: the
     claims table of the reports under `paths`, a story per `event` they state. A path that is
     a claims store (`factcheck index`) gives its stored claims instead, only those of
@@ -133,7 +137,7 @@ def reference_claims(paths: Sequence[str | Path],
                 table = stored_claims(path, wanted, None, ruleset)
             tables.append(table)
     if reports or not tables:
-        documents, skipped = documents_of(reports, None) if reports else ([], [])
+        documents, skipped = documents_of(reports, None, exclude) if reports else ([], [])
         if problems is not None:
             problems.extend(skipped)
         tables.append(claims_frame(read_claims(documents, ruleset, problems)))

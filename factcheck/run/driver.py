@@ -48,10 +48,11 @@ def report_paths(paths: Sequence[str | Path] | None) -> list[str | Path]:
     return list(paths) if paths else [shipped_seeds_dir()]
 
 
-def documents_of(paths: Sequence[str | Path] | None, group_by: str | None = None
-                 ) -> tuple[list[Document], list[Problem]]:
-    """The reports under `paths` (default: the shipped sample reports), and what was skipped."""
-    loaded = load_documents(report_paths(paths), group_by=group_by)
+def documents_of(paths: Sequence[str | Path] | None, group_by: str | None = None,
+                 exclude: Sequence[str] = ()) -> tuple[list[Document], list[Problem]]:
+    """The reports under `paths` (default: the shipped sample reports) but those `exclude`
+    leaves out (`io.exclude`), and what was skipped."""
+    loaded = load_documents(report_paths(paths), group_by=group_by, exclude=exclude)
     return loaded.documents, loaded.problems
 
 

@@ -153,12 +153,13 @@ def _scope_story_places(table: pd.DataFrame, documents: Sequence[Document],
 def index_reports(paths: Sequence[str | Path], store: str | Path,
                   rules: RuleSet | Sequence[str | Path] | None = None,
                   group_by: str | None = None, strict: bool = False,
-                  ) -> tuple[StoreUpdate, list[Problem]]:
+                  exclude: Sequence[str] = ()) -> tuple[StoreUpdate, list[Problem]]:
     """Make the claims store at `store` hold exactly the claims of the reports under `paths`:
     `factcheck index`. Unchanged reports are kept, changed and new ones extracted, missing
-    ones removed; what was done, and the inputs skipped, are returned."""
+    ones removed; what was done, and the inputs skipped, are returned. `exclude`: globs of
+    files and folders not read (`io.exclude`)."""
     ruleset = ruleset_of(rules)
-    documents, problems = documents_of(paths, group_by)
+    documents, problems = documents_of(paths, group_by, exclude)
     if strict and problems:
         raise SkippedInputError(problems)
     _, update = claims_through_store(documents, ruleset, store, problems, prune=True,

@@ -35,9 +35,11 @@ from ..errors import FactcheckError, Problem, SkippedInputError
 from ..extract.model import CLAIM_COLUMNS
 from ..fileio import finish, naming, open_beside, replace_all, temporary_beside
 from ..io.documents import iter_documents, load_documents
+from ..io.exclude import mark_outputs
 from ..report.cells import claim_groups
 from ..report.tables import FINDINGS_CSV_COLUMNS, csv_cell, finding_claim_rows
 from ..ruleset.model import RuleSet
+from .census import StoryCensus
 from .driver import PART_OF, Story, StoryResult, report_paths, ruleset_of
 from .engines import Engine, make_engine
 from .frames import claims_table, findings_table
@@ -61,30 +63,35 @@ class StoryPlan:
 
 
 def plan_stories(paths: Sequence[str | Path], group_by: str | None,
-                 on_report: Callable[[int], None] | None = None) -> StoryPlan:
-    """Count the reports of each story, reading the inputs a record at a time."""
+                 on_report: Callable[[int], None] | None = None,
+                 exclude: Sequence[str] = (), census: StoryCensus | None = None) -> StoryPlan:
+    """Count the reports of each story, reading the inputs a record at a time (but those
+    `exclude` leaves out)."""
     problems: list[Problem] = []
     sizes: dict[str, int] = {}
     count = 0
-    for document in iter_documents(paths, group_by, problems):
+    for document in iter_documents(paths, group_by, problems, exclude):
         sizes[document.story] = sizes.get(document.story, 0) + 1
         count += 1
+        if census is not None:
+            census.add(document)
         if on_report is not None and count % 1000 == 0:
             on_report(count)
     if not count:
-        load_documents(paths, group_by)  # raises the plain run's "no reports found" error
+        load_documents(paths, group_by, exclude)  # raises the plain run's "no reports found"
     return StoryPlan(sizes, count, problems)
 
 
 def story_units(paths: Sequence[str | Path], group_by: str | None, plan: StoryPlan,
-                unit_reports: int = UNIT_REPORTS) -> Iterator[list[Story]]:
+                unit_reports: int = UNIT_REPORTS, exclude: Sequence[str] = ()
+                ) -> Iterator[list[Story]]:
     """The second pass: complete stories, in the order their last report is read, grouped into
     units of at least `unit_reports` reports."""
     open_stories: dict[str, Story] = {}
     unit: list[Story] = []
     size = 0
     index = -1
-    for index, document in enumerate(iter_documents(paths, group_by)):
+    for index, document in enumerate(iter_documents(paths, group_by, exclude=exclude)):
         members = open_stories.setdefault(document.story, [])
         members.append((index, document))
         if len(members) == plan.sizes.get(document.story, -1):
@@ -274,13 +281,15 @@ class _Tee(Sink):
 
 
 def _run_units(paths: Sequence[str | Path], group_by: str | None, plan: StoryPlan,
-               engine: Engine, sink: Sink, progress: RunProgress) -> list[Problem]:
+               engine: Engine, sink: Sink, progress: RunProgress,
+               exclude: Sequence[str] = ()) -> list[Problem]:
     """Every story through the engine, numbered into the sink; the pattern time-outs met."""
     numbering = _Numbering(sink)
     problems: list[Problem] = []
     seen: set[tuple[str, int | None]] = set()
     progress.reading(plan.reports)
-    for results in engine.map(read_stories, story_units(paths, group_by, plan)):
+    units = story_units(paths, group_by, plan, exclude=exclude)
+    for results in engine.map(read_stories, units):
         for result in results:
             for problem in result.problems:
                 # A pattern that ran out of time is reported once per run, as in one process.
@@ -307,6 +316,7 @@ class ScaleRun:
     claim_count: int = 0
     finding_count: int = 0
     written: list[Path] = field(default_factory=list)
+    hint: str | None = None  # reports read as one story that look like several (`census`)
 
 
 def _name_target(error: OSError, written: Sequence[tuple[Path, Path]], out: Path) -> None:
@@ -326,14 +336,15 @@ def run(paths: Sequence[str | Path] | None = None,
         scheduler: str | None = None, strict: bool = False,
         progress: RunProgress | None = None,
         pages: Callable[[pd.DataFrame, pd.DataFrame], Mapping[str, str]] | None = None,
-        ) -> ScaleRun:
+        exclude: Sequence[str] = ()) -> ScaleRun:
     """Read, compare and write a corpus of any size: what `analyse` and `write_outputs` do, with
     the same tables and files, streamed, in `jobs` processes or on a Dask cluster.
 
     `out`: write claims.csv and findings.csv there (both replaced together at the end, or not
     at all). `keep_tables`: also return the tables (memory grows with the corpus). `pages`:
     files made from the whole tables (name → text, such as report.html), written into `out`
-    with the CSVs and replaced together with them; the tables are then kept.
+    with the CSVs and replaced together with them; the tables are then kept. `exclude`:
+    globs of files and folders not read (`io.exclude`).
     """
     ruleset = ruleset_of(rules)
     paths = report_paths(paths)
@@ -342,7 +353,8 @@ def run(paths: Sequence[str | Path] | None = None,
     with progress, contextlib.closing(make_engine(engine, jobs, scheduler, state)) as worker:
         worker.prepare(prepare_worker)  # workers start up while the input is counted
         progress.scanning()
-        plan = plan_stories(paths, group_by, progress.scanned)
+        census = StoryCensus(ruleset, group_by)
+        plan = plan_stories(paths, group_by, progress.scanned, exclude, census)
         if strict and plan.problems:
             raise SkippedInputError(plan.problems)
         sinks: list[Sink] = []
@@ -366,7 +378,8 @@ def run(paths: Sequence[str | Path] | None = None,
                 csv_sink = CsvSink(claims_file, findings_file, spool, claims_tmp)
                 sinks.append(csv_sink)
             try:
-                problems = _run_units(paths, group_by, plan, worker, _Tee(sinks), progress)
+                problems = _run_units(paths, group_by, plan, worker, _Tee(sinks), progress,
+                                      exclude)
                 if strict and problems:
                     raise SkippedInputError(problems)
                 finding_count = 0
@@ -382,6 +395,8 @@ def run(paths: Sequence[str | Path] | None = None,
                             written.append((temporary_beside(
                                 target, lambda handle, t=text: handle.write(t)), target))
                     replace_all(written)
+                    # a later run over a corpus that holds `out` reads none of them
+                    mark_outputs(Path(out), [target.name for _, target in written])
             except BaseException as error:  # Ctrl-C and SIGTERM too: never leave a temporary file
                 for tmp, _ in written:
                     tmp.unlink(missing_ok=True)
@@ -395,7 +410,7 @@ def run(paths: Sequence[str | Path] | None = None,
         problems=plan.problems + problems,
         claim_count=csv_sink.claim_count if csv_sink else len(tables.rows if tables else []),
         finding_count=finding_count if csv_sink else len(tables.findings if tables else []),
-        written=[target for _, target in written],
+        written=[target for _, target in written], hint=census.hint(),
     )
 
 

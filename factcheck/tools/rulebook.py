@@ -24,9 +24,8 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from rapidfuzz import fuzz, process, utils
 
-from ..errors import FactcheckError, RuleError
+from ..errors import FactcheckError, RuleError, nearest_names
 from ..extract.claims import ClaimReader
 from ..extract.context import StoryContext
 from ..extract.model import Claim
@@ -70,9 +69,6 @@ METRIC_KIND = "metric"
 # because the scaffold's example sentence uses the name as words, and a figure there would be
 # read as the count.
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-# Suggestions for an unknown ID: a WRatio score (0-100) at least this high, and within this
-# margin of the best one.
-NEAR_SCORE, NEAR_MARGIN = 60, 15
 
 
 # --------------------------------------------------------------------------- list and show
@@ -110,18 +106,8 @@ def _known_ids(rules: RuleSet) -> list[str]:
 
 
 def nearest_rule_ids(rules: RuleSet, rule_id: str, limit: int = 3) -> list[str]:
-    """The known IDs closest to `rule_id` (rapidfuzz WRatio, case folded), best first.
-
-    Only those about as close as the best one: "kiled" suggests killed, not also displaced.
-    With nothing close, the best few all the same, so that the message always names some.
-    """
-    matches = process.extract(rule_id, _known_ids(rules), scorer=fuzz.WRatio,
-                              processor=utils.default_process, limit=limit)
-    if not matches:
-        return []
-    best = matches[0][1]
-    close = [m for m, score, _ in matches if score >= NEAR_SCORE and score >= best - NEAR_MARGIN]
-    return close or [m for m, _, _ in matches]
+    """The known IDs closest to `rule_id` (see `nearest_names`)."""
+    return nearest_names(rule_id, _known_ids(rules), limit)
 
 
 def find_rule(rules: RuleSet, rule_id: str) -> FindingRule | Metric:

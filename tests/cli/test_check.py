@@ -52,6 +52,28 @@ def test_shell_completion_is_typers() -> None:
     assert script.exit_code == 0 and "_factcheck_completion" in script.stdout
 
 
+@pytest.mark.parametrize(("code", "nearest"), [("FC999", "FC"), ("FC31", "FC3")])
+def test_ignoring_an_unknown_code_is_a_usage_error_naming_the_nearest(code: str,
+                                                                       nearest: str) -> None:
+    result = runner.invoke(app, [*CLEAN, "--ignore", code])
+    assert result.exception.exit_code == 2  # main() exits with it
+    assert f"no finding rule '{code}'" in str(result.exception)
+    assert f"nearest: {nearest}" in str(result.exception)
+
+
+def test_exclude_leaves_reference_files_out(tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    for path in (NEWSROOM / "reference").iterdir():
+        (reference / path.name).write_bytes(path.read_bytes())
+    stale = [*FAILING[:3], str(reference), "--no-config", "-f", "json"]
+    assert json.loads(runner.invoke(app, stale).stdout)["findings"]
+    # Without the later report, the stale draft's figure is current: nothing to find.
+    later = sorted(p.name for p in reference.iterdir())[-1]
+    result = runner.invoke(app, [*stale, "--exclude", later])
+    assert result.exit_code == 0 and not json.loads(result.stdout)["findings"]
+
+
 @pytest.mark.parametrize("output_format", ["junit", "sarif", "json"])
 def test_output_is_well_formed_whatever_the_draft_holds(output_format: str,
                                                         tmp_path: Path) -> None:

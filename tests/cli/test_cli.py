@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,8 +64,8 @@ def test_out_writes_spreadsheet_csvs(seeds_dir: Path, tmp_path: Path) -> None:
     # the HTML report beside the CSVs, the same page `report --format html` prints
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and 'id="fc-specs"' in page
-    assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "findings.csv",
-                                                     "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".factcheck-output", "claims.csv",
+                                                     "findings.csv", "report.html"]
 
 
 @pytest.mark.parametrize("command", [["claims"], ["report", "--no-html"]])
@@ -72,7 +73,8 @@ def test_out_without_html(command: list[str], seeds_dir: Path, tmp_path: Path) -
     """claims writes no page; report --no-html keeps a streamed run's tables out of memory."""
     result = runner.invoke(app, [*command, str(seeds_dir), "--out", str(tmp_path), "-q"])
     assert result.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "findings.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".factcheck-output", "claims.csv",
+                                                          "findings.csv"]
 
 
 def test_claims_csv_to_stdout(seeds_dir: Path) -> None:
@@ -146,6 +148,51 @@ def test_formats_on_a_corpus(fmt: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(corpus), "--format", fmt, "--color", "never"])
     assert result.exit_code == 0
     assert "14" in result.output
+
+
+def test_group_by_an_unknown_field_is_a_usage_error_writing_nothing(seeds_dir: Path,
+                                                                    tmp_path: Path) -> None:
+    result = run("report", str(seeds_dir), "--group-by", "evnt", "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert "--group-by 'evnt'" in result.stderr and "nearest: event" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o" / "claims.csv").exists()
+
+
+def test_a_second_run_never_reads_the_first_run_s_outputs(seeds_dir: Path,
+                                                          tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    first = run("report", str(corpus), "--out", str(corpus / "out"), "-q")
+    assert first.returncode == 0, first.stderr
+    claims = (corpus / "out" / "claims.csv").read_bytes()
+    second = run("report", str(corpus), "--out", str(corpus / "out"), "-q", "--strict")
+    assert second.returncode == 0, second.stderr
+    assert (corpus / "out" / "claims.csv").read_bytes() == claims
+
+
+def test_exclude_leaves_out_what_it_matches(seeds_dir: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    (corpus / "drafts").mkdir()
+    (corpus / "drafts" / "d.md").write_text("Officials said 7000 people were killed.\n")
+    every = run("claims", str(corpus), "-f", "csv")
+    assert "drafts/d.md" in every.stdout
+    left_out = run("claims", str(corpus), "-f", "csv", "--exclude", "drafts/")
+    assert left_out.returncode == 0 and "drafts/d.md" not in left_out.stdout
+    (corpus / ".factcheckignore").write_text("# not published\ndrafts/\n")
+    assert "drafts/d.md" not in run("claims", str(corpus), "-f", "csv").stdout
+
+
+def test_many_incidents_read_as_one_story_say_so_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"text": f"{n} people were killed.",
+                                          "incident_id": n % 2}) + "\n" for n in range(3, 7)))
+    for extra in ([], ["--store", str(tmp_path / "s.db")]):
+        result = run("claims", str(corpus), "-q", *extra)
+        assert result.returncode == 0
+        assert result.stderr.count("--group-by incident_id") == 1, result.stderr
+    assert "note" not in run("claims", str(corpus), "-q", "--group-by", "incident_id").stderr
 
 
 @pytest.mark.parametrize("command", [["rules", "test"], ["report", "--no-config", "--rules"]])

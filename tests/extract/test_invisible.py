@@ -53,3 +53,26 @@ def test_offsets_map_back_to_the_text_as_written() -> None:
     assert [visible.end(i) for i in range(4)] == [0, 1, 3, 6]
     assert [visible.visible(i) for i in (0, 1, 2, 3, 5, 7)] == [0, 1, 1, 2, 2, 3]
     assert not Visible("plain text")
+
+
+ESCAPES = ["\x1b[31m", "\x1b[0m", "\x1b[1;38;5;196m", "\x9b31m", "\x1b]0;12 killed\x07",
+           "\x1b]8;;http://x.test/\x1b\\", "\x1b(B"]
+
+
+@pytest.mark.parametrize("escape", ESCAPES, ids=[repr(e) for e in ESCAPES])
+def test_a_terminal_escape_is_invisible_and_no_figure(rules: factcheck.RuleSet,
+                                                      escape: str) -> None:
+    text = f"{escape}Police said on Friday that {escape}12{escape} people were " \
+           f"kil{escape}led.\nAbout 30 were arrested, police said.{escape}"
+    plain = {(c.metric, c.value, c.attributed_to) for c in _read(rules, PLAIN)}
+    claims = _read(rules, text)
+    assert {(c.metric, c.value, c.attributed_to) for c in claims} == plain
+    twelve = next(c for c in claims if c.value == 12)
+    assert twelve.figure == "12"
+    assert text[_line_column(text, twelve.line, twelve.column):].startswith("12")
+
+
+def test_an_escape_s_parameters_are_no_figure(rules: factcheck.RuleSet) -> None:
+    claims = _read(rules, "Police said \x1b[31m12 people were killed\x1b[0m and \x1b[5m "
+                          "wounded.\n")
+    assert [c.value for c in claims] == [12]

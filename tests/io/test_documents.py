@@ -984,6 +984,19 @@ def test_group_by_field(here: Path) -> None:
     assert [d.story for d in load("a.md", "b.txt", group_by="desk").documents] == ["world", ""]
     assert [d.story for d in load("a.md", "b.txt", group_by="source").documents] == ["AP", ""]
     assert [d.story for d in load("a.md", group_by="date").documents] == ["2024-01-11"]
+    assert [d.story for d in load("b.txt", group_by="title").documents] == [""]  # standard
+
+
+@pytest.mark.parametrize(("group_by", "nearest"), [("dsk", "desk"), ("Desk", "desk"),
+                                                   ("sorce", "source")])
+def test_group_by_a_field_no_report_states_is_a_usage_error(here: Path, group_by: str,
+                                                           nearest: str) -> None:
+    write(here, "a.md", "---\nsource: AP\ndesk: world\n---\nBody\n")
+    write(here, "c.jsonl", json.dumps({"text": GOOD, "desk": "x"}) + "\n")
+    with pytest.raises(FactcheckError, match=f"--group-by '{group_by}'.*nearest: {nearest}"):
+        load("a.md", "c.jsonl", group_by=group_by)
+    with pytest.raises(FactcheckError, match="nearest"):
+        list(iter_documents(["a.md"], group_by=group_by))  # streamed: after the last report
 
 
 def test_story_of_is_the_one_rule() -> None:
@@ -1004,3 +1017,66 @@ def test_problems_come_in_path_order(here: Path) -> None:
     write(here, "in/d.txt", GOOD)
     result = load("in")
     assert [p.path for p in result.problems] == ["in/a/bad.md", "in/b.txt", "in/c.jsonl"]
+
+
+# --- hostile nesting and aliases (issue 16) ------------------------------------------------
+
+
+def test_a_jsonl_record_nested_too_deep_is_skipped_and_the_rest_read(here: Path) -> None:
+    deep = '{"text": "4 people were hurt.", "x": ' + "[" * 600 + "]" * 600 + "}"
+    deeper = '{"text": "4 people were hurt.", "x": ' + "[" * 5000 + "]" * 5000 + "}"
+    good = json.dumps({"text": GOOD})
+    write(here, "c.jsonl", "\n".join([good, deep, deeper, good]) + "\n")
+    write(here, "r.txt", GOOD)
+    result = load("c.jsonl", "r.txt")
+    assert len(result.documents) == 3
+    assert [(p.path, p.line) for p in result.problems] == [("c.jsonl", 2), ("c.jsonl", 3)]
+    assert all("nested more than 64 deep" in p.message for p in result.problems)
+
+
+@pytest.mark.parametrize("value", ["[" * 600 + "]" * 600, "{a: " * 100 + "1" + "}" * 100])
+def test_front_matter_nested_too_deep_is_a_problem_and_the_body_is_read(
+        here: Path, value: str) -> None:
+    write(here, "r.md", f"---\ntitle: T\nx: {value}\n---\n{GOOD}")
+    result = load("r.md")
+    assert len(result.documents) == 1 and result.documents[0].title is None
+    problem = one(result)
+    assert (problem.path, problem.line) == ("r.md", 3)
+    assert "nested more than 64 deep" in problem.message
+
+
+def test_front_matter_aliases_are_refused_at_once_and_the_body_is_read(here: Path) -> None:
+    laughs = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for previous, name in zip("abcdefghi", "bcdefghij", strict=True):
+        laughs += f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    write(here, "r.md", f"---\n{laughs}---\n{GOOD}")
+    started = time.perf_counter()
+    result = load("r.md")
+    assert time.perf_counter() - started < 2
+    assert len(result.documents) == 1
+    problem = one(result)
+    assert (problem.path, problem.line) == ("r.md", 3)
+    assert "aliases" in problem.message
+
+
+def test_a_folder_tree_too_deep_is_a_problem_and_the_rest_read(here: Path) -> None:
+    write(here, "corpus/top.txt", GOOD)
+    folder = here / "corpus"
+    for _ in range(1000):  # a path of 2,000 characters: within every file system's limit
+        folder = folder / "d"
+        folder.mkdir()  # one at a time: mkdir(parents=True) recurses
+    write(folder, "bottom.txt", GOOD)
+    write(here, "corpus/" + "d/" * 64 + "ok.txt", GOOD)  # just within the limit
+    try:
+        result = load("corpus")
+    finally:  # pytest's own clean-up of tmp_path recurses: empty the tree from the bottom
+        for _ in range(1000):
+            for entry in folder.iterdir():
+                entry.unlink()
+            folder.rmdir()
+            folder = folder.parent
+    assert sorted(d.doc for d in result.documents) == ["corpus/" + "d/" * 64 + "ok.txt",
+                                                       "corpus/top.txt"]
+    problem = one(result)
+    assert "folder nested more than 64 deep" in problem.message
+    assert problem.path == "corpus/" + "/".join(["d"] * 65)

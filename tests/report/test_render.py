@@ -405,7 +405,7 @@ def test_write_outputs(tmp_path: Path, sample: tuple[pd.DataFrame, pd.DataFrame]
     assert len(pd.read_csv(out / "findings.csv", encoding="utf-8-sig")) == 5  # finding × claim
     only = tmp_path / "only"
     assert write_outputs(only, claims, None) == [only / "claims.csv"]
-    assert [p.name for p in only.iterdir()] == ["claims.csv"]
+    assert sorted(p.name for p in only.iterdir()) == [".factcheck-output", "claims.csv"]
 
 
 # --------------------------------------------------------------------------- console colour

@@ -248,3 +248,39 @@ def test_one_folder_defines_a_metric_once(rules_copy: Path) -> None:
     with pytest.raises(RuleError, match="'killed' is also defined in") as caught:
         factcheck.load_rules([rules_copy])
     assert caught.value.path == str(rules_copy / "metrics" / "killed.yaml")
+
+
+# -- hostile and mistaken rule files (issue 16) -----------------------------------------------
+
+def test_a_rule_file_ending_in_yml_is_an_error(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"findings.yml": "rules: []\n"})
+    with pytest.raises(RuleError, match=r"end in \.yaml") as caught:
+        factcheck.load_rules([overlay])
+    assert caught.value.path == str(overlay / "findings.yml")
+
+
+@pytest.mark.parametrize("name", ["finding.yaml", "metric/evac.yaml", "newsroom.yaml"])
+def test_a_misnamed_rule_file_is_an_error_listing_the_names_read(tmp_path: Path,
+                                                                 name: str) -> None:
+    overlay = _overlay(tmp_path, {name: "rules: [\n"})  # malformed too: named, not parsed
+    with pytest.raises(RuleError, match=f"unknown rule file '{name}'") as caught:
+        factcheck.load_rules([overlay])
+    assert caught.value.path == str(overlay / name)
+    assert "findings.yaml" in caught.value.message and "metrics/*.yaml" in caught.value.message
+
+
+def test_a_rule_file_nested_too_deep_names_its_file_and_line(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, {"dates.yaml": "a: 1\nx: " + "[" * 5000 + "]" * 5000 + "\n"})
+    with pytest.raises(RuleError, match="nested more than 64 deep") as caught:
+        factcheck.load_rules([overlay])
+    assert (caught.value.path, caught.value.line) == (str(overlay / "dates.yaml"), 2)
+
+
+def test_a_rule_file_alias_bomb_is_refused(tmp_path: Path) -> None:
+    laughs = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for previous, name in zip("abcdefghi", "bcdefghij", strict=True):
+        laughs += f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    overlay = _overlay(tmp_path, {"scope.yaml": laughs})
+    with pytest.raises(RuleError, match="aliases expand") as caught:
+        factcheck.load_rules([overlay])
+    assert caught.value.path == str(overlay / "scope.yaml")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import factcheck
 from factcheck.compare.model import FINDING_COLUMNS
@@ -42,8 +43,10 @@ def test_stories_are_compared_separately(tmp_path: Path) -> None:
     analysis = factcheck.analyse([tmp_path])
     assert set(analysis.claims.story) == {"fire", "flood"}
     assert analysis.findings.empty
-    together = factcheck.analyse([tmp_path], group_by="none-such-field")
+    together = factcheck.analyse([tmp_path], group_by="title")  # a field neither states
     assert len(together.findings) == 1
+    with pytest.raises(factcheck.FactcheckError, match="nearest: event"):
+        factcheck.analyse([tmp_path], group_by="evnt")  # a field no report states: a slip
 
 
 def test_unknown_is_never_invented(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ def test_a_streamed_run_gives_the_plain_tables_and_bytes(
     _same_files(tmp_path / "plain", tmp_path / "streamed")
     assert streamed.reports == len(plain.documents)
     assert sorted(p.name for p in (tmp_path / "streamed").iterdir()) == [
-        "claims.csv", "findings.csv"]  # no spool or temporary file left
+        ".factcheck-output", "claims.csv", "findings.csv"]  # no spool or temporary file left
 
 
 def test_the_seeds_and_dev_stories_stream_to_the_same_bytes(

@@ -259,3 +259,12 @@ def test_index_command_says_what_it_did(reports: Path, tmp_path: Path, rules_dir
     other = run("report", str(reports), "--store", str(store), "--rules", str(local))
     assert other.returncode == 0 and "other rules" in other.stderr
     assert "left as it is" in other.stderr
+
+
+def test_index_leaves_out_what_exclude_matches(tmp_path: Path,
+                                               rules: factcheck.RuleSet) -> None:
+    write(tmp_path / "ref" / "a.txt", "Police said 12 people were killed.\n")
+    write(tmp_path / "ref" / "drafts" / "b.txt", "Police said 14 people were killed.\n")
+    store = tmp_path / "claims.db"
+    update, problems = api.index_reports([tmp_path / "ref"], store, rules, exclude=["drafts/"])
+    assert (update.reports, problems) == (1, [])
