@@ -24,7 +24,8 @@ from factcheck.tools.evaluate.incidents import IncidentScore, score_incidents
 
 # Issue 15's targets, for dev/ and dev2/ together (`factcheck eval ../shared/corpus/dev
 # ../shared/corpus/dev2`). Measured when set: recall 0.923, precision 0.976, attribution 0.900,
-# claim date 0.959, pairs 74 of 86 (0.860), no compatible pair flagged, none out of scope taken.
+# claim date 0.959, pairs 74 of 86 (0.860), no compatible pair flagged, none out of scope taken;
+# GVA killed 0.8505, injured 0.742.
 DEV_RECALL = 0.92
 DEV_PRECISION = 0.95
 DEV_OUT_OF_SCOPE_TAKEN = 0
@@ -84,13 +85,12 @@ def test_dev_no_compatible_pair_flagged_as_conflict(dev: dict[str, Any]) -> None
     assert dev["pairs"]["compatible_flagged_as_conflict"] == DEV_COMPATIBLE_FLAGGED
 
 
-@below("0.842")
 def test_gva_killed_exact(gva: IncidentScore) -> None:
     killed_exact = gva.killed_exact
     assert killed_exact >= GVA_KILLED_EXACT
 
 
-@below("0.734")
+@below("0.742")
 def test_gva_injured_exact(gva: IncidentScore) -> None:
     injured_exact = gva.injured_exact
     assert injured_exact >= GVA_INJURED_EXACT
