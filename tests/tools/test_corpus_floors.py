@@ -25,7 +25,7 @@ from factcheck.tools.evaluate.incidents import IncidentScore, score_incidents
 # Issue 15's targets, for dev/ and dev2/ together (`factcheck eval ../shared/corpus/dev
 # ../shared/corpus/dev2`). Measured when set: recall 0.923, precision 0.976, attribution 0.900,
 # claim date 0.959, pairs 74 of 86 (0.860), no compatible pair flagged, none out of scope taken;
-# GVA killed 0.8505, injured 0.742.
+# GVA killed 0.851, injured 0.753.
 DEV_RECALL = 0.92
 DEV_PRECISION = 0.95
 DEV_OUT_OF_SCOPE_TAKEN = 0
@@ -90,7 +90,6 @@ def test_gva_killed_exact(gva: IncidentScore) -> None:
     assert killed_exact >= GVA_KILLED_EXACT
 
 
-@below("0.742")
 def test_gva_injured_exact(gva: IncidentScore) -> None:
     injured_exact = gva.injured_exact
     assert injured_exact >= GVA_INJURED_EXACT
