@@ -28,7 +28,8 @@ class PlaceReader:
         self.tables = tables
         self.aliases = aliases
         self._lead = compile_pattern(
-            rf"\b(?:{words_alternation(place_words or ['in'])})\s+(?:the\s+)?$", source, None)
+            rf"\b(?:{words_alternation(place_words or ['in'])})\s+(?:the\s+)?$", source, None,
+            key="place_words")
 
     def of_clause(self, text: str, start: int, end: int) -> str | None:
         """The country text[start:end] puts a claim in ("in Zimbabwe", "in Kathmandu"), or
