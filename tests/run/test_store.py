@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 import subprocess
@@ -259,3 +260,62 @@ def test_index_command_says_what_it_did(reports: Path, tmp_path: Path, rules_dir
     other = run("report", str(reports), "--store", str(store), "--rules", str(local))
     assert other.returncode == 0 and "other rules" in other.stderr
     assert "left as it is" in other.stderr
+
+
+# -- damage: a store whose bytes changed is found out, said so, and built again -------------
+
+def _damaged_run(documents: list[Document], rules: factcheck.RuleSet, store: Path,
+                 data: bytes, fresh: pd.DataFrame) -> None:
+    """One run over a store holding `data`: the fresh claims exactly (the damage found, and
+    the store rebuilt, or none seen), or a `StoreError`, which the command prints as one line
+    naming the store, with exit 2. Never another exception (exit 70)."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    store.write_bytes(data)
+    try:
+        table, _ = api.claims_through_store(documents, rules, store)
+    except StoreError as error:
+        assert error.exit_code == 2 and error.path == str(store)
+        return
+    assert records(table) == records(fresh)
+
+
+def test_a_damaged_store_is_said_and_rebuilt(reports: Path, tmp_path: Path,
+                                             rules: factcheck.RuleSet) -> None:
+    reports = reports / "fire"
+    store = tmp_path / "claims.db"
+    assert run("index", str(reports), "--store", str(store)).returncode == 0
+    sound = store.read_bytes()
+    assert len(sound) > 8192
+    # random bytes past the first page: SQLite finds the file malformed; the command says
+    # so in one line, rebuilds the store, and prints the claims a fresh run prints
+    rng = random.Random(16)
+    store.write_bytes(sound[:4096] + bytes(rng.randrange(256) for _ in range(len(sound) - 4096)))
+    done = run("claims", str(reports), "-f", "csv", "--store", str(store))
+    assert done.returncode == 0 and done.stdout == run("claims", str(reports), "-f", "csv").stdout
+    assert done.stderr.count("\n") == 1 and "damaged claims store" in done.stderr
+    assert "rebuilt" in done.stderr and str(store) in done.stderr
+    assert run("claims", str(reports), "--store", str(store)).stderr == ""  # sound again
+    # one 8-byte flip at a time, across the whole file (header, schema, tables, indexes)
+    documents, _ = driver.documents_of([str(reports)], None)
+    fresh = api.analyse([str(reports)], rules).claims
+    for offset in range(0, len(sound) - 8, 97):
+        flipped = bytearray(sound)
+        flipped[offset:offset + 8] = bytes(b ^ 0xFF for b in flipped[offset:offset + 8])
+        _damaged_run(documents, rules, store, bytes(flipped), fresh)
+
+
+def test_a_changed_claim_row_fails_its_digest(reports: Path, tmp_path: Path) -> None:
+    # A change SQLite cannot see (a well-formed value, another word) is caught by the digest:
+    # a reference store is an error, a run with the reports builds the store again.
+    store = tmp_path / "claims.db"
+    assert run("index", str(reports), "--store", str(store)).returncode == 0
+    connection = sqlite3.connect(store)
+    connection.execute("UPDATE claims SET metric = 'arrerude' WHERE rowid = 1")
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError, match="do not match their digest"):
+        api.stored_claims(store)
+    table, update = through_store([reports], store)
+    assert update.damaged and "arrerude" not in set(table.metric)
+    assert "arrerude" not in set(api.stored_claims(store).metric)
