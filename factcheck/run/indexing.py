@@ -29,6 +29,7 @@ from .store import (
     context_key,
     extractor_version,
     remove_store,
+    store_lock,
 )
 
 
@@ -57,15 +58,16 @@ def claims_through_store(documents: Sequence[Document], rules: RuleSet, store: s
     rows do not match their digest) is removed and built again from the reports, and the
     update says why (`StoreUpdate.damaged`): damaged claims are never given."""
     found: list[Problem] = []
-    try:
-        table, update = _through_store(documents, rules, store, found, prune=prune,
-                                       frame=frame, strict=strict)
-    except DamagedStoreError as error:
-        found.clear()
-        remove_store(store)
-        table, update = _through_store(documents, rules, store, found, prune=prune,
-                                       frame=frame, strict=strict)
-        update.damaged = error.message
+    with store_lock(store):  # one run at a time: what it read is what it replaces
+        try:
+            table, update = _through_store(documents, rules, store, found, prune=prune,
+                                           frame=frame, strict=strict)
+        except DamagedStoreError as error:
+            found.clear()
+            remove_store(store)
+            table, update = _through_store(documents, rules, store, found, prune=prune,
+                                           frame=frame, strict=strict)
+            update.damaged = error.message
     if problems is not None:
         problems.extend(found)
     return table, update

@@ -490,6 +490,28 @@ class ClaimStore:
         return {"reports": reports, "claims": claims, "rules_version": self.rules_version}
 
 
+@contextmanager
+def store_lock(path: str | Path) -> Iterator[None]:
+    """Hold the store's lock (an exclusive `flock` of `<store>.lock` beside it) for a whole
+    run: read what it holds, extract, write. A second run waits, then sees the first's
+    reports, so that `index` leaves exactly the reports of the run that ended last. Where
+    there is no `flock` (Windows), no lock: SQLite's own keeps each write whole."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    if Path(path).is_dir():  # not a store: opening it says so
+        yield
+        return
+    with open(f"{path}.lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def remove_store(path: str | Path) -> None:
     """Delete a (damaged) store and SQLite's files beside it, to build it again."""
     for suffix in ("", "-wal", "-shm", "-journal"):

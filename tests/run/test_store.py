@@ -319,3 +319,23 @@ def test_a_changed_claim_row_fails_its_digest(reports: Path, tmp_path: Path) -> 
     table, update = through_store([reports], store)
     assert update.damaged and "arrerude" not in set(table.metric)
     assert "arrerude" not in set(api.stored_claims(store).metric)
+
+
+def test_two_index_runs_into_one_new_store_leave_one_runs_reports(reports: Path,
+                                                                  tmp_path: Path) -> None:
+    # Started together, the second waits for the first and then makes the store exactly its
+    # own reports: never the union of both.
+    store = tmp_path / "new.db"
+    first, second = reports / "fire", reports / "seeds"
+    command = [sys.executable, "-m", "factcheck", "index"]
+    runs = [subprocess.Popen([*command, str(paths), "--store", str(store)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={"NO_COLOR": "1", "PATH": ""})
+            for paths in (first, second)]
+    for process in runs:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    with ClaimStore(store) as opened:
+        paths = {key.path for key in opened.keys().values()}
+    expected = [{str(p) for p in folder.rglob("*") if p.is_file()} for folder in (first, second)]
+    assert paths in expected
