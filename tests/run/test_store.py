@@ -265,12 +265,18 @@ def test_index_command_says_what_it_did(reports: Path, tmp_path: Path, rules_dir
 # -- damage: a store whose bytes changed is found out, said so, and built again -------------
 
 def _damaged_run(documents: list[Document], rules: factcheck.RuleSet, store: Path,
-                 data: bytes, fresh: pd.DataFrame) -> None:
+                 data: bytes, fresh: pd.DataFrame, reference: pd.DataFrame) -> None:
     """One run over a store holding `data`: the fresh claims exactly (the damage found, and
     the store rebuilt, or none seen), or a `StoreError`, which the command prints as one line
-    naming the store, with exit 2. Never another exception (exit 70)."""
+    naming the store, with exit 2. Never another exception (exit 70). Read as a reference
+    (`check --against`), the store gives its claims as written or a `StoreError`."""
     for suffix in ("-wal", "-shm"):
         Path(f"{store}{suffix}").unlink(missing_ok=True)
+    store.write_bytes(data)
+    try:
+        assert records(api.stored_claims(store)) == records(reference)
+    except StoreError as error:
+        assert error.exit_code == 2 and error.path == str(store)
     store.write_bytes(data)
     try:
         table, _ = api.claims_through_store(documents, rules, store)
@@ -299,10 +305,12 @@ def test_a_damaged_store_is_said_and_rebuilt(reports: Path, tmp_path: Path,
     # one 8-byte flip at a time, across the whole file (header, schema, tables, indexes)
     documents, _ = driver.documents_of([str(reports)], None)
     fresh = api.analyse([str(reports)], rules).claims
+    store.write_bytes(sound)
+    reference = api.stored_claims(store)
     for offset in range(0, len(sound) - 8, 97):
         flipped = bytearray(sound)
         flipped[offset:offset + 8] = bytes(b ^ 0xFF for b in flipped[offset:offset + 8])
-        _damaged_run(documents, rules, store, bytes(flipped), fresh)
+        _damaged_run(documents, rules, store, bytes(flipped), fresh, reference)
 
 
 def test_a_changed_claim_row_fails_its_digest(reports: Path, tmp_path: Path) -> None:
