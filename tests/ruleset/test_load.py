@@ -285,3 +285,17 @@ def test_a_report_past_its_pattern_budget_stops_with_one_diagnostic(tmp_path: Pa
     assert 0 < len(analysis.claims) < 400
     [problem] = analysis.problems
     assert problem.path == str(report) and "pattern_budget_seconds" in problem.message
+
+
+def test_a_revision_word_out_of_time_is_reported_at_its_line(tmp_path: Path) -> None:
+    # compare.revision_words had no time limit: now one like every pattern, and its line.
+    overlay = _overlay(tmp_path, {"findings.yaml": (
+        "compare:\n  revision_words:\n    - '\\brevised\\b'\n    - '(?:a|aa)+!'\n")})
+    report = tmp_path / "report.txt"
+    report.write_text("date 2024-02-01 Police said 12 people were killed in Baa"
+                      + "a" * 60 + " on Friday.\n\n" + "Police said 12 people were killed.\n\n")
+    analysis = factcheck.analyse([report], [overlay])
+    assert len(analysis.claims) == 2
+    [problem] = analysis.problems
+    assert problem.path == str(overlay / "findings.yaml") and problem.line == 4
+    assert "took longer than" in problem.message
