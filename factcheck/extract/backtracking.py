@@ -21,6 +21,15 @@ _BOUND = 8
 _SAMPLES = tuple(chr(c) for c in range(32, 127)) + tuple("\n\t\u00a0éßİ—–’“”⟨⟩日")
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT"}  # possessive repeats and atomic groups never backtrack
 Item = tuple[object, object]
+_CHARS: dict[int, frozenset[str]] = {}  # `_chars` of one part, during one check
+_FOLDED: dict[str, frozenset[str]] = {}  # the samples that fold to one text
+for _sample in _SAMPLES:
+    _FOLDED[_sample.casefold()] = _FOLDED.get(_sample.casefold(), frozenset()) | {_sample}
+
+
+def _name(op: object) -> str:
+    """The name of a parse tree's operator (`LITERAL`, `MAX_REPEAT`, …)."""
+    return getattr(op, "name", None) or str(op)
 
 
 def catastrophic(pattern: regex.Pattern) -> str | None:
@@ -29,13 +38,19 @@ def catastrophic(pattern: regex.Pattern) -> str | None:
     tree = parse_tree(pattern)
     if tree is None:
         return None
-    return _scan(tree, bool(pattern.flags & regex.IGNORECASE))
+    _CHARS.clear()
+    try:
+        return _scan(tree, bool(pattern.flags & regex.IGNORECASE))
+    except RecursionError:  # nested deeper than the check goes: the time-outs still bound it
+        return None
+    finally:
+        _CHARS.clear()
 
 
 def _scan(items: Sequence[Item], fold: bool) -> str | None:
     """The first dangerous repetition in `items`, at any depth."""
     for op, av in items:
-        name = str(op)
+        name = _name(op)
         if name in _REPEATS:
             _, high, body = av  # type: ignore[misc]
             if high > _BOUND and (reason := _ambiguous(list(body), fold)):
@@ -70,7 +85,7 @@ def _ambiguous(body: list[Item], fold: bool) -> str | None:
 
 def _walk(sequence: Sequence[Item], around: list[Item], fold: bool) -> str | None:
     for index, (op, av) in enumerate(sequence):
-        name = str(op)
+        name = _name(op)
         others = around + [it for i, it in enumerate(sequence) if i != index]
         if name in _REPEATS and av[1] > _BOUND:  # type: ignore[index]
             inner = _chars(av[2], fold)  # type: ignore[index]
@@ -107,7 +122,7 @@ def _fold(char: str, fold: bool) -> str:
 def _nullable(items: Sequence[Item]) -> bool:
     """Whether the sequence can match the empty text (a look-around or anchor matches none)."""
     for op, av in items:
-        name = str(op)
+        name = _name(op)
         if name in _REPEATS or name == "POSSESSIVE_REPEAT":
             if av[0] > 0 and not _nullable(av[2]):  # type: ignore[index]
                 return False
@@ -123,18 +138,28 @@ def _nullable(items: Sequence[Item]) -> bool:
 
 
 def _chars(items: Sequence[Item], fold: bool) -> frozenset[str]:
-    """The sample characters some match of the sequence may hold."""
+    """The sample characters some match of the sequence may hold (each part's read once a
+    check: the parse tree stands while it runs, so its parts' ids are theirs)."""
+    if len(items) == 1 and (known := _CHARS.get(id(items[0]))) is not None:
+        return known
     found: set[str] = set()
     for op, av in items:
-        name = str(op)
-        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+        name = _name(op)
+        if name == "LITERAL":  # the common case, read without trying every sample
+            char = chr(av)  # type: ignore[arg-type]
+            found.update(_FOLDED.get(char.casefold(), ()) if fold else
+                         ((char,) if char in _SAMPLES else ()))
+        elif name in ("NOT_LITERAL", "ANY", "IN"):
             found.update(c for c in _SAMPLES if _member(name, av, c, fold))
         elif name in ("GROUPREF", "GROUPREF_EXISTS"):
             found.update(_SAMPLES)
         elif name not in ("ASSERT", "ASSERT_NOT"):
             for inner in _children(name, av) + ([av[2]] if name in _REPEATS else []):  # type: ignore[index]
                 found |= _chars(inner, fold)
-    return frozenset(found)
+    result = frozenset(found)
+    if len(items) == 1:
+        _CHARS[id(items[0])] = result
+    return result
 
 
 def _member(name: str, av: object, char: str, fold: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
@@ -146,9 +147,10 @@ def matches_at(pattern: regex.Pattern, text: str, starts: Iterable[int],
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # read by several checks of one pattern: parse it once
 def parse_tree(pattern: regex.Pattern) -> list[tuple[object, object]] | None:
     """The pattern as the standard library's parser reads it, or None when it may read it
-    otherwise than the regex module does."""
+    otherwise than the regex module does (never to be changed: it is shared)."""
     if _re_parser is None or pattern.flags & ~_KNOWN_FLAGS:
         return None
     source = pattern.pattern
