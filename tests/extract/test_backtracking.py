@@ -22,3 +22,21 @@ def test_nested_repetitions_that_match_alike_are_refused(pattern: str) -> None:
 ])
 def test_repetitions_that_match_one_way_pass(pattern: str) -> None:
     assert catastrophic(regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)) is None
+
+
+def test_no_shipped_pattern_backtracks_without_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A run skips the check for the shipped rule files (it costs time at every start): this
+    # test is what makes that safe. Every pattern the shipped rules compile is checked here.
+    from factcheck.extract import claims, patterns
+    from factcheck.run.driver import load_rules
+
+    checked: list[str] = []
+
+    def check(pattern: regex.Pattern) -> str | None:
+        checked.append(pattern.pattern)
+        return catastrophic(pattern)
+
+    monkeypatch.setattr(patterns, "_shipped", lambda path: False)
+    monkeypatch.setattr(patterns, "catastrophic", check)
+    claims.ClaimReader(load_rules())
+    assert len(checked) > 100
