@@ -84,6 +84,7 @@ CREATE TABLE reports (
     UNIQUE (doc, occurrence)
 );
 CREATE INDEX reports_position ON reports (position);
+CREATE INDEX reports_story ON reports (story);
 CREATE TABLE claims (
     report_id INTEGER NOT NULL REFERENCES reports (id),
     seq INTEGER NOT NULL,
@@ -169,8 +170,8 @@ def rows_digest(doc: str, occurrence: int, path: str, story: str, digest: str, c
                 rows: Sequence[Sequence[Any]]) -> str:
     """A sha256 of one report as stored (its fields and rows, as SQLite gives them back):
     what tells a damaged store from a sound one."""
-    text = json.dumps([doc, occurrence, path, story, digest, context, [list(r) for r in rows]],
-                      ensure_ascii=False, separators=(",", ":"))
+    # repr: exact for the values SQLite keeps (int, float, text, None), and fast
+    text = repr((doc, occurrence, path, story, digest, context, [tuple(r) for r in rows]))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -360,65 +361,86 @@ class ClaimStore:
                     key.context, found) != key.digest:
                 raise self.damaged(f"the stored claims of {key.doc} do not match their digest")
 
-    def report_rows(self, report_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
-        """The stored rows (seq, part_of_seq, stored columns…) of reports, by report id."""
+    def report_rows(self, report_ids: Sequence[int], every: bool = False
+                    ) -> dict[int, list[tuple[Any, ...]]]:
+        """The stored rows (seq, part_of_seq, stored columns…) of reports, by report id
+        (`every`: `report_ids` are all the store's, read in one scan)."""
         found: dict[int, list[tuple[Any, ...]]] = {report_id: [] for report_id in report_ids}
         if not report_ids:
             return found
         columns = ", ".join(f"c.{_quoted(c)}" for c in STORED_COLUMNS)
         with self._reading() as connection:
-            cursor = connection.execute(
-                f"SELECT c.report_id, c.seq, c.part_of_seq, {columns} FROM claims AS c "
-                "JOIN json_each(?) AS wanted ON c.report_id = wanted.value "
-                "ORDER BY c.report_id, c.seq", (json.dumps(list(report_ids)),))
+            if every:
+                cursor = connection.execute(
+                    f"SELECT c.report_id, c.seq, c.part_of_seq, {columns} FROM claims AS c "
+                    "ORDER BY c.report_id, c.seq")
+            else:
+                cursor = connection.execute(
+                    f"SELECT c.report_id, c.seq, c.part_of_seq, {columns} FROM claims AS c "
+                    "JOIN json_each(?) AS wanted ON c.report_id = wanted.value "
+                    "ORDER BY c.report_id, c.seq", (json.dumps(list(report_ids)),))
             for row in cursor:
-                found[row[0]].append(row[1:])
+                rows = found.get(row[0])
+                if rows is None:  # claims of no report
+                    raise self.damaged("claims of reports it does not hold")
+                rows.append(row[1:])
         return found
 
     def claims(self, metrics: Sequence[str] | None = None,
                stories: Sequence[str] | None = None) -> pd.DataFrame:
         """The stored claims table, in stored report order, ids as the indexed run gave them;
-        only those of `metrics` and `stories` when given (through the indexes)."""
+        only those of `metrics` and `stories` when given (the reports of `stories` found
+        through an index). Every report read is checked against its digest and its
+        neighbours' numbering first: a damaged store is a `DamagedStoreError`, never claims."""
         if self.is_new:
             return claims_table([])
-        where, parameters = [], []
-        if stories is not None:
-            where.append("c.story IN (SELECT value FROM json_each(?))")
-            parameters.append(json.dumps(list(stories)))
-        if metrics is not None:
-            where.append("c.metric IN (SELECT value FROM json_each(?))")
-            parameters.append(json.dumps(list(metrics)))
-        columns = ", ".join(f"c.{_quoted(c)}" for c in STORED_COLUMNS)
-        query = (f"SELECT r.first_claim, c.seq, c.part_of_seq, c.report_id, {columns} "
-                 "FROM claims AS c "
-                 "JOIN reports AS r ON r.id = c.report_id"
-                 + (" WHERE " + " AND ".join(where) if where else "")
-                 + " ORDER BY r.position, c.seq")
+        wanted_metrics = None if metrics is None else set(metrics)
+        metric = 2 + STORED_COLUMNS.index("metric")  # in a row (seq, part_of_seq, columns…)
         with self._reading() as connection:
-            rows = connection.execute(query, parameters).fetchall()
-            self._verify({row[3] for row in rows})
+            if stories is None:
+                query, parameters = "SELECT * FROM reports", ()
+            else:
+                query = ("SELECT r.* FROM reports AS r JOIN json_each(?) AS wanted "
+                         "ON r.story = wanted.value")
+                parameters = (json.dumps(list(dict.fromkeys(stories))),)
+            reports = sorted(connection.execute(
+                f"SELECT id, content_hash, context, claims, doc, occurrence, path, story, "
+                f"digest, position, first_claim FROM ({query})", parameters).fetchall(),
+                key=itemgetter(9))
+            keys = [StoredKey(*report[:9]) for report in reports]
+            rows = self.report_rows([key.report_id for key in keys], every=stories is None)
+            self.verify(keys, rows)
+            self._verify_numbering(reports, whole=stories is None)
         return claims_table(
-            (f"c{first + seq}", f"c{first + part_of}" if part_of is not None else None, row[4:])
-            for row in rows for first, seq, part_of in (row[:3],))
+            (f"c{first + seq}", f"c{first + part_of}" if part_of is not None else None,
+             row[2:])
+            for report in reports for first in (report[10],)
+            for row in rows[report[0]] for seq, part_of in (row[:2],)
+            if wanted_metrics is None or row[metric] in wanted_metrics)
 
-    def _verify(self, report_ids: set[int]) -> None:
-        """The rows of these reports match their digests, and each report's first claim
-        number is the count of the claims before it: what `claims` gives is what was
-        written."""
-        ids = sorted(report_ids)
-        keys = [StoredKey(*row) for row in self.connection.execute(
-            "SELECT r.id, r.content_hash, r.context, r.claims, r.doc, r.occurrence, r.path, "
-            "r.story, r.digest FROM reports AS r JOIN json_each(?) AS wanted "
-            "ON r.id = wanted.value", (json.dumps(ids),))]
-        if len(keys) != len(ids):
-            raise self.damaged("claims of reports it does not hold")
-        self.verify(keys, self.report_rows(ids))
-        expected = 0
-        for first, claims in self.connection.execute(
-                "SELECT first_claim, claims FROM reports ORDER BY position"):
-            if first != expected:
-                raise self.damaged("the claim numbering of its reports does not add up")
-            expected += claims
+    def _verify_numbering(self, reports: Sequence[tuple[Any, ...]], whole: bool) -> None:
+        """Each report's first claim number is the one after its predecessor's last: checked
+        in one pass over `reports` when they are all the store's (`whole`), else for each
+        against its neighbours, through the position index."""
+        broken = self.damaged("the claim numbering of its reports does not add up")
+        if whole:
+            expected = 0
+            for report in reports:
+                if report[10] != expected:
+                    raise broken
+                expected += report[3]
+            return
+        for report in reports:
+            position, first, claims = report[9], report[10], report[3]
+            before = self.connection.execute(
+                "SELECT first_claim + claims FROM reports WHERE position < ? "
+                "ORDER BY position DESC LIMIT 1", (position,)).fetchone()
+            after = self.connection.execute(
+                "SELECT first_claim FROM reports WHERE position > ? ORDER BY position LIMIT 1",
+                (position,)).fetchone()
+            if first != (before[0] if before else 0) or (
+                    after is not None and after[0] != first + claims):
+                raise broken
 
     # -- writing --------------------------------------------------------------------------
     def write(self, *, extractor: str, rules_version: str, reports: Sequence[StoredReport],
