@@ -15,7 +15,13 @@ A crash is any exception other than the one the loader raises on purpose when no
 read (`FactcheckError`, exit 2), a diagnostic that is not one line, or an input that takes longer
 than `--timeout` seconds. Crashing inputs are saved with their traceback under `--crashes`.
 
+With `--stores N`, N damaged claims stores as well: a store of the seeds with 8 bytes flipped
+at a random offset, or its tail past the first page random, read as `--store` reads it. Each
+must give the claims a fresh extraction gives, or a `StoreError` (exit 2); anything else, or
+other claims, is a crash.
+
 Usage: python bench/fuzz.py [--seconds 60] [--seed N] [--crashes DIR] [--timeout 20]
+                            [--stores N]
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ from factcheck.ruleset.model import RuleSet  # noqa: E402
 from factcheck.run.api import find_discrepancies, load_rules  # noqa: E402
 from factcheck.run.driver import read_claims  # noqa: E402
 from factcheck.run.frames import claims_frame  # noqa: E402
+from factcheck.run.indexing import claims_through_store  # noqa: E402
+from factcheck.run.store import StoreError  # noqa: E402
 
 SUFFIXES = (".txt", ".md", ".jsonl", ".csv")
 # Tokens that parsers of text, YAML front matter, JSON and CSV treat specially.
@@ -300,6 +308,42 @@ def fuzz(seconds: float, seed: int, crashes_dir: Path, timeout: int,
     return tally
 
 
+def fuzz_stores(trials: int, seed: int, report: Callable[[str], None] = print) -> list[str]:
+    """`trials` damaged stores of the seeds, each read through the store as `--store` does:
+    the crashes (an exception other than `StoreError`, or claims a fresh run would not give)."""
+    rng = random.Random(seed)
+    rules = load_rules()
+    loaded = load_documents([REPO / "seeds"])
+    fresh = claims_frame(read_claims(loaded.documents, rules, []))
+    crashes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="factcheck-fuzz-store-") as work:
+        store = Path(work) / "claims.db"
+        claims_through_store(loaded.documents, rules, store)
+        sound = store.read_bytes()
+        for trial in range(trials):
+            data = bytearray(sound)
+            if rng.random() < 0.2:
+                data[4096:] = rng.randbytes(len(data) - 4096)
+            else:
+                at = rng.randrange(len(data) - 8)
+                data[at:at + 8] = bytes(b ^ rng.randrange(1, 256) for b in data[at:at + 8])
+            for suffix in ("-wal", "-shm"):
+                Path(f"{store}{suffix}").unlink(missing_ok=True)
+            store.write_bytes(bytes(data))
+            try:
+                table, _ = claims_through_store(loaded.documents, rules, store)
+                if not table.equals(fresh):
+                    crashes.append(f"store trial {trial}: claims other than a fresh run's")
+            except StoreError as error:
+                _one_line(str(error))
+            except Exception as error:  # every other exception is a crash
+                crashes.append(f"store trial {trial}: {type(error).__name__} at "
+                               f"{where_from(error)}: {error!s:.200}")
+            if crashes and len(crashes) == 1:
+                report(f"crash: {crashes[0]}")
+    return crashes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to run")
@@ -308,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                         / "factcheck-fuzz-crashes", help="where crashing inputs are saved")
     parser.add_argument("--timeout", type=int, default=20,
                         help="seconds one input may take before it counts as a hang")
+    parser.add_argument("--stores", type=int, default=0,
+                        help="damaged claims stores to try as well (none by default)")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else int(time.time())
     started = time.monotonic()
@@ -320,7 +366,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"crashes: {len(tally.crashes)} ({len(tally.kinds)} distinct)")
     for key, count in tally.kinds.most_common():
         print(f"  {count:5}  {key}")
-    return 1 if tally.crashes else 0
+    store_crashes = fuzz_stores(args.stores, seed) if args.stores else []
+    if args.stores:
+        print(f"damaged stores: {args.stores} tried, {len(store_crashes)} crashes")
+    return 1 if tally.crashes or store_crashes else 0
 
 
 if __name__ == "__main__":

@@ -41,7 +41,10 @@ def strict_exit(stopped: SkippedInputError) -> typer.Exit:
 
 
 def store_note(update: StoreUpdate) -> None:
-    """Say so when a store's claims were not used because other rules made them."""
+    """Say so when a store's claims were not used: it was damaged, or other rules made them."""
+    if update.damaged is not None:
+        typer.echo(f"factcheck: warning: {shown(update.store)}: {update.damaged}; every report "
+                   "re-extracted and the store rebuilt", err=True)
     if update.other_rules is None:
         return
     what = ("every report re-extracted and the store rebuilt" if update.written else

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from time import perf_counter
 from typing import Any
 
 import regex
@@ -67,7 +68,7 @@ class ClaimReader:
         macros["N"] = figure
         self.macros = Macros(macros)
         # Patterns that ran out of time: reported once each, the run goes on without them there.
-        self.timeouts = Timeouts()
+        self.timeouts = Timeouts(float(grammar.get("pattern_budget_seconds", 30)))
         self.problems = self.timeouts.problems
         self._mentions: dict[str, bool] = {}  # per report: does it match an `unless` pattern
         self._literals: dict[regex.Pattern, Literals | None] = {}  # see `_may_match`
@@ -84,7 +85,8 @@ class ClaimReader:
         self.modality = ModalityReader(grammar, grammar_path)
         self.parts = PartReader(grammar, self.macros, grammar_path)
         self.increment_patterns = [
-            self._compile(p, grammar_path, line_of(grammar.get("increment_patterns"), i))
+            self._compile(p, grammar_path, line_of(grammar.get("increment_patterns"), i),
+                          "increment_patterns")
             for i, p in enumerate(grammar.get("increment_patterns") or [])]
         self._breakdown_window = int(grammar["breakdown_window_sentences"])
         # Figures for "that figure", "the estimate", "it": they borrow a nearby claim's metric.
@@ -110,10 +112,15 @@ class ClaimReader:
         self.scope = ScopeReader(rules.scope, scope_path)
         line_sentences = grammar.get("line_sentences") or []
         self.segmenter = Segmenter(rules.scope, scope_path, [
-            compile_pattern(p, grammar_path, line_of(line_sentences, i))
+            compile_pattern(p, grammar_path, line_of(line_sentences, i), key="line_sentences")
             for i, p in enumerate(line_sentences)])
-        self.revision_words = [compile_pattern(p, rules.files["findings.yaml"], None)
-                               for p in rules.compare.get("revision_words", [])]
+        revision_words = rules.compare.get("revision_words", [])
+        self._revision_where = [(str(rules.files["findings.yaml"]), line_of(revision_words, i))
+                                for i in range(len(revision_words))]
+        self.revision_words = [compile_pattern(p, rules.files["findings.yaml"],
+                                               line_of(revision_words, i),
+                                               key="compare.revision_words")
+                               for i, p in enumerate(revision_words)]
         self.setting = ClaimSetting(self.dates, self.attribution, self.scope, self.timeouts,
                                     int(grammar["max_quote_characters"]))
         self.named = NamedReader(rules, self.setting) if rules.named else None
@@ -123,10 +130,11 @@ class ClaimReader:
             grammar.get("place_words") or [], grammar_path, grammar.get("country_words") or [])
 
     # -- patterns -------------------------------------------------------------------------
-    def _compile(self, pattern: str, source: str, line: int | None = None) -> regex.Pattern:
+    def _compile(self, pattern: str, source: str, line: int | None = None,
+                 key: str | None = None) -> regex.Pattern:
         if not isinstance(pattern, str):
             raise RuleError("a pattern must be text", source, line)
-        compiled = self.macros.compile(pattern, source, line)
+        compiled = self.macros.compile(pattern, source, line, key=key)
         if "n" not in compiled.groupindex:
             raise RuleError(f"pattern {pattern!r} has no {{N}} slot for the figure", source, line)
         return compiled
@@ -136,9 +144,9 @@ class ClaimReader:
         """The patterns of one list of grammar.yaml; `figure` patterns must have a {N} slot."""
         patterns = config[key]
         if figure:
-            return [self._compile(p, source, line_of(patterns, i))
+            return [self._compile(p, source, line_of(patterns, i), key)
                     for i, p in enumerate(patterns)]
-        return [self.macros.compile(p, source, line_of(patterns, i))
+        return [self.macros.compile(p, source, line_of(patterns, i), key=key)
                 for i, p in enumerate(patterns)]
 
     def _implicit_figures(self, items: Sequence[Mapping[str, Any]],
@@ -148,7 +156,7 @@ class ClaimReader:
         for index, item in enumerate(items):
             line = line_of(items, index)
             result.append((float(item["value"]), self.macros.compile(
-                item["pattern"], source, line, regex.IGNORECASE)))
+                item["pattern"], source, line, regex.IGNORECASE, key="implicit_figures")))
         return result
 
     def _with_implicit(self, sentence_text: str, offset: int,
@@ -186,19 +194,65 @@ class ClaimReader:
         return [word_offsets(pattern, words, text, start, folded)
                 for pattern, words in zip(self._keywords, self._keyword_starts, strict=True)]
 
-    def _report_mentions(self, document: Document, pattern: regex.Pattern) -> bool:
-        """Whether the report's body matches a pattern; asked once per report and pattern
-        (`read` forgets the answers of the report before)."""
+    def _report_mentions(self, document: Document, sentence: Sentence,
+                         claim_pattern: ClaimPattern) -> bool:
+        """Whether the report's body matches a pattern's `unless`; asked once per report and
+        pattern (`read` forgets the answers of the report before). One that runs out of time
+        is reported and counts as matched: its conditional patterns are not tried."""
+        pattern = claim_pattern.unless
+        assert pattern is not None
         if pattern.pattern not in self._mentions:
-            self._mentions[pattern.pattern] = bool(pattern.search(
-                document.text, document.body_start, timeout=PATTERN_TIMEOUT_SECONDS * 4))
+            try:
+                found = bool(pattern.search(document.text, document.body_start,
+                                            timeout=PATTERN_TIMEOUT_SECONDS * 4))
+            except TimeoutError:
+                found = True
+                self.timeouts.report(claim_pattern.reading.source, claim_pattern.unless_line,
+                                     document, sentence)
+            self._mentions[pattern.pattern] = found
         return self._mentions[pattern.pattern]
+
+    def _search(self, pattern: regex.Pattern, text: str) -> regex.Match | None:
+        """`pattern.search(text)` within the time-out; one that ran out of time before in
+        this report is not tried again (a time-out is raised for the caller to report)."""
+        if self.timeouts.skipped(pattern):
+            return None
+        try:
+            return pattern.search(text, timeout=PATTERN_TIMEOUT_SECONDS)
+        except TimeoutError:
+            self.timeouts.skip(pattern)
+            raise
+
+    def _revision(self, document: Document, sentence: Sentence, sentence_text: str) -> bool:
+        """Whether a sentence holds a revision word (findings.yaml's compare.revision_words);
+        a pattern that runs out of time is reported and skipped for the rest of the report."""
+        folded = fold(sentence_text)
+        for p, literals, (source, line) in zip(self.revision_words, self._revision_literals,
+                                               self._revision_where, strict=True):
+            if not might_match(literals, folded):
+                continue
+            try:
+                if self._search(p, sentence_text):
+                    return True
+            except TimeoutError:
+                self.timeouts.report(source, line, document, sentence)
+        return False
 
     def _matches(self, pattern: regex.Pattern, text: str, folded: str,
                  overlapped: bool = False) -> list[regex.Match]:
         """What `pattern.finditer(text, overlapped=overlapped)` gives, the pattern tried only
         where one of the literals every match begins with stands in `folded` (`fold(text)`).
         Each pattern's leading literals are read once."""
+        if self.timeouts.skipped(pattern):
+            return []
+        try:
+            return self._all_matches(pattern, text, folded, overlapped)
+        except TimeoutError:  # the rest of the report goes without it
+            self.timeouts.skip(pattern)
+            raise
+
+    def _all_matches(self, pattern: regex.Pattern, text: str, folded: str,
+                     overlapped: bool) -> list[regex.Match]:
         leading = self._leading.get(pattern, ())
         if leading == ():
             leading = self._leading[pattern] = leading_literals(pattern)
@@ -249,6 +303,7 @@ class ClaimReader:
         leads = self.attribution.may_lead(folded)
         keyword_starts = [at for at, _ in keywords]
         self._mentions.clear()
+        self.timeouts.start()
         claims: list[Claim] = []
         history: list[Frame] = []
         history_text: list[str] = []
@@ -301,8 +356,11 @@ class ClaimReader:
             if not spoken_of and (borrowed := self._anaphoric_metric(
                     claims, index, sentence_text)) is not None:
                 spoken_of.add(borrowed)
+            if self.timeouts.exhausted():  # the report's pattern budget is spent
+                spoken_of.clear()
             in_sentence = self.numbers.find(text, sentence.start, sentence.end, lowered) \
                 if spoken_of else []
+            began = perf_counter()
             try:
                 # a part needs a total, and a total needs a metric
                 found = self._claims_in(document, sentence, sentence_text, in_sentence, index,
@@ -311,6 +369,7 @@ class ClaimReader:
             except TimeoutError:  # a grammar or scope pattern: the sentence gives no claims
                 self.timeouts.report(None, None, document, sentence)
                 found = []
+            self.timeouts.charge(perf_counter() - began, document, sentence)
             if found and self.numbers_cap is not None:
                 found = self._plausible(document, found)
             if found:
@@ -321,10 +380,9 @@ class ClaimReader:
                                            years, text, sentence, undated)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
                 note = self.scope.out_of_scope(sentence_text, spans, years, latest_stated)
-                folded_sentence = fold(sentence_text)
-                revision = any(might_match(literals, folded_sentence) and p.search(sentence_text)
-                               for p, literals in zip(self.revision_words,
-                                                      self._revision_literals, strict=True))
+                began = perf_counter()
+                revision = self._revision(document, sentence, sentence_text)
+                self.timeouts.charge(perf_counter() - began, document, sentence)
                 for claim in found:
                     claim.revision = claim.revision or revision
                     claim.headline = sentence.headline
@@ -337,10 +395,12 @@ class ClaimReader:
                         day = claim.claim_date.isoformat() if claim.claim_date else "unknown"
                         claim.scope = f"{INCREMENT} on {day}"
                 claims.extend(found)
-            if named_at and self.named and (
+            if named_at and self.named and not self.timeouts.exhausted() and (
                     candidates := self.named.candidates(named_at, sentence, sentence_text)):
+                began = perf_counter()
                 named.extend(self.named.claims_in(document, sentence, index, frames, carried,
                                                   years, candidates))
+                self.timeouts.charge(perf_counter() - began, document, sentence)
             history.extend(frames)
             history_text.extend(sentence_text for _ in frames)
             if frames:
@@ -471,8 +531,8 @@ class ClaimReader:
                     history_figure = True
         # A sentence that only says its figures were the first word ("police had initially
         # said seven") is history as a whole, unless a figure-level pattern told which is.
-        if not history_figure and any(self._may_match(p, folded) and p.search(
-                masked, timeout=PATTERN_TIMEOUT_SECONDS) for p in self.sentence_history_patterns):
+        if not history_figure and any(self._may_match(p, folded) and self._search(p, masked)
+                                      for p in self.sentence_history_patterns):
             for claim in claims_by_slot.values():
                 claim.superseded = True
         self._scope(masked, folded, claims_by_slot, borrowed)
@@ -486,9 +546,11 @@ class ClaimReader:
         reported and gives none."""
         pattern = claim_pattern.pattern
         if claim_pattern.unless is not None and self._report_mentions(
-                document, claim_pattern.unless):
+                document, sentence, claim_pattern):
             return []
         if not self._may_match(pattern, folded):
+            return []
+        if self.timeouts.skipped(pattern):
             return []
         try:
             return self._matches(pattern, masked, folded, overlapped=True)
@@ -538,7 +600,7 @@ class ClaimReader:
                     claims_by_slot[slot] = claim
         sentence_scope = next((" ".join(m.group("scope").split())
                                for p in self.sentence_scope_patterns if self._may_match(p, folded)
-                               and (m := p.search(masked, timeout=PATTERN_TIMEOUT_SECONDS))), None)
+                               and (m := self._search(p, masked))), None)
         if sentence_scope:
             for claim in claims_by_slot.values():
                 if claim.scope is None:

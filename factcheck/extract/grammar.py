@@ -54,6 +54,7 @@ class ClaimPattern:
     metric: str | None = None
     metrics: tuple[str, ...] = ()
     unless: regex.Pattern | None = None
+    unless_line: int | None = None  # its line, for a time-out's diagnostic
 
     def metric_of(self, match: regex.Match) -> str | None:
         """The metric of a match: the pattern's own, or the one whose trigger matched."""
@@ -111,16 +112,18 @@ class Grammar:
         short = f"{Path(metric.source).parent.name}/{Path(metric.source).name}"
         found = []
         unless = macros.compile(metric.unless_report_mentions, metric.source,
-                                metric.unless_line) if metric.unless_report_mentions else None
-        for patterns, lines, condition in (
-                (metric.patterns, metric.pattern_lines, None),
-                (metric.conditional_patterns, metric.conditional_lines, unless)):
+                                metric.unless_line, key="unless_report_mentions"
+                                ) if metric.unless_report_mentions else None
+        for patterns, lines, condition, key in (
+                (metric.patterns, metric.pattern_lines, None, "patterns"),
+                (metric.conditional_patterns, metric.conditional_lines, unless,
+                 "conditional_patterns")):
             lines = lines or (None,) * len(patterns)
             for pattern, line in zip(patterns, lines, strict=True):
                 found.append(ClaimPattern(
-                    _with_figure(macros, pattern, metric.source, line),
+                    _with_figure(macros, pattern, metric.source, line, key),
                     Reading(f"{short}:{line}", metric.source, line), metric.name,
-                    unless=condition))
+                    unless=condition, unless_line=metric.unless_line))
         return found
 
     @staticmethod
@@ -141,7 +144,8 @@ class Grammar:
                     expanded = Macros({**macros.bodies, **triggers, "GAP_HEAD": _NEVER,
                                        "GAP_TAIL": _NEVER})
                     found.append(ClaimPattern(
-                        _with_figure(expanded, construction.pattern, source, construction.line),
+                        _with_figure(expanded, construction.pattern, source, construction.line,
+                                     "constructions"),
                         reading, metrics=tuple(names)))
                 continue
             # one alternative per such verb, all in one pattern: "took 26 people into custody"
@@ -155,7 +159,7 @@ class Grammar:
             if alternatives:
                 joined = "(?:" + "|".join(alternatives) + ")"
                 found.append(ClaimPattern(_with_figure(Macros(macros.bodies), joined, source,
-                                                       construction.line),
+                                                       construction.line, "constructions"),
                                           reading, metrics=tuple(names)))
         return found
 
@@ -170,11 +174,12 @@ def _uses(pattern: str, bodies: Mapping[str, str], depth: int = 0) -> set[str]:
     return names
 
 
-def _with_figure(macros: Macros, pattern: Any, source: str, line: int | None) -> regex.Pattern:
+def _with_figure(macros: Macros, pattern: Any, source: str, line: int | None,
+                 key: str | None = None) -> regex.Pattern:
     """A claim pattern compiled; one with no {N} slot for its figure is a RuleError."""
     if not isinstance(pattern, str):
         raise RuleError("a pattern must be text", source, line)
-    compiled = macros.compile(pattern, source, line)
+    compiled = macros.compile(pattern, source, line, key=key)
     if "n" not in compiled.groupindex:
         raise RuleError(f"pattern {pattern!r} has no {{N}} slot for the figure", source, line)
     return compiled

@@ -10,6 +10,7 @@ from typing import Any
 
 import regex
 
+from ..yamlio import line_of
 from .model import Claim
 from .numbers import NumberMention
 from .patterns import PATTERN_TIMEOUT_SECONDS, Macros
@@ -25,8 +26,10 @@ class PartReader:
 
     def __init__(self, grammar: Mapping[str, Any], macros: Macros, source: str):
         lists = grammar.get("count_list") or {}
-        self.item = macros.compile(lists["item"], source, None) if lists else None
-        self.joint = macros.compile(lists["joint"], source, None) if lists else None
+        self.item = macros.compile(lists["item"], source, line_of(lists, "item"),
+                                   key="count_list.item") if lists else None
+        self.joint = macros.compile(lists["joint"], source, line_of(lists, "joint"),
+                                    key="count_list.joint") if lists else None
 
     def lists(self, masked: str, mentions: Sequence[NumberMention],
               claims: dict[int, Claim], borrowed: Borrow) -> None:

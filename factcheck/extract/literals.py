@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
@@ -43,7 +44,7 @@ def required_literals(pattern: regex.Pattern) -> Literals | None:
     Only the pattern's plain ASCII text and caseless punctuation and symbols count, so the test
     is safe under any case rule; zero-width assertions, classes, optional and repeated parts
     count for nothing. One character is enough (a "," spares a run as well as a word)."""
-    parsed = _parse(pattern)
+    parsed = parse_tree(pattern)
     if parsed is None:
         return None
     try:
@@ -56,7 +57,7 @@ def required_literals(pattern: regex.Pattern) -> Literals | None:
 def leading_literals(pattern: regex.Pattern) -> Literals | None:
     """Folded strings one of which every match of `pattern` begins with, or None when the
     pattern's syntax does not tell: then a match may begin anywhere."""
-    parsed = _parse(pattern)
+    parsed = parse_tree(pattern)
     if parsed is None:
         return None
     try:
@@ -146,9 +147,10 @@ def matches_at(pattern: regex.Pattern, text: str, starts: Iterable[int],
     return found
 
 
-def _parse(pattern: regex.Pattern) -> list[tuple[object, object]] | None:
+@functools.lru_cache(maxsize=4096)  # read by several checks of one pattern: parse it once
+def parse_tree(pattern: regex.Pattern) -> list[tuple[object, object]] | None:
     """The pattern as the standard library's parser reads it, or None when it may read it
-    otherwise than the regex module does."""
+    otherwise than the regex module does (never to be changed: it is shared)."""
     if _re_parser is None or pattern.flags & ~_KNOWN_FLAGS:
         return None
     source = pattern.pattern

@@ -29,11 +29,12 @@ class ModalityReader:
         guard_after = f"(?!{not_before})" if not_before else ""
         self.markers = [(str(kind), compile_pattern(
             rf"{guard}\b(?:{words_alternation(words)})\b{guard_after}", source,
-            line_of(modality, kind)))
+            line_of(modality, kind), key=f"modality.{kind}"))
             for kind, words in modality.items()]
         bounds = grammar.get("projection_bounds") or {}
         self.bounds = [(str(side), compile_pattern(
-            rf"(?:{pattern})\s*$", source, line_of(bounds, side)))
+            rf"(?:{pattern})\s*$", source, line_of(bounds, side),
+            key=f"projection_bounds.{side}"))
             for side, pattern in bounds.items()]
         self.window = int(grammar.get("modality_window_words", _WINDOW_WORDS))
 

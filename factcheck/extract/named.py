@@ -84,7 +84,8 @@ class NamedReader:
                 line = line_of(kind["patterns"], index)
                 self.patterns.append(NamedPattern(
                     str(name), kind["entities"],
-                    self.macros.compile(item["pattern"], self.source, line),
+                    self.macros.compile(item["pattern"], self.source, line,
+                                        key=f"{name}.patterns"),
                     item.get("stance"), item.get("role"), line))
                 # The words the pattern needs besides its names and dates, which the sentence
                 # holds as written before they are masked: none there, no claim of it there.
@@ -94,7 +95,8 @@ class NamedReader:
         self._distinct_needs = list(dict.fromkeys(self._needs))
         self._need_of = [self._distinct_needs.index(needs) for needs in self._needs]
         self._relative = compile_pattern(config["relative_clause"], self.source,
-                                         line_of(config, "relative_clause"))
+                                         line_of(config, "relative_clause"),
+                                         key="relative_clause")
         self._keywords = regex.compile(rf"\b(?:{words_alternation(keywords)})",
                                        regex.IGNORECASE) if keywords else None
         self._keyword_starts = first_words(keywords)

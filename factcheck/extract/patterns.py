@@ -6,6 +6,8 @@ with each pattern that runs out of time reported once.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ import regex
 
 from ..errors import Problem, RuleError
 from ..io.model import Document
+from ..resources import shipped_rules_dir
+from .backtracking import catastrophic
 from .model import Sentence
 
 # Bounds a single pattern search so a pathological rule cannot hang a run.
@@ -29,14 +33,34 @@ def words_alternation(words: Iterable[str]) -> str:
 
 
 def compile_pattern(pattern: Any, path: Path | str, line: int | None,
-                    flags: int = regex.IGNORECASE) -> regex.Pattern:
-    """Compile a regular expression from a rule file; a bad one is a RuleError at its line."""
+                    flags: int = regex.IGNORECASE, key: str | None = None) -> regex.Pattern:
+    """Compile a regular expression from a rule file; a bad one, or one that may backtrack
+    without end (`backtracking.catastrophic`), is a RuleError at its line naming its `key`."""
+    where = f"{key}: " if key else ""
     if not isinstance(pattern, str):
-        raise RuleError(f"a pattern must be text, not {type(pattern).__name__}", path, line)
+        raise RuleError(f"{where}a pattern must be text, not {type(pattern).__name__}",
+                        path, line)
     try:
-        return regex.compile(pattern, flags | regex.VERSION0)
+        compiled = regex.compile(pattern, flags | regex.VERSION0)
     except regex.error as exc:
-        raise RuleError(f"bad regular expression {pattern!r}: {exc}", path, line) from None
+        raise RuleError(f"{where}bad regular expression {pattern!r}: {exc}", path,
+                        line) from None
+    if not _shipped(path) and (reason := catastrophic(compiled)):
+        raise RuleError(f"{where}pattern {pattern!r} may take exponential time on some text "
+                        f"({reason}); rewrite it so each part can match in only one way",
+                        path, line)
+    return compiled
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_folder() -> str:
+    return str(shipped_rules_dir()) + os.sep
+
+
+def _shipped(path: Path | str) -> bool:
+    """Whether a rule file is one factcheck ships: its patterns pass the backtracking check
+    in the tests (`tests/extract/test_backtracking.py`), so a run need not check them again."""
+    return str(path).startswith(_shipped_folder())
 
 
 class Macros:
@@ -59,23 +83,62 @@ class Macros:
         return _MACRO.sub(substitute, pattern)
 
     def compile(self, pattern: str, source: Path | str, line: int | None,
-                flags: int = regex.IGNORECASE) -> regex.Pattern:
+                flags: int = regex.IGNORECASE, key: str | None = None) -> regex.Pattern:
         """`pattern` expanded, then compiled (see `compile_pattern`)."""
-        return compile_pattern(self.expand(pattern, source, line), source, line, flags)
+        return compile_pattern(self.expand(pattern, source, line), source, line, flags, key)
 
 
 class Timeouts:
     """The rule patterns that ran out of time while reports were read: each reported once, as
-    a `Problem` naming the rule file and line, and the report and line where it happened."""
+    a `Problem` naming the rule file and line, and the report and line where it happened.
 
-    def __init__(self) -> None:
+    Per report, a pattern that ran out of time is skipped for the rest of the report, and all
+    the report's pattern work shares one budget (`budget` seconds, grammar.yaml's
+    `pattern_budget_seconds`): once it is spent, the report's later sentences give no claims."""
+
+    def __init__(self, budget: float = 30.0) -> None:
         self.problems: list[Problem] = []
+        self.budget = budget
         self._seen: set[tuple[str, int | None]] = set()
+        self._skipped: set[regex.Pattern] = set()  # this report's patterns out of time
+        self._spent = 0.0
 
     def clear(self) -> None:
         """Forget every time-out reported: a new run reports them afresh."""
         self.problems.clear()
         self._seen.clear()
+
+    def start(self) -> None:
+        """A new report: every pattern runs again, and the budget is whole."""
+        self._skipped.clear()
+        self._spent = 0.0
+
+    def skipped(self, pattern: regex.Pattern) -> bool:
+        """Whether `pattern` ran out of time earlier in this report (so is not tried again)."""
+        return pattern in self._skipped
+
+    def skip(self, pattern: regex.Pattern) -> None:
+        """`pattern` ran out of time: the rest of this report goes without it."""
+        self._skipped.add(pattern)
+
+    def charge(self, seconds: float, document: Document, sentence: Sentence) -> bool:
+        """Count `seconds` of pattern work against the report's budget; False (with one
+        diagnostic at `sentence`) once it is spent."""
+        if self._spent > self.budget:
+            return False
+        self._spent += seconds
+        if self._spent <= self.budget:
+            return True
+        line = document.text.count("\n", 0, sentence.start) + 1
+        self.problems.append(Problem(document.doc, "the rule patterns took longer than "
+                                     f"{self.budget:g}s in all on this report "
+                                     "(pattern_budget_seconds in grammar.yaml); the sentences "
+                                     "after this line gave no claims", line))
+        return False
+
+    def exhausted(self) -> bool:
+        """Whether this report's budget is spent."""
+        return self._spent > self.budget
 
     def report(self, source: str | None, line: int | None, document: Document,
                sentence: Sentence) -> None:
@@ -94,4 +157,5 @@ class Timeouts:
         else:
             self.problems.append(Problem(source, f"pattern took longer than "
                                          f"{PATTERN_TIMEOUT_SECONDS}s on {where} and was skipped "
-                                         "there (later time-outs are not reported)", line))
+                                         "for the rest of that report (later time-outs are not "
+                                         "reported)", line))

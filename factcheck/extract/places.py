@@ -29,10 +29,11 @@ class PlaceReader:
         self.tables = tables
         self.aliases = aliases
         words = words_alternation(place_words or ['in'])
-        self._lead = compile_pattern(rf"\b(?:{words})\s+(?:the\s+)?$", source, None)
+        self._lead = compile_pattern(rf"\b(?:{words})\s+(?:the\s+)?$", source, None,
+                                     key="place_words")
         self._the_country = compile_pattern(
-            rf"\b(?:{words})\s+(?:{words_alternation(country_words)})\b", source, None
-        ) if country_words else None
+            rf"\b(?:{words})\s+(?:{words_alternation(country_words)})\b", source, None,
+            key="country_words") if country_words else None
 
     def named_before(self, text: str, start: int, end: int, floor: int = 0) -> str | None:
         """The country "in the country" stands for in text[start:end]: the last country the

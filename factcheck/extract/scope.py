@@ -22,7 +22,8 @@ class ScopeReader:
         # (note, pattern): "other period: years ago"
         self.other = [
             (f"{group.replace('_', ' ')}: {name}",
-             compile_pattern(p, path, line_of(config[group], name), FLAGS))
+             compile_pattern(p, path, line_of(config[group], name), FLAGS,
+                             f"{group}.{name}"))
             for group in ("other_period", "other_event")
             for name, p in config[group].items()
         ]

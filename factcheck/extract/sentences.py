@@ -28,7 +28,7 @@ class Segmenter:
     def __init__(self, scope: Mapping[str, Any], path: str,
                  line_sentences: Sequence[regex.Pattern] = ()) -> None:
         noise = scope["noise_lines"]
-        self.noise = [compile_pattern(p, path, line_of(noise, i), FLAGS)
+        self.noise = [compile_pattern(p, path, line_of(noise, i), FLAGS, "noise_lines")
                       for i, p in enumerate(noise)]
         self._noise_literals = [required_literals(p) for p in self.noise]
         # lines that are sentences of their own: fact boxes ("People killed: 602")

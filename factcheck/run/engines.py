@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +23,7 @@ ENGINES = ("local", "dask")
 # The function a worker process runs every unit through, and what it was given to start with
 # (the rule set): sent once per process, not once per unit.
 _worker_state: dict[str, Any] = {}
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def worker_state() -> dict[str, Any]:
@@ -28,12 +31,38 @@ def worker_state() -> dict[str, Any]:
     return _worker_state
 
 
-def start_worker(state: dict[str, Any]) -> None:
+def start_worker(state: dict[str, Any], parent: int | None = None) -> None:
     """Set up a worker process: its state, and Ctrl-C left to the parent, which stops the run
-    and reports it once (a worker would print a traceback of its own)."""
+    and reports it once (a worker would print a traceback of its own). With the `parent`'s
+    pid, the worker dies with it, even when the parent is killed (SIGKILL)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        die_with_parent(parent)
     _worker_state.clear()
     _worker_state.update(state)
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to send this process SIGKILL when its parent dies (PR_SET_PDEATHSIG); a
+    parent gone already ends it now. Elsewhere, nothing: the pool's own pipes end a worker
+    whose parent has exited, only a killed parent can leave one behind there."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl (a libc without it): as elsewhere
+        return
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+def pool_size(jobs: int, stories: int | None = None) -> int:
+    """The worker processes a run starts: what `--jobs` asks, but never more than the cores
+    or the stories to read (an idle worker is only a cost, and `-j 100000` must not fork
+    100,000 processes)."""
+    bounds = [jobs, available_cores(), *([stories] if stories is not None else [])]
+    return max(1, min(bounds))
 
 
 def available_cores() -> int:
@@ -121,7 +150,7 @@ class Processes:
         self.workers = jobs
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker,
-                                         initargs=(state,))
+                                         initargs=(state, os.getpid()))
 
     def prepare(self, function: Callable[[], Any]) -> None:
         # The pool spawns a process for each task no idle worker takes: one task per worker
@@ -193,8 +222,11 @@ def _with_state(function: Callable[[Any], Result], unit: Any, state: dict[str, A
     return function(unit)
 
 
-def make_engine(engine: str, jobs: int, scheduler: str | None, state: dict[str, Any]) -> Engine:
-    """The engine `--engine`, `--jobs` and `--scheduler` ask for."""
+def make_engine(engine: str, jobs: int, scheduler: str | None, state: dict[str, Any],
+                stories: int | None = None) -> Engine:
+    """The engine `--engine`, `--jobs` and `--scheduler` ask for, with local workers no more
+    than the cores and the `stories` (`pool_size`)."""
+    jobs = pool_size(jobs, stories)
     if engine not in ENGINES:
         raise FactcheckError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if engine == "dask":

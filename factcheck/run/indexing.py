@@ -20,6 +20,7 @@ from ..ruleset.model import RuleSet
 from .driver import Driver, documents_of, ruleset_of
 from .store import (
     ClaimStore,
+    DamagedStoreError,
     StoredReport,
     StoreError,
     claim_rows,
@@ -27,6 +28,8 @@ from .store import (
     content_hash,
     context_key,
     extractor_version,
+    remove_store,
+    store_lock,
 )
 
 
@@ -43,6 +46,7 @@ class StoreUpdate:
     removed: int = 0
     claims: int = 0  # the run's claims
     other_rules: str | None = None  # the rules version of a store built with other rules
+    damaged: str | None = None  # why the store was found damaged, and so rebuilt
     written: bool = True  # False: the store was left as it was
 
 
@@ -50,6 +54,28 @@ def claims_through_store(documents: Sequence[Document], rules: RuleSet, store: s
                          problems: list[Problem] | None = None, *, prune: bool = False,
                          frame: bool = True, strict: bool = False,
                          ) -> tuple[pd.DataFrame, StoreUpdate]:
+    """What `_through_store` gives; a damaged store (SQLite finds it malformed, or a report's
+    rows do not match their digest) is removed and built again from the reports, and the
+    update says why (`StoreUpdate.damaged`): damaged claims are never given."""
+    found: list[Problem] = []
+    with store_lock(store):  # one run at a time: what it read is what it replaces
+        try:
+            table, update = _through_store(documents, rules, store, found, prune=prune,
+                                           frame=frame, strict=strict)
+        except DamagedStoreError as error:
+            found.clear()
+            remove_store(store)
+            table, update = _through_store(documents, rules, store, found, prune=prune,
+                                           frame=frame, strict=strict)
+            update.damaged = error.message
+    if problems is not None:
+        problems.extend(found)
+    return table, update
+
+
+def _through_store(documents: Sequence[Document], rules: RuleSet, store: str | Path,
+                   problems: list[Problem], *, prune: bool, frame: bool, strict: bool,
+                   ) -> tuple[pd.DataFrame, StoreUpdate]:
     """The claims table of `documents`, taking each report's claims from the store when it
     holds them for the same text, metadata, story context and rules, and extracting the rest;
     identical to `claims_frame(read_claims(documents, rules))`, ids included (the claims of
@@ -103,8 +129,7 @@ def claims_through_store(documents: Sequence[Document], rules: RuleSet, store: s
                 continue
             to_store.append(StoredReport(document.doc, key[1], document.path or document.doc,
                                          document.story, digest, context, claim_rows(claims)))
-        if problems is not None:
-            problems.extend(driver.problems)
+        problems.extend(driver.problems)
         if strict and driver.problems:
             raise SkippedInputError(driver.problems)
         if prune:
@@ -112,11 +137,13 @@ def claims_through_store(documents: Sequence[Document], rules: RuleSet, store: s
             gone = [k.report_id for key, k in stored.items() if key not in in_run]
             update.removed = len(gone)
             remove += gone
+        # the reused reports' rows, checked against their digests before anything is written
+        rows = opened.report_rows(list(reused.values()))
+        opened.verify((stored[keys[index]] for index in reused), rows)
         if update.written:
             opened.write(extractor=extractor, rules_version=rules.version, reports=to_store,
                          remove=remove, order=keys if prune else None,
                          replace_all=prune and update.other_rules is not None)
-        rows = opened.report_rows(list(reused.values())) if frame else {}
     update.claims = sum(len(claims) for claims in extracted.values()) + sum(
         stored[keys[index]].claims for index in reused)
     if not frame:

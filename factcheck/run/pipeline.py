@@ -350,13 +350,16 @@ def run(paths: Sequence[str | Path] | None = None,
     paths = report_paths(paths)
     progress = progress or RunProgress(False)
     state = {"token": uuid.uuid4().hex, "rules": ruleset}
-    with progress, contextlib.closing(make_engine(engine, jobs, scheduler, state)) as worker:
-        worker.prepare(prepare_worker)  # workers start up while the input is counted
+    with progress, contextlib.ExitStack() as running:
         progress.scanning()
         census = StoryCensus(ruleset, group_by)
         plan = plan_stories(paths, group_by, progress.scanned, exclude, census)
         if strict and plan.problems:
             raise SkippedInputError(plan.problems)
+        # the workers are started once the stories are counted: never more than there are
+        worker = running.enter_context(contextlib.closing(
+            make_engine(engine, jobs, scheduler, state, len(plan.sizes))))
+        worker.prepare(prepare_worker)
         sinks: list[Sink] = []
         tables = TableSink() if keep_tables or (pages and out is not None) else None
         if tables is not None:
@@ -432,10 +435,10 @@ def iter_claims(paths: Sequence[str | Path] | None = None,
     state = {"token": uuid.uuid4().hex, "rules": ruleset}
     chunk_sink = TableSink()
     numbering = _Numbering(chunk_sink)
-    worker = make_engine(engine, jobs, scheduler, state)
+    plan = plan_stories(paths, group_by)
+    worker = make_engine(engine, jobs, scheduler, state, len(plan.sizes))
     try:
-        worker.prepare(prepare_worker)  # workers start up while the input is counted
-        plan = plan_stories(paths, group_by)
+        worker.prepare(prepare_worker)
         units = story_units(paths, group_by, plan, unit_reports)
         for results in worker.map(read_stories, units):
             for result in results:

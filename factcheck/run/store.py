@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import extract, ruleset
-from ..errors import FactcheckError
+from ..errors import FactcheckError, one_line
 from ..extract.model import CLAIM_COLUMNS, Claim
 from ..io.model import Document
 from ..resources import VERSION
@@ -24,13 +24,16 @@ from ..ruleset.model import RuleSet
 from .frames import claims_table as table_of
 
 # The layout of the file; a store of a higher version is refused, never guessed at.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: a digest of each report's stored rows
 # SQLite's application id marks a file as a factcheck store ("FCKS").
 APPLICATION_ID = 0x46434B53
 # Names that say "a store" even when the file is missing or damaged, so that `check --against
 # ref.db` reports a broken store instead of reading the file as a report.
 STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 _SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite errors that say nothing of the file's content: another writer, or the disk.
+_NOT_DAMAGE = ("locked", "busy", "disk I/O", "readonly", "unable to open", "full")
+_APPLICATION_BYTES = APPLICATION_ID.to_bytes(4, "big")  # at offset 68 of the header
 # The packages whose code decides what claims a report gives: a change to one of their modules
 # makes stored claims stale, as a change to a rule file does.
 _EXTRACTION_PACKAGES = (extract, ruleset)
@@ -52,6 +55,12 @@ class StoreError(FactcheckError):
     """A store file that cannot be used: not SQLite, damaged, or of a newer schema (exit 2)."""
 
 
+class DamagedStoreError(StoreError):
+    """A factcheck store (its header says so) whose content is damaged: SQLite finds it
+    malformed, or a report's rows no longer match their digest. A run with the reports at
+    hand rebuilds it; a reference store is an error."""
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -71,9 +80,11 @@ CREATE TABLE reports (
     position INTEGER NOT NULL,
     claims INTEGER NOT NULL,
     first_claim INTEGER NOT NULL DEFAULT 0,
+    digest TEXT NOT NULL,
     UNIQUE (doc, occurrence)
 );
 CREATE INDEX reports_position ON reports (position);
+CREATE INDEX reports_story ON reports (story);
 CREATE TABLE claims (
     report_id INTEGER NOT NULL REFERENCES reports (id),
     seq INTEGER NOT NULL,
@@ -141,12 +152,27 @@ class StoredReport:
 
 @dataclass(frozen=True)
 class StoredKey:
-    """What the store knows of one report: enough to tell whether it is unchanged."""
+    """What the store knows of one report: enough to tell whether it is unchanged, and
+    whether its rows are as they were written (`digest`)."""
 
     report_id: int
     content_hash: str
     context: str
     claims: int
+    doc: str = ""
+    occurrence: int = 0
+    path: str = ""
+    story: str = ""
+    digest: str = ""
+
+
+def rows_digest(doc: str, occurrence: int, path: str, story: str, digest: str, context: str,
+                rows: Sequence[Sequence[Any]]) -> str:
+    """A sha256 of one report as stored (its fields and rows, as SQLite gives them back):
+    what tells a damaged store from a sound one."""
+    # repr: exact for the values SQLite keeps (int, float, text, None), and fast
+    text = repr((doc, occurrence, path, story, digest, context, [tuple(r) for r in rows]))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _stored_value(value: Any) -> Any:
@@ -196,20 +222,43 @@ class ClaimStore:
 
     def __init__(self, path: str | Path, create: bool = False) -> None:
         self.path = Path(path)
+        self._ours = False
         self._check_file(create)
         try:
             # autocommit: transactions are begun and ended explicitly, one per write
             self.connection = sqlite3.connect(self.path, isolation_level=None)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            raise self._error(error) from None
+        try:
             self.connection.execute("PRAGMA busy_timeout = 10000")
             self._check_schema(create)
-        except sqlite3.DatabaseError as error:
+            # A run that writes reads the whole file first (quick_check); a reference read
+            # (`check --against`) checks only the reports it gives, by digest, to stay fast.
+            if create and not self.is_new:
+                problems = [row[0] for row in self.connection.execute("PRAGMA quick_check(3)")]
+                if problems != ["ok"]:
+                    raise self.damaged("; ".join(problems))
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            self.connection.close()
             raise self._error(error) from None
+        except StoreError:
+            self.connection.close()
+            raise
 
     def _error(self, error: Exception) -> StoreError:
         message = str(error)
+        if self._ours and not (isinstance(error, sqlite3.OperationalError)
+                               and any(word in message for word in _NOT_DAMAGE)):
+            return self.damaged(message)  # our store, and SQLite cannot read what it holds
         if "not a database" in message or "malformed" in message:
+            if self._ours:
+                return self.damaged(message)
             message = f"not a factcheck store, or a damaged one ({message})"
         return StoreError(f"claims store: {message}", self.path)
+
+    def damaged(self, why: str) -> DamagedStoreError:
+        """The error for damage found in this store."""
+        return DamagedStoreError(f"damaged claims store ({one_line(why)})", self.path)
 
     def _check_file(self, create: bool) -> None:
         if self.path.is_dir():
@@ -220,7 +269,10 @@ class ClaimStore:
                                  self.path)
             return
         with self.path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
+            first = handle.read(100)  # SQLite's file header
+        header = first[:len(_SQLITE_HEADER)]
+        # a file whose header names factcheck is ours to call damaged (and to rebuild)
+        self._ours = header == _SQLITE_HEADER and first[68:72] == _APPLICATION_BYTES
         if header and header != _SQLITE_HEADER:
             raise StoreError("not a factcheck claims store (not an SQLite file)", self.path)
 
@@ -254,8 +306,12 @@ class ClaimStore:
         try:
             row = self.connection.execute("SELECT value FROM meta WHERE key = ?",
                                           (key,)).fetchone()
-        except sqlite3.OperationalError:  # no meta table yet: a new store
-            return None
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):  # no meta table yet: a new store
+                return None
+            raise self._error(error) from None
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            raise self._error(error) from None
         return row[0] if row else None
 
     @property
@@ -280,7 +336,7 @@ class ClaimStore:
     def _reading(self) -> Iterator[sqlite3.Connection]:
         try:
             yield self.connection
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             raise self._error(error) from None
 
     # -- reading --------------------------------------------------------------------------
@@ -289,48 +345,102 @@ class ClaimStore:
         if self.is_new:
             return {}
         with self._reading() as connection:
-            return {(doc, occurrence): StoredKey(report_id, digest, context, claims)
-                    for report_id, doc, occurrence, digest, context, claims in connection.execute(
-                        "SELECT id, doc, occurrence, content_hash, context, claims FROM reports")}
+            return {(doc, occurrence): StoredKey(report_id, content, context, claims, doc,
+                                                 occurrence, path, story, digest)
+                    for report_id, doc, occurrence, content, context, claims, path, story, digest
+                    in connection.execute(
+                        "SELECT id, doc, occurrence, content_hash, context, claims, path, story, "
+                        "digest FROM reports")}
 
-    def report_rows(self, report_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
-        """The stored rows (seq, part_of_seq, stored columns…) of reports, by report id."""
+    def verify(self, keys: Iterable[StoredKey], rows: dict[int, list[tuple[Any, ...]]]) -> None:
+        """Raise `DamagedStoreError` unless each report's rows are those written for it."""
+        for key in keys:
+            found = rows.get(key.report_id, [])
+            if len(found) != key.claims or rows_digest(
+                    key.doc, key.occurrence, key.path, key.story, key.content_hash,
+                    key.context, found) != key.digest:
+                raise self.damaged(f"the stored claims of {key.doc} do not match their digest")
+
+    def report_rows(self, report_ids: Sequence[int], every: bool = False
+                    ) -> dict[int, list[tuple[Any, ...]]]:
+        """The stored rows (seq, part_of_seq, stored columns…) of reports, by report id
+        (`every`: `report_ids` are all the store's, read in one scan)."""
         found: dict[int, list[tuple[Any, ...]]] = {report_id: [] for report_id in report_ids}
         if not report_ids:
             return found
         columns = ", ".join(f"c.{_quoted(c)}" for c in STORED_COLUMNS)
         with self._reading() as connection:
-            cursor = connection.execute(
-                f"SELECT c.report_id, c.seq, c.part_of_seq, {columns} FROM claims AS c "
-                "JOIN json_each(?) AS wanted ON c.report_id = wanted.value "
-                "ORDER BY c.report_id, c.seq", (json.dumps(list(report_ids)),))
+            if every:
+                cursor = connection.execute(
+                    f"SELECT c.report_id, c.seq, c.part_of_seq, {columns} FROM claims AS c "
+                    "ORDER BY c.report_id, c.seq")
+            else:
+                cursor = connection.execute(
+                    f"SELECT c.report_id, c.seq, c.part_of_seq, {columns} FROM claims AS c "
+                    "JOIN json_each(?) AS wanted ON c.report_id = wanted.value "
+                    "ORDER BY c.report_id, c.seq", (json.dumps(list(report_ids)),))
             for row in cursor:
-                found[row[0]].append(row[1:])
+                rows = found.get(row[0])
+                if rows is None:  # claims of no report
+                    raise self.damaged("claims of reports it does not hold")
+                rows.append(row[1:])
         return found
 
     def claims(self, metrics: Sequence[str] | None = None,
                stories: Sequence[str] | None = None) -> pd.DataFrame:
         """The stored claims table, in stored report order, ids as the indexed run gave them;
-        only those of `metrics` and `stories` when given (through the indexes)."""
+        only those of `metrics` and `stories` when given (the reports of `stories` found
+        through an index). Every report read is checked against its digest and its
+        neighbours' numbering first: a damaged store is a `DamagedStoreError`, never claims."""
         if self.is_new:
             return claims_table([])
-        where, parameters = [], []
-        if stories is not None:
-            where.append("c.story IN (SELECT value FROM json_each(?))")
-            parameters.append(json.dumps(list(stories)))
-        if metrics is not None:
-            where.append("c.metric IN (SELECT value FROM json_each(?))")
-            parameters.append(json.dumps(list(metrics)))
-        columns = ", ".join(f"c.{_quoted(c)}" for c in STORED_COLUMNS)
-        query = (f"SELECT r.first_claim, c.seq, c.part_of_seq, {columns} FROM claims AS c "
-                 "JOIN reports AS r ON r.id = c.report_id"
-                 + (" WHERE " + " AND ".join(where) if where else "")
-                 + " ORDER BY r.position, c.seq")
+        wanted_metrics = None if metrics is None else set(metrics)
+        metric = 2 + STORED_COLUMNS.index("metric")  # in a row (seq, part_of_seq, columns…)
         with self._reading() as connection:
-            rows = connection.execute(query, parameters).fetchall()
+            if stories is None:
+                query, parameters = "SELECT * FROM reports", ()
+            else:
+                query = ("SELECT r.* FROM reports AS r JOIN json_each(?) AS wanted "
+                         "ON r.story = wanted.value")
+                parameters = (json.dumps(list(dict.fromkeys(stories))),)
+            reports = sorted(connection.execute(
+                f"SELECT id, content_hash, context, claims, doc, occurrence, path, story, "
+                f"digest, position, first_claim FROM ({query})", parameters).fetchall(),
+                key=itemgetter(9))
+            keys = [StoredKey(*report[:9]) for report in reports]
+            rows = self.report_rows([key.report_id for key in keys], every=stories is None)
+            self.verify(keys, rows)
+            self._verify_numbering(reports, whole=stories is None)
         return claims_table(
-            (f"c{first + seq}", f"c{first + part_of}" if part_of is not None else None, row[3:])
-            for row in rows for first, seq, part_of in (row[:3],))
+            (f"c{first + seq}", f"c{first + part_of}" if part_of is not None else None,
+             row[2:])
+            for report in reports for first in (report[10],)
+            for row in rows[report[0]] for seq, part_of in (row[:2],)
+            if wanted_metrics is None or row[metric] in wanted_metrics)
+
+    def _verify_numbering(self, reports: Sequence[tuple[Any, ...]], whole: bool) -> None:
+        """Each report's first claim number is the one after its predecessor's last: checked
+        in one pass over `reports` when they are all the store's (`whole`), else for each
+        against its neighbours, through the position index."""
+        broken = self.damaged("the claim numbering of its reports does not add up")
+        if whole:
+            expected = 0
+            for report in reports:
+                if report[10] != expected:
+                    raise broken
+                expected += report[3]
+            return
+        for report in reports:
+            position, first, claims = report[9], report[10], report[3]
+            before = self.connection.execute(
+                "SELECT first_claim + claims FROM reports WHERE position < ? "
+                "ORDER BY position DESC LIMIT 1", (position,)).fetchone()
+            after = self.connection.execute(
+                "SELECT first_claim FROM reports WHERE position > ? ORDER BY position LIMIT 1",
+                (position,)).fetchone()
+            if first != (before[0] if before else 0) or (
+                    after is not None and after[0] != first + claims):
+                raise broken
 
     # -- writing --------------------------------------------------------------------------
     def write(self, *, extractor: str, rules_version: str, reports: Sequence[StoredReport],
@@ -348,7 +458,7 @@ class ClaimStore:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             raise self._error(error) from None
 
     def _write(self, extractor: str, rules_version: str, reports: Sequence[StoredReport],
@@ -388,9 +498,11 @@ class ClaimStore:
         for offset, report in enumerate(reports, start=1):
             cursor = connection.execute(
                 "INSERT INTO reports (doc, occurrence, path, story, content_hash, context, "
-                "position, claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "position, claims, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (report.doc, report.occurrence, report.path, report.story, report.content_hash,
-                 report.context, last + offset, len(report.rows)))
+                 report.context, last + offset, len(report.rows), rows_digest(
+                     report.doc, report.occurrence, report.path, report.story,
+                     report.content_hash, report.context, report.rows)))
             report_id = cursor.lastrowid
             connection.executemany(insert_claims, ((report_id, *row) for row in report.rows))
         if order is not None:
@@ -411,6 +523,34 @@ class ClaimStore:
             reports = connection.execute("SELECT count(*) FROM reports").fetchone()[0]
             claims = connection.execute("SELECT count(*) FROM claims").fetchone()[0]
         return {"reports": reports, "claims": claims, "rules_version": self.rules_version}
+
+
+@contextmanager
+def store_lock(path: str | Path) -> Iterator[None]:
+    """Hold the store's lock (an exclusive `flock` of `<store>.lock` beside it) for a whole
+    run: read what it holds, extract, write. A second run waits, then sees the first's
+    reports, so that `index` leaves exactly the reports of the run that ended last. Where
+    there is no `flock` (Windows), no lock: SQLite's own keeps each write whole."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    if Path(path).is_dir():  # not a store: opening it says so
+        yield
+        return
+    with open(f"{path}.lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def remove_store(path: str | Path) -> None:
+    """Delete a (damaged) store and SQLite's files beside it, to build it again."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def load_claims(path: str | Path, metrics: Sequence[str] | None = None,

@@ -284,3 +284,81 @@ def test_a_rule_file_alias_bomb_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="aliases expand") as caught:
         factcheck.load_rules([overlay])
     assert caught.value.path == str(overlay / "scope.yaml")
+
+
+_BAD = "'(a+)+$'"
+
+
+@pytest.mark.parametrize(("file", "after", "insert", "key"), [
+    ("metrics/killed.yaml", "patterns:\n", f"  - {_BAD}\n", "patterns"),
+    ("metrics/killed.yaml", "", f"unless_report_mentions: {_BAD}\n"
+     "conditional_patterns:\n  - '{N} died'\n", "unless_report_mentions"),
+    ("findings.yaml", "revision_words: [", f"{_BAD}, ", "compare.revision_words"),
+    ("grammar.yaml", "history_patterns:\n", f"  - {_BAD}\n", "history_patterns"),
+    ("grammar.yaml", "constructions:\n",
+     "  - {name: nested, pattern: '(\\w+\\s?)+{N}\\s+{PARTICIPLE}'}\n",
+     "constructions"),
+    ("scope.yaml", "other_period:\n", f"  nested: {_BAD}\n", "other_period.nested"),
+    ("scope.yaml", "noise_lines:\n", f"  - {_BAD}\n", "noise_lines"),
+])
+def test_a_pattern_that_backtracks_without_end_is_refused_at_load(
+        rules_copy: Path, file: str, after: str, insert: str, key: str) -> None:
+    # Whatever key holds it, a nested repetition is a rule error at its file, line and key.
+    path = rules_copy / file
+    text = path.read_text()
+    assert after in text
+    at = text.index(after) + len(after)
+    path.write_text(text[:at] + insert + text[at:])
+    line = text[:at].count("\n") + 1
+    with pytest.raises(RuleError) as caught:
+        factcheck.analyse(None, [rules_copy])
+    assert "exponential" in str(caught.value) and key in str(caught.value)
+    assert caught.value.path == str(path) and caught.value.line == line
+
+
+def test_a_pattern_out_of_time_is_skipped_for_the_report(tmp_path: Path) -> None:
+    # A slow pattern is cut once, reported once, and not tried again in that report: 300
+    # sentences cost one time-out, not 300.
+    overlay = _overlay(tmp_path, {"metrics/evacuated.yaml": (
+        "metric: evacuated\ndescription: People evacuated.\n"
+        "example: About 3,000 residents were evacuated.\nkeywords: [evacuat]\n"
+        "patterns:\n  - '(?:a|aa)+!{N}'\n  - '{N}\\s+{WHO}{AUX}evacuated\\b'\n")})
+    report = tmp_path / "report.txt"
+    sentence = "Some 3,000 residents were evacuated from Baa" + "a" * 60 + " on Friday.\n\n"
+    report.write_text("date 2024-02-01 " + sentence * 300)
+    analysis = factcheck.analyse([report], [overlay])
+    assert len(analysis.claims) == 300
+    [problem] = analysis.problems
+    assert "skipped for the rest of that report" in problem.message
+
+
+def test_a_report_past_its_pattern_budget_stops_with_one_diagnostic(tmp_path: Path,
+                                                                    rules_dir: Path) -> None:
+    # A tiny budget (grammar.yaml's pattern_budget_seconds) over a long report: the report
+    # ends early, with one diagnostic naming it, and the run goes on.
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir, rules)
+    grammar = rules / "grammar.yaml"
+    grammar.write_text(grammar.read_text().replace("pattern_budget_seconds: 30",
+                                                   "pattern_budget_seconds: 0.000001"))
+    report = tmp_path / "long.txt"
+    report.write_text("date 2024-02-01 "
+                      + "Police said 12 people were killed in the blast.\n\n" * 400)
+    analysis = factcheck.analyse([report], [rules])
+    assert 0 < len(analysis.claims) < 400
+    [problem] = analysis.problems
+    assert problem.path == str(report) and "pattern_budget_seconds" in problem.message
+
+
+def test_a_revision_word_out_of_time_is_reported_at_its_line(tmp_path: Path) -> None:
+    # compare.revision_words had no time limit: now one like every pattern, and its line.
+    overlay = _overlay(tmp_path, {"findings.yaml": (
+        "compare:\n  revision_words:\n    - '\\brevised\\b'\n    - '(?:a|aa)+!'\n")})
+    report = tmp_path / "report.txt"
+    report.write_text("date 2024-02-01 Police said 12 people were killed in Baa"
+                      + "a" * 60 + " on Friday.\n\n" + "Police said 12 people were killed.\n\n")
+    analysis = factcheck.analyse([report], [overlay])
+    assert len(analysis.claims) == 2
+    [problem] = analysis.problems
+    assert problem.path == str(overlay / "findings.yaml") and problem.line == 4
+    assert "took longer than" in problem.message

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from factcheck.cli.app import app
 from factcheck.extract.claims import ClaimReader
 from factcheck.extract.context import story_contexts
 from factcheck.report import tables
-from factcheck.run import pipeline
+from factcheck.run import engines, pipeline
 from factcheck.run.api import analyse
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
@@ -289,3 +290,58 @@ def test_a_full_disk_names_the_output_not_a_temporary_file(
                                        "No space left on device\n")
     assert sorted(p.name for p in out.iterdir()) == ["claims.csv"]
     assert (out / "claims.csv").read_text() == "old\n"
+
+
+def test_jobs_are_bounded_by_the_cores_and_the_stories(
+        corpus: Path, rules: factcheck.RuleSet, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # -j 100000 starts no more workers than the run has cores and stories, and writes the
+    # bytes -j 1 writes.
+    started: list[int] = []
+    make = pipeline.make_engine
+
+    def spy(*args: object, **kwargs: object) -> object:
+        engine = make(*args, **kwargs)  # type: ignore[arg-type]
+        started.append(engine.workers)
+        return engine
+
+    monkeypatch.setattr(pipeline, "make_engine", spy)
+    one = pipeline.run([str(corpus)], rules, "event", out=tmp_path / "one", jobs=1)
+    many = pipeline.run([str(corpus)], rules, "event", out=tmp_path / "many", jobs=100_000)
+    assert started[0] == 1 and 1 < started[1] <= min(engines.available_cores(), 4)
+    pd.testing.assert_frame_equal(one.claims, many.claims)
+    _same_files(tmp_path / "one", tmp_path / "many")
+    assert engines.pool_size(100_000, 1) == 1 and engines.pool_size(3) <= 3
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    script = (
+        "import os, sys, time\n"
+        "from factcheck.run.engines import Processes\n"
+        "if __name__ == '__main__':\n"
+        "    pool = Processes(2, {})\n"
+        "    [f.result() for f in [pool._pool.submit(os.getpid) for _ in range(8)]]\n"
+        "    print(' '.join(str(p) for p in pool._pool._processes), flush=True)\n"
+        "    time.sleep(60)\n")
+    (tmp_path / "parent.py").write_text(script)
+    parent = subprocess.Popen([sys.executable, str(tmp_path / "parent.py")],
+                              stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    workers = [int(p) for p in parent.stdout.readline().split()]
+    assert workers
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 20
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, dead but not yet reaped by init, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

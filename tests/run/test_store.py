@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 import subprocess
@@ -268,3 +269,90 @@ def test_index_leaves_out_what_exclude_matches(tmp_path: Path,
     store = tmp_path / "claims.db"
     update, problems = api.index_reports([tmp_path / "ref"], store, rules, exclude=["drafts/"])
     assert (update.reports, problems) == (1, [])
+
+
+# -- damage: a store whose bytes changed is found out, said so, and built again -------------
+
+def _damaged_run(documents: list[Document], rules: factcheck.RuleSet, store: Path,
+                 data: bytes, fresh: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """One run over a store holding `data`: the fresh claims exactly (the damage found, and
+    the store rebuilt, or none seen), or a `StoreError`, which the command prints as one line
+    naming the store, with exit 2. Never another exception (exit 70). Read as a reference
+    (`check --against`), the store gives its claims as written or a `StoreError`."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    store.write_bytes(data)
+    try:
+        assert records(api.stored_claims(store)) == records(reference)
+    except StoreError as error:
+        assert error.exit_code == 2 and error.path == str(store)
+    store.write_bytes(data)
+    try:
+        table, _ = api.claims_through_store(documents, rules, store)
+    except StoreError as error:
+        assert error.exit_code == 2 and error.path == str(store)
+        return
+    assert records(table) == records(fresh)
+
+
+def test_a_damaged_store_is_said_and_rebuilt(reports: Path, tmp_path: Path,
+                                             rules: factcheck.RuleSet) -> None:
+    reports = reports / "fire"
+    store = tmp_path / "claims.db"
+    assert run("index", str(reports), "--store", str(store)).returncode == 0
+    sound = store.read_bytes()
+    assert len(sound) > 8192
+    # random bytes past the first page: SQLite finds the file malformed; the command says
+    # so in one line, rebuilds the store, and prints the claims a fresh run prints
+    rng = random.Random(16)
+    store.write_bytes(sound[:4096] + bytes(rng.randrange(256) for _ in range(len(sound) - 4096)))
+    done = run("claims", str(reports), "-f", "csv", "--store", str(store))
+    assert done.returncode == 0 and done.stdout == run("claims", str(reports), "-f", "csv").stdout
+    assert done.stderr.count("\n") == 1 and "damaged claims store" in done.stderr
+    assert "rebuilt" in done.stderr and str(store) in done.stderr
+    assert run("claims", str(reports), "--store", str(store)).stderr == ""  # sound again
+    # one 8-byte flip at a time, across the whole file (header, schema, tables, indexes)
+    documents, _ = driver.documents_of([str(reports)], None)
+    fresh = api.analyse([str(reports)], rules).claims
+    store.write_bytes(sound)
+    reference = api.stored_claims(store)
+    for offset in range(0, len(sound) - 8, 97):
+        flipped = bytearray(sound)
+        flipped[offset:offset + 8] = bytes(b ^ 0xFF for b in flipped[offset:offset + 8])
+        _damaged_run(documents, rules, store, bytes(flipped), fresh, reference)
+
+
+def test_a_changed_claim_row_fails_its_digest(reports: Path, tmp_path: Path) -> None:
+    # A change SQLite cannot see (a well-formed value, another word) is caught by the digest:
+    # a reference store is an error, a run with the reports builds the store again.
+    store = tmp_path / "claims.db"
+    assert run("index", str(reports), "--store", str(store)).returncode == 0
+    connection = sqlite3.connect(store)
+    connection.execute("UPDATE claims SET metric = 'arrerude' WHERE rowid = 1")
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError, match="do not match their digest"):
+        api.stored_claims(store)
+    table, update = through_store([reports], store)
+    assert update.damaged and "arrerude" not in set(table.metric)
+    assert "arrerude" not in set(api.stored_claims(store).metric)
+
+
+def test_two_index_runs_into_one_new_store_leave_one_runs_reports(reports: Path,
+                                                                  tmp_path: Path) -> None:
+    # Started together, the second waits for the first and then makes the store exactly its
+    # own reports: never the union of both.
+    store = tmp_path / "new.db"
+    first, second = reports / "fire", reports / "seeds"
+    command = [sys.executable, "-m", "factcheck", "index"]
+    runs = [subprocess.Popen([*command, str(paths), "--store", str(store)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={"NO_COLOR": "1", "PATH": ""})
+            for paths in (first, second)]
+    for process in runs:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    with ClaimStore(store) as opened:
+        paths = {key.path for key in opened.keys().values()}
+    expected = [{str(p) for p in folder.rglob("*") if p.is_file()} for folder in (first, second)]
+    assert paths in expected
