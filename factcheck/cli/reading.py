@@ -128,6 +128,8 @@ def _run(options: ReadOptions) -> None:
                                out=target, keep_tables=not streamed,
                                jobs=parse_jobs(options.jobs), engine=options.engine.value,
                                scheduler=options.scheduler, strict=options.strict,
+                               # `claims` prints no findings: compared only for --out's files
+                               compare=options.command == "report" or options.out is not None,
                                progress=run_progress(options.quiet),
                                pages=_pages if options.html else None)
         except SkippedInputError as stopped:
@@ -149,7 +151,8 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
     ruleset, group_by = _settings(options)
     try:
         analysis = analyse(options.path_names, ruleset, group_by, strict=options.strict,
-                           store=store)
+                           store=store,
+                           compare=options.command == "report" or options.out is not None)
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     if analysis.store is not None:
