@@ -27,6 +27,8 @@ from .model import (
     agree,
     figure_of,
     format_message,
+    message_figures,
+    named_list,
     time_key,
 )
 
@@ -195,6 +197,7 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
                    key=lambda c: (c.first_date, min(time_key(m)[1] for m in c.members
                                                     if m.date == c.first_date)))
     undated = [c for c in clusters if c.first_date is None]
+    limit = message_figures(rules)
     # (position in `dated` of the finding's first cluster, finding), sorted at the end
     placed: list[tuple[tuple[int, int], StoryFinding]] = []
     rank = {id(c): n for n, c in enumerate(dated)}
@@ -208,14 +211,14 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
             if len(chain) > 1:
                 placed.append(((rank[id(chain[0])], 0), _finding(
                     update_rule, story, metric.name, scope, chain,
-                    chain=" → ".join(describe_cluster(c) for c in chain))))
+                    chain=named_list(chain, describe_cluster, " → ", limit))))
     findings = [finding for _, finding in sorted(placed, key=lambda item: item[0])]
     if undated and conflict_rule:
         for cluster in undated:
             others = [c for c in clusters if c is not cluster]
             findings.append(_finding(
                 conflict_rule, story, metric.name, scope, [cluster, *others],
-                sides=" vs ".join(describe_cluster(c) for c in [cluster, *others])))
+                sides=named_list([cluster, *others], describe_cluster, " vs ", limit)))
             clusters = [c for c in clusters if c is not cluster]
             if len(clusters) < 2:
                 break

@@ -206,6 +206,23 @@ def format_message(template: str, **values: str) -> str:
     return template.format_map(_Keep(values))
 
 
+def message_figures(rules: Any) -> int | None:
+    """How many figures a finding's message names at most (`compare.message_figures`;
+    None: every one). The full list is always in the finding's `claim_ids` and groups."""
+    limit = rules.compare.get("message_figures")
+    return None if limit is None else max(1, int(limit))
+
+
+def named_list(items: Sequence[Any], describe: Callable[[Any], str], separator: str,
+               limit: int | None) -> str:
+    """Items described and joined for a message, at most `limit` of them, then "… and K more":
+    a message stays short however many figures a story has (only those named are described)."""
+    shown = items if limit is None else items[:limit]
+    text = separator.join(describe(item) for item in shown)
+    hidden = len(items) - len(shown)
+    return f"{text} … and {hidden} more" if hidden else text
+
+
 def _number(value: Any) -> float | None:
     return None if is_missing(value) else float(value)
 
