@@ -137,7 +137,7 @@ def _step(value: float) -> float:
     return step
 
 
-def _reading(figure: Figure, round_reach: bool) -> tuple[float, float, bool, bool]:
+def reading_interval(figure: Figure, round_reach: bool) -> tuple[float, float, bool, bool]:
     """The interval an editor reads a figure as: "over 90" reaches to 100, not to infinity."""
     low = -math.inf if figure.low is None else figure.low
     high = math.inf if figure.high is None else figure.high
@@ -188,7 +188,7 @@ def agree(a: Figure, b: Figure, tolerance: float = 0.0, round_reach: bool = True
             continue
         point = other.point
         if not loose.exact and point is not None and _inside(
-                point, _reading(loose, round_reach), tolerance):
+                point, reading_interval(loose, round_reach), tolerance):
             return True
     return False
 

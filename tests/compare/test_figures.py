@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import factcheck
 from factcheck.compare.detectors import compare_claims
+from factcheck.compare.figures import cluster_figures
+from factcheck.compare.model import Cluster, Figure, agree, time_key
 from factcheck.errors import RuleError
+from factcheck.ruleset.model import Metric
+from factcheck.run.api import load_rules
 
 _CITED = re.compile(r"\(([^()]*), (\d{4}-\d{2}-\d{2}|unknown date)\)")
 
@@ -59,3 +67,75 @@ def test_a_bad_message_figures_setting_names_the_file_and_line(tmp_path: Path,
     with pytest.raises(RuleError, match="message_figures") as raised:
         factcheck.load_rules([tmp_path])
     assert "findings.yaml" in str(raised.value) and ":3" in str(raised.value)
+
+
+def _pairwise_clusters(figures: list[Figure], metric: Metric, round_reach: bool
+                       ) -> list[Cluster]:
+    """The clustering as it was: every figure checked against every cluster (quadratic)."""
+    clusters: list[Cluster] = []
+    for figure in sorted(figures, key=lambda f: (not f.exact, time_key(f))):
+        fitting = [c for c in clusters
+                   if agree(c.lead, figure, metric.tolerance, round_reach)]
+        if fitting:
+            def distance(cluster: Cluster, figure: Figure = figure) -> tuple[int, date]:
+                first = cluster.first_date
+                if first is None or figure.date is None:
+                    return (10**6, first or date.max)
+                return (abs((first - figure.date).days), first)
+            min(fitting, key=distance).members.append(figure)
+        else:
+            clusters.append(Cluster([figure]))
+    return clusters
+
+
+_QUALIFIERS = ["exact", "floor", "over", "ceiling", "range", "about"]
+
+
+@st.composite
+def _figures(draw: st.DrawFn) -> list[Figure]:
+    figures = []
+    for order in range(draw(st.integers(0, 14))):
+        value = float(draw(st.sampled_from([5, 9, 10, 12, 20, 84, 90, 94, 100, 280, 284])))
+        kind = draw(st.sampled_from(_QUALIFIERS))
+        low, high, low_inc, high_inc = value, value, True, True
+        if kind in ("floor", "over"):
+            high, low_inc, high_inc = None, kind == "floor", False
+        elif kind == "ceiling":
+            low = None
+        elif kind == "range":
+            high = value + draw(st.sampled_from([1.0, 5.0, 10.0]))
+        elif kind == "about":
+            low, high = value * 0.9, value * 1.1
+        day = draw(st.one_of(st.none(), st.integers(0, 4)))
+        figures.append(Figure(
+            claim_id=f"c{order}", value=None if kind == "range" and draw(st.booleans())
+            else value, low=low, high=high, low_inclusive=low_inc, high_inclusive=high_inc,
+            figure=f"{kind} {value:g}", date=None if day is None else date(2024, 1, 1 + day),
+            source="s", revision=False, order=order))
+    return figures
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(figures=_figures(), tolerance=st.sampled_from([0.0, 1.0, 4.0]),
+       round_reach=st.booleans())
+def test_indexed_clustering_is_the_pairwise_clustering(figures: list[Figure], tolerance: float,
+                                                       round_reach: bool) -> None:
+    rules = load_rules()
+    metric = replace(rules.metrics["killed"], tolerance=tolerance)
+    rules = replace(rules, compare={**rules.compare, "round_figure_reach": round_reach})
+    indexed = cluster_figures(figures, metric, rules)
+    pairwise = _pairwise_clusters(figures, metric, round_reach)
+    assert [[m.claim_id for m in c.members] for c in indexed] == [
+        [m.claim_id for m in c.members] for c in pairwise]
+
+
+def test_clustering_thousands_of_figures_is_not_quadratic(rules: factcheck.RuleSet) -> None:
+    """20,000 figures, 10,000 of them different: a pairwise scan took minutes."""
+    figures = [Figure(claim_id=f"c{n}", value=float(n % 10_000), low=float(n % 10_000),
+                      high=float(n % 10_000), low_inclusive=True, high_inclusive=True,
+                      figure=str(n), date=date(2024, 1, 1 + n % 28), source="s",
+                      revision=False, order=n) for n in range(20_000)]
+    start = time.process_time()
+    clusters = cluster_figures(figures, rules.metrics["killed"], rules)
+    assert time.process_time() - start < 5
+    assert len(clusters) == 10_000 and all(len(c.members) == 2 for c in clusters)
