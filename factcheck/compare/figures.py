@@ -286,10 +286,12 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
             clusters = [c for c in clusters if c is not cluster]
             if len(clusters) < 2:
                 break
-    if stale_rule:
+    if stale_rule and dated:
+        # The latest figure is named by the claim that dates it (the one the message names):
+        # naming all of its claims in every stale finding grew as the square of the story.
+        newest = Cluster([first_member(dated[-1])])
         for position, cluster in enumerate(dated[:-1]):
             superseded_on = dated[position + 1].first_date
-            newest = dated[-1]
             for member in cluster.members:
                 if member.date and superseded_on and member.date > superseded_on \
                         and not (metric.accumulates and (member.point or 0) > (

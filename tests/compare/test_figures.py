@@ -139,3 +139,19 @@ def test_clustering_thousands_of_figures_is_not_quadratic(rules: factcheck.RuleS
     clusters = cluster_figures(figures, rules.metrics["killed"], rules)
     assert time.process_time() - start < 5
     assert len(clusters) == 10_000 and all(len(c.members) == 2 for c in clusters)
+
+
+def test_a_stale_finding_names_the_stale_claim_and_the_claim_that_dates_the_latest(
+        rules: factcheck.RuleSet) -> None:
+    """Many reports repeat the old 10 after 12 was given, and many give 12: each stale finding
+    names two claims (its message's two), not every claim of the latest figure, so a story's
+    findings.csv grows with its claims, not with their square."""
+    start = date(2024, 1, 1)
+    rows = [_row(1, 10.0, start), _row(2, 12.0, start + timedelta(days=1), source="mayor")]
+    rows += [_row(n, 12.0, start + timedelta(days=2)) for n in range(3, 103)]
+    rows += [_row(n, 10.0, start + timedelta(days=3)) for n in range(103, 203)]
+    stale = [f for f in compare_claims(rows, rules) if f.kind == "stale"]
+    assert len(stale) == 100
+    for finding in stale:
+        assert finding.groups[1] == ("c2",) and len(finding.claim_ids) == 2
+        assert "12 (mayor, 2024-01-02)" in finding.message
