@@ -278,14 +278,12 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
                     chain=named_list(chain, describe_cluster, " → ", limit))))
     findings = [finding for _, finding in sorted(placed, key=lambda item: item[0])]
     if undated and conflict_rule:
-        for cluster in undated:
-            others = [c for c in clusters if c is not cluster]
-            findings.append(_finding(
-                conflict_rule, story, metric.name, scope, [cluster, *others],
-                sides=named_list([cluster, *others], describe_cluster, " vs ", limit)))
-            clusters = [c for c in clusters if c is not cluster]
-            if len(clusters) < 2:
-                break
+        # One finding for the figures no date places, against every other: one each, naming
+        # all the rest, grew as the square of an undated report's figures.
+        undated_ids = {id(c) for c in undated}
+        sides = [*undated, *(c for c in clusters if id(c) not in undated_ids)]
+        findings.append(_finding(conflict_rule, story, metric.name, scope, sides,
+                                 sides=named_list(sides, describe_cluster, " vs ", limit)))
     if stale_rule and dated:
         # The latest figure is named by the claim that dates it (the one the message names):
         # naming all of its claims in every stale finding grew as the square of the story.

@@ -155,3 +155,21 @@ def test_a_stale_finding_names_the_stale_claim_and_the_claim_that_dates_the_late
     for finding in stale:
         assert finding.groups[1] == ("c2",) and len(finding.claim_ids) == 2
         assert "12 (mayor, 2024-01-02)" in finding.message
+
+
+def test_undated_figures_are_one_finding_that_names_each_claim_once(
+        rules: factcheck.RuleSet) -> None:
+    """300 undated figures that all differ: one conflict finding naming each claim once (one
+    finding per undated figure, each naming all the rest, grew as their square)."""
+    rows = [_row(n, float(n), None) for n in range(1, 301)]
+    [conflict] = compare_claims(rows, rules)
+    assert conflict.kind == "conflict" and len(conflict.groups) == 300
+    assert sorted(conflict.claim_ids, key=lambda i: int(i[1:])) == [r["claim_id"] for r in rows]
+
+
+def test_one_undated_figure_still_conflicts_with_the_dated_ones(
+        rules: factcheck.RuleSet) -> None:
+    start = date(2024, 1, 1)
+    rows = [_row(1, 7.0, None), _row(2, 9.0, start), _row(3, 12.0, start + timedelta(days=1))]
+    conflicts = [f for f in compare_claims(rows, rules) if f.kind == "conflict"]
+    assert [f.groups for f in conflicts] == [(("c1",), ("c2",), ("c3",))]
