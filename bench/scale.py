@@ -14,8 +14,8 @@ Three measurements, each in a fresh process, each printed against its target:
   `report --out` (`pipeline.run`, comparison included). A GVA subset (`--growth-articles`,
   default 300 articles of ../shared/corpus/gva) replicated ×1, ×2, ×4, ×8 read as one story
   and grouped by incident (each copy its own incidents), and one made-up report of 100 to
-  10,000 figures. Target: time per report and per claim at the largest size over that at
-  the smallest <= 1.3 (linear).
+  10,000 figures, dated and undated. Target: time per report and per claim at the largest
+  size over that at the smallest <= 1.3 (linear).
 - findings: one million synthetic claims (ten killed/injured/arrested figures a story, from
   several sources and dates) over 100,000 stories through `compare_claims`, as the plain run
   compares a whole claims table. Target: <= 20 s.
@@ -199,17 +199,19 @@ def replicated_gva(folder: Path, articles: int, copies: int) -> Path:
     return path
 
 
-def many_figures_report(folder: Path, figures: int, seed: int) -> Path:
+def many_figures_report(folder: Path, figures: int, seed: int, dated: bool = True) -> Path:
     """One made-up report of `figures` sentences, each a casualty figure with a place, a day
-    and a source: the figures differ, repeat and conflict, as a long live blog's do."""
+    (unless not `dated`: no day and no report date) and a source: the figures differ, repeat
+    and conflict, as a long live blog's do."""
     rng = random.Random(seed)
-    path = folder / f"figures-{figures}.txt"
+    path = folder / f"figures-{figures}{'' if dated else '-undated'}.txt"
     start = date(2024, 3, 1)
-    lines = ["---", "title: Live updates", "date: 2024-04-30", "source: Valley Post", "---",
-             ""]
+    lines = ["---", "title: Live updates", *(["date: 2024-04-30"] if dated else []),
+             "source: Valley Post", "---", ""]
     for number in range(figures):
         day = start + timedelta(days=number * 60 // figures)
-        lines.append(f"On {day:%B} {day.day}, {rng.randint(1, 5000):,} people "
+        when = f"On {day:%B} {day.day}, " if dated else ""
+        lines.append(f"{when}{rng.randint(1, 5000):,} people "
                      f"{rng.choice(VERBS)} in {rng.choice(PLACES)}, {rng.choice(SAYERS)}.")
         if number % 5 == 4:
             lines.append("")
@@ -235,7 +237,8 @@ def bench_growth(folder: Path, articles: int, sizes: list[int], seed: int) -> di
 
     rules = factcheck.load_rules()
     shared_reader(rules)  # compiled once, as a worker does before its first unit
-    series: dict[str, list[dict[str, Any]]] = {"one story": [], "grouped": [], "figures": []}
+    series: dict[str, list[dict[str, Any]]] = {"one story": [], "grouped": [], "figures": [],
+                                               "undated": []}
     for copies in GROWTH_COPIES:
         path = replicated_gva(folder, articles, copies)
         for name, group_by in (("one story", None), ("grouped", "incident_id")):
@@ -243,10 +246,11 @@ def bench_growth(folder: Path, articles: int, sizes: list[int], seed: int) -> di
             series[name].append({"size": f"x{copies}", **_timed_run(
                 path, group_by, folder / "out-growth", rules)})
     for figures in sizes:
-        note(f"growth: one report of {figures:,} figures ...")
-        path = many_figures_report(folder, figures, seed)
-        series["figures"].append({"size": f"{figures:,} figures", **_timed_run(
-            path, None, folder / "out-growth", rules)})
+        for name, dated in (("figures", True), ("undated", False)):
+            note(f"growth: one {name} report of {figures:,} figures ...")
+            path = many_figures_report(folder, figures, seed, dated)
+            series[name].append({"size": f"{figures:,} figures", **_timed_run(
+                path, None, folder / "out-growth", rules)})
     for rows in series.values():
         for row in rows:
             row["per_report_ms"] = 1000 * row["seconds"] / max(1, row["reports"])
@@ -319,14 +323,15 @@ def main(argv: list[str] | None = None) -> int:
     if "growth" in figures:
         g = figures["growth"]
         print(f"growth (x1 = the first {g['articles']} GVA articles; one made-up report of "
-              f"many figures):")
+              f"many figures, dated and undated; CPU time):")
         for name, rows in g["series"].items():
             for row in rows:
                 print(f"  {name:9} {row['size']:>14}: {row['reports']:>6,} reports "
                       f"{row['claims']:>7,} claims {row['findings']:>6,} findings "
                       f"{row['seconds']:7.2f} s  {row['per_report_ms']:8.2f} ms/report "
                       f"{row['per_claim_ms']:7.3f} ms/claim")
-            keys = ["per_claim_ms"] if name == "figures" else ["per_report_ms", "per_claim_ms"]
+            keys = ["per_claim_ms"] if name in ("figures", "undated") else [
+                "per_report_ms", "per_claim_ms"]
             ratios = {key: growth_ratio(rows, key) for key in keys}
             shown = ", ".join(f"{key.split('_')[1]} {value:.2f}" for key, value in
                               ratios.items())
