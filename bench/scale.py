@@ -9,6 +9,13 @@ Three measurements, each in a fresh process, each printed against its target:
   machine shared with other work. Target: >= 1.7x at two jobs, identical output.
 - stream: the same run (`--jobs 1`) on corpora of growing size: the peak memory (ru_maxrss)
   of the run, which must not grow with the corpus. Target: < 500 MB for a 1 GB corpus.
+- growth: the CPU time per report and per claim as the work grows, in this process (rules
+  loaded and the claim reader compiled first, start-up not counted), each run a streamed
+  `report --out` (`pipeline.run`, comparison included). A GVA subset (`--growth-articles`,
+  default 300 articles of ../shared/corpus/gva) replicated ×1, ×2, ×4, ×8 read as one story
+  and grouped by incident (each copy its own incidents), and one made-up report of 100 to
+  10,000 figures, dated and undated. Target: time per report and per claim at the largest
+  size over that at the smallest <= 1.3 (linear).
 - findings: one million synthetic claims (ten killed/injured/arrested figures a story, from
   several sources and dates) over 100,000 stories through `compare_claims`, as the plain run
   compares a whole claims table. Target: <= 20 s.
@@ -18,11 +25,13 @@ Usage:
                                                             # 20 and 80 MB, findings at 1M
     python bench/scale.py --jobs-reports 4000 --stream-mb 1024
     python bench/scale.py --only findings --claims 1000000 --stories 100000
+    python bench/scale.py --only growth                     # about a minute
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import resource
@@ -163,13 +172,108 @@ def bench_findings(claims: int, stories: int, seed: int) -> dict[str, Any]:
             "seconds": seconds, "peak_mb": peak_mb()}
 
 
+GVA = REPO.parent / "shared" / "corpus" / "gva" / "articles.jsonl"
+GROWTH_COPIES = (1, 2, 4, 8)
+GROWTH_FIGURES = (100, 300, 1000, 3000, 10000)
+GROWTH_TARGET = 1.3
+PLACES = ["Ashford", "Brambleton", "Corrie Vale", "Dunmore", "Eastwick", "Fenwick"]
+SAYERS = ["police said", "the mayor said", "officials said", "a hospital spokeswoman said",
+          "the fire service said", "according to the county coroner"]
+VERBS = ["were killed", "were injured", "were arrested", "died", "were wounded",
+         "were taken to hospital"]
+
+
+def replicated_gva(folder: Path, articles: int, copies: int) -> Path:
+    """The first `articles` GVA articles, `copies` times over: each copy's articles and
+    incidents renamed, so that grouped by incident every story keeps its size."""
+    path = folder / f"gva-{articles}x{copies}.jsonl"
+    if not path.exists():
+        with GVA.open(encoding="utf-8") as handle:
+            records = [json.loads(line) for line in itertools.islice(handle, articles)]
+        with path.open("w", encoding="utf-8") as out:
+            for copy in range(copies):
+                for record in records:
+                    out.write(json.dumps({**record, "doc_id": f"{record['doc_id']}-{copy}",
+                                          "incident_id": f"{record['incident_id']}-{copy}"})
+                              + "\n")
+    return path
+
+
+def many_figures_report(folder: Path, figures: int, seed: int, dated: bool = True) -> Path:
+    """One made-up report of `figures` sentences, each a casualty figure with a place, a day
+    (unless not `dated`: no day and no report date) and a source: the figures differ, repeat
+    and conflict, as a long live blog's do."""
+    rng = random.Random(seed)
+    path = folder / f"figures-{figures}{'' if dated else '-undated'}.txt"
+    start = date(2024, 3, 1)
+    lines = ["---", "title: Live updates", *(["date: 2024-04-30"] if dated else []),
+             "source: Valley Post", "---", ""]
+    for number in range(figures):
+        day = start + timedelta(days=number * 60 // figures)
+        when = f"On {day:%B} {day.day}, " if dated else ""
+        lines.append(f"{when}{rng.randint(1, 5000):,} people "
+                     f"{rng.choice(VERBS)} in {rng.choice(PLACES)}, {rng.choice(SAYERS)}.")
+        if number % 5 == 4:
+            lines.append("")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _timed_run(path: Path, group_by: str | None, out: Path, rules: Any) -> dict[str, Any]:
+    from factcheck.run import pipeline
+
+    # CPU time of this process (the run is in it): a machine shared with other work makes
+    # the wall clock say more about the neighbours than about the growth
+    start = time.process_time()
+    run = pipeline.run([str(path)], rules, group_by, out=out, keep_tables=False)
+    seconds = time.process_time() - start
+    return {"seconds": seconds, "reports": run.reports, "claims": run.claim_count,
+            "findings": run.finding_count}
+
+
+def bench_growth(folder: Path, articles: int, sizes: list[int], seed: int) -> dict[str, Any]:
+    import factcheck
+    from factcheck.run.driver import shared_reader
+
+    rules = factcheck.load_rules()
+    shared_reader(rules)  # compiled once, as a worker does before its first unit
+    series: dict[str, list[dict[str, Any]]] = {"one story": [], "grouped": [], "figures": [],
+                                               "undated": []}
+    for copies in GROWTH_COPIES:
+        path = replicated_gva(folder, articles, copies)
+        for name, group_by in (("one story", None), ("grouped", "incident_id")):
+            note(f"growth: GVA {articles} x{copies}, {name} ...")
+            series[name].append({"size": f"x{copies}", **_timed_run(
+                path, group_by, folder / "out-growth", rules)})
+    for figures in sizes:
+        for name, dated in (("figures", True), ("undated", False)):
+            note(f"growth: one {name} report of {figures:,} figures ...")
+            path = many_figures_report(folder, figures, seed, dated)
+            series[name].append({"size": f"{figures:,} figures", **_timed_run(
+                path, None, folder / "out-growth", rules)})
+    for rows in series.values():
+        for row in rows:
+            row["per_report_ms"] = 1000 * row["seconds"] / max(1, row["reports"])
+            row["per_claim_ms"] = 1000 * row["seconds"] / max(1, row["claims"])
+    return {"articles": articles, "series": series}
+
+
+def growth_ratio(rows: list[dict[str, Any]], key: str) -> float:
+    return rows[-1][key] / rows[0][key]
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["jobs", "stream", "findings"], action="append")
+    parser.add_argument("--only", choices=["jobs", "stream", "findings", "growth"],
+                        action="append")
+    parser.add_argument("--growth-articles", type=int, default=300,
+                        help="GVA articles in the growth runs' x1 corpus")
+    parser.add_argument("--growth-figures", type=speed.sizes_of, default=list(GROWTH_FIGURES),
+                        help="figures in the growth runs' one report, comma-separated")
     parser.add_argument("--jobs-reports", type=int, default=4000)
     parser.add_argument("--stream-mb", type=speed.sizes_of, default=[20, 80],
                         help="corpus sizes in MB, comma-separated (1024 for the 1 GB target)")
@@ -194,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
             figures["jobs"] = bench_jobs(folder, args.jobs_reports, args.seed)
         if "stream" in wanted:
             figures["stream"] = bench_stream(folder, args.stream_mb, args.seed)
+        if "growth" in wanted:
+            if not GVA.exists():
+                raise SystemExit(f"growth needs the GVA corpus at {GVA}")
+            figures["growth"] = bench_growth(folder, args.growth_articles,
+                                             args.growth_figures, args.seed)
 
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -211,6 +320,23 @@ def main(argv: list[str] | None = None) -> int:
               f"(by CPU time, on two free cores: {j['cpu_speedup']:.2f}x); "
               f"identical output: {j['identical']}; target >= 1.7x and identical: "
               f"{verdict(j['speedup'] >= 1.7 and j['identical'])}")
+    if "growth" in figures:
+        g = figures["growth"]
+        print(f"growth (x1 = the first {g['articles']} GVA articles; one made-up report of "
+              f"many figures, dated and undated; CPU time):")
+        for name, rows in g["series"].items():
+            for row in rows:
+                print(f"  {name:9} {row['size']:>14}: {row['reports']:>6,} reports "
+                      f"{row['claims']:>7,} claims {row['findings']:>6,} findings "
+                      f"{row['seconds']:7.2f} s  {row['per_report_ms']:8.2f} ms/report "
+                      f"{row['per_claim_ms']:7.3f} ms/claim")
+            keys = ["per_claim_ms"] if name in ("figures", "undated") else [
+                "per_report_ms", "per_claim_ms"]
+            ratios = {key: growth_ratio(rows, key) for key in keys}
+            shown = ", ".join(f"{key.split('_')[1]} {value:.2f}" for key, value in
+                              ratios.items())
+            print(f"  {name}: smallest -> largest ratio {shown}; target <= {GROWTH_TARGET}: "
+                  f"{verdict(all(v <= GROWTH_TARGET for v in ratios.values()))}")
     for row in figures.get("stream", []):
         print(f"stream: {row['mb']:,.0f} MB corpus ({row['reports']:,} reports): peak "
               f"{row['peak_mb']:,.0f} MB in {row['wall_s']:,.0f} s; target < 500 MB: "

@@ -132,6 +132,8 @@ def _run(options: ReadOptions) -> None:
                                out=target, keep_tables=not streamed,
                                jobs=parse_jobs(options.jobs), engine=options.engine.value,
                                scheduler=options.scheduler, strict=options.strict,
+                               # `claims` prints no findings: compared only for --out's files
+                               compare=options.command == "report" or options.out is not None,
                                progress=run_progress(options.quiet),
                                pages=_pages if options.html else None,
                                exclude=options.exclude or ())
@@ -155,7 +157,8 @@ def _run_with_store(options: ReadOptions, store: Path) -> None:
     ruleset, group_by = _settings(options)
     try:
         analysis = analyse(options.path_names, ruleset, group_by, strict=options.strict,
-                           store=store, exclude=options.exclude or ())
+                           store=store, exclude=options.exclude or (),
+                           compare=options.command == "report" or options.out is not None)
     except SkippedInputError as stopped:
         raise strict_exit(stopped) from None
     if analysis.store is not None:

@@ -17,7 +17,18 @@ from typing import Any
 from ..extract.model import NAMED, is_missing
 from ..ruleset.model import FindingRule, Metric, RuleSet
 from .figures import cluster_figures, comparable, describe_cluster, moves_on
-from .model import CHECK, Cluster, Detector, Figure, agree, figure_of, format_message, source_of
+from .model import (
+    CHECK,
+    Cluster,
+    Detector,
+    Figure,
+    agree,
+    figure_of,
+    format_message,
+    message_figures,
+    named_list,
+    source_of,
+)
 from .named import compare_named
 from .suppress import fingerprint
 
@@ -162,14 +173,15 @@ def _end(line: int, column: int, figure: str) -> tuple[int, int]:
 
 
 def _finding(rule: FindingRule, severity: str, row: Mapping[str, Any],
-             cited: Sequence[Cluster], rows: Mapping[str, Mapping[str, Any]]) -> DraftFinding:
+             cited: Sequence[Cluster], rows: Mapping[str, Mapping[str, Any]],
+             limit: int | None) -> DraftFinding:
     figure_text = str(row.get("figure") or "")
     metric = str(row["metric"])
     scope = _scope(row)
-    described = [describe_cluster(c) for c in cited]
     message = format_message(
         rule.message, metric=metric, figure=figure_text, scope=f" for {scope}" if scope else "",
-        latest=described[0] if described else "", reference=" or ".join(described))
+        latest=describe_cluster(cited[0]) if cited else "",
+        reference=named_list(cited, describe_cluster, " or ", limit))
     references = tuple(_reference_claim(rows[m.claim_id], m)
                        for c in cited for m in sorted(c.members, key=_member_order))
     line, column = int(row["line"]), int(row["column"])
@@ -229,7 +241,7 @@ def compare_draft_claims(drafts: Sequence[Mapping[str, Any]],
         if rule is None or rule.code in ignore:
             continue
         findings.append(_finding(rule, severity.get(rule.code, rule.severity), row,
-                                 judgement.cited, by_id))
+                                 judgement.cited, by_id, message_figures(rules)))
     findings += compare_draft_names(draft_rows, all_reference, rules, events, severity,
                                     ignore)
     return sorted(findings, key=DraftFinding.sort_key)

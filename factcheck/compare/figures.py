@@ -10,6 +10,8 @@ figure that does not is a conflict, and a report that repeats a superseded figur
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -27,6 +29,9 @@ from .model import (
     agree,
     figure_of,
     format_message,
+    message_figures,
+    named_list,
+    reading_interval,
     time_key,
 )
 
@@ -95,24 +100,81 @@ def _newest_first(rows: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int
     return {doc: (spans[doc][0], spans[doc][1]) for doc, step in steps.items() if step < 0}
 
 
+class _LeadIndex:
+    """The clusters being formed, found by their lead's numbers: the clusters a figure may
+    agree with are a range lookup (a superset, each then checked with `agree`), not a scan of
+    every cluster, so that clustering a story's figures is n·log n and not quadratic."""
+
+    def __init__(self, tolerance: float, round_reach: bool) -> None:
+        self.tolerance = tolerance
+        self.round_reach = round_reach
+        self.clusters: list[Cluster] = []
+        # (number, creation index), sorted: exact leads by their figure, leads by value, and
+        # leads by the point another figure's interval may cover
+        self._exact: list[tuple[float, int]] = []
+        self._value: list[tuple[float, int]] = []
+        self._point: list[tuple[float, int]] = []
+        self._loose: list[int] = []  # clusters led by a qualified figure: checked each time
+
+    def add(self, cluster: Cluster) -> None:
+        lead, index = cluster.lead, len(self.clusters)
+        self.clusters.append(cluster)
+        if lead.exact:
+            insort(self._exact, (lead.low, index))
+        else:
+            self._loose.append(index)
+        if lead.value is not None:
+            insort(self._value, (lead.value, index))
+        if (point := lead.point) is not None:
+            insort(self._point, (point, index))
+
+    @staticmethod
+    def _between(keys: list[tuple[float, int]], low: float, high: float) -> list[int]:
+        start = bisect_left(keys, (low, -1))
+        end = bisect_right(keys, (high, math.inf))
+        return [index for _, index in keys[start:end]]
+
+    def fitting(self, figure: Figure) -> list[Cluster]:
+        """The clusters whose lead agrees with `figure`, in the order they were formed."""
+        tolerance = self.tolerance
+        found: set[int] = set(self._loose)  # a qualified lead may cover the figure's point
+        if figure.exact:
+            found.update(self._between(self._exact, figure.low - tolerance,
+                                       figure.low + tolerance))
+        if figure.value is not None:
+            found.update(self._between(self._value, figure.value - tolerance,
+                                       figure.value + tolerance))
+        if not figure.exact:  # the figure's own interval may cover a lead's point
+            low, high, _, _ = reading_interval(figure, self.round_reach)
+            found.update(self._between(self._point, low - tolerance, high + tolerance))
+        return [self.clusters[i] for i in sorted(found)
+                if agree(self.clusters[i].lead, figure, tolerance, self.round_reach)]
+
+
 def cluster_figures(figures: Sequence[Figure], metric: Metric, rules: RuleSet) -> list[Cluster]:
     """Figures grouped into clusters that agree on one figure: exact figures found the
     clusters; qualified ones join the nearest in time that they fit."""
-    tolerance = metric.tolerance
     round_reach = bool(rules.compare.get("round_figure_reach", True))
-    clusters: list[Cluster] = []
+    index = _LeadIndex(metric.tolerance, round_reach)
+    first: dict[int, date | None] = {}  # each cluster's first date, kept as members join
     for figure in sorted(figures, key=lambda f: (not f.exact, time_key(f))):
-        fitting = [c for c in clusters if agree(c.lead, figure, tolerance, round_reach)]
+        fitting = index.fitting(figure)
         if fitting:
             def distance(cluster: Cluster, figure: Figure = figure) -> tuple[int, date]:
-                first = cluster.first_date
-                if first is None or figure.date is None:
-                    return (10**6, first or date.max)
-                return (abs((first - figure.date).days), first)
-            min(fitting, key=distance).members.append(figure)
+                earliest = first[id(cluster)]
+                if earliest is None or figure.date is None:
+                    return (10**6, earliest or date.max)
+                return (abs((earliest - figure.date).days), earliest)
+            chosen = min(fitting, key=distance)
+            chosen.members.append(figure)
+            if figure.date is not None and (first[id(chosen)] is None
+                                            or figure.date < first[id(chosen)]):
+                first[id(chosen)] = figure.date
         else:
-            clusters.append(Cluster([figure]))
-    return clusters
+            cluster = Cluster([figure])
+            first[id(cluster)] = figure.date
+            index.add(cluster)
+    return index.clusters
 
 
 def moves_on(earlier: Cluster, later: Cluster, metric: Metric) -> bool:
@@ -128,9 +190,13 @@ def moves_on(earlier: Cluster, later: Cluster, metric: Metric) -> bool:
         return not metric.accumulates or rising or later.revision
     if later.revision:
         return True
-    return metric.accumulates and rising and any(
-        a.outlet == b.outlet or a.source == b.source
-        for a in earlier.members for b in later.members if not (a.headline or b.headline))
+    if not (metric.accumulates and rising):
+        return False
+    # one body figure of each sharing an outlet or a source: set intersections, not every pair
+    before = [m for m in earlier.members if not m.headline]
+    after = [m for m in later.members if not m.headline]
+    return (not {m.outlet for m in before}.isdisjoint(m.outlet for m in after)
+            or not {m.source for m in before}.isdisjoint(m.source for m in after))
 
 
 def _open_chains(rules: RuleSet) -> int:
@@ -203,6 +269,7 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
                    key=lambda c: (c.first_date, min(time_key(m)[1] for m in c.members
                                                     if m.date == c.first_date)))
     undated = [c for c in clusters if c.first_date is None]
+    limit = message_figures(rules)
     # (position in `dated` of the finding's first cluster, finding), sorted at the end
     placed: list[tuple[tuple[int, int], StoryFinding]] = []
     rank = {id(c): n for n, c in enumerate(dated)}
@@ -216,21 +283,21 @@ def compare_group(figures: Sequence[Figure], metric: Metric, rules: RuleSet, sto
             if len(chain) > 1:
                 placed.append(((rank[id(chain[0])], 0), _finding(
                     update_rule, story, metric.name, scope, chain,
-                    chain=" → ".join(describe_cluster(c) for c in chain))))
+                    chain=named_list(chain, describe_cluster, " → ", limit))))
     findings = [finding for _, finding in sorted(placed, key=lambda item: item[0])]
     if undated and conflict_rule:
-        for cluster in undated:
-            others = [c for c in clusters if c is not cluster]
-            findings.append(_finding(
-                conflict_rule, story, metric.name, scope, [cluster, *others],
-                sides=" vs ".join(describe_cluster(c) for c in [cluster, *others])))
-            clusters = [c for c in clusters if c is not cluster]
-            if len(clusters) < 2:
-                break
-    if stale_rule:
+        # One finding for the figures no date places, against every other: one each, naming
+        # all the rest, grew as the square of an undated report's figures.
+        undated_ids = {id(c) for c in undated}
+        sides = [*undated, *(c for c in clusters if id(c) not in undated_ids)]
+        findings.append(_finding(conflict_rule, story, metric.name, scope, sides,
+                                 sides=named_list(sides, describe_cluster, " vs ", limit)))
+    if stale_rule and dated:
+        # The latest figure is named by the claim that dates it (the one the message names):
+        # naming all of its claims in every stale finding grew as the square of the story.
+        newest = Cluster([first_member(dated[-1])])
         for position, cluster in enumerate(dated[:-1]):
             superseded_on = dated[position + 1].first_date
-            newest = dated[-1]
             for member in cluster.members:
                 if member.date and superseded_on and member.date > superseded_on \
                         and not member.superseded \

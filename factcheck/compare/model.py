@@ -138,7 +138,7 @@ def _step(value: float) -> float:
     return step
 
 
-def _reading(figure: Figure, round_reach: bool) -> tuple[float, float, bool, bool]:
+def reading_interval(figure: Figure, round_reach: bool) -> tuple[float, float, bool, bool]:
     """The interval an editor reads a figure as: "over 90" reaches to 100, not to infinity."""
     low = -math.inf if figure.low is None else figure.low
     high = math.inf if figure.high is None else figure.high
@@ -189,7 +189,7 @@ def agree(a: Figure, b: Figure, tolerance: float = 0.0, round_reach: bool = True
             continue
         point = other.point
         if not loose.exact and point is not None and _inside(
-                point, _reading(loose, round_reach), tolerance):
+                point, reading_interval(loose, round_reach), tolerance):
             return True
     return False
 
@@ -205,6 +205,23 @@ def format_message(template: str, **values: str) -> str:
     """A finding rule's message template filled in (`{metric}`, `{chain}`, `{figure}`, …);
     a placeholder the finding has no value for is left as written."""
     return template.format_map(_Keep(values))
+
+
+def message_figures(rules: Any) -> int | None:
+    """How many figures a finding's message names at most (`compare.message_figures`;
+    None: every one). The full list is always in the finding's `claim_ids` and groups."""
+    limit = rules.compare.get("message_figures")
+    return None if limit is None else max(1, int(limit))
+
+
+def named_list(items: Sequence[Any], describe: Callable[[Any], str], separator: str,
+               limit: int | None) -> str:
+    """Items described and joined for a message, at most `limit` of them, then "… and K more":
+    a message stays short however many figures a story has (only those named are described)."""
+    shown = items if limit is None else items[:limit]
+    text = separator.join(describe(item) for item in shown)
+    hidden = len(items) - len(shown)
+    return f"{text} … and {hidden} more" if hidden else text
 
 
 def _number(value: Any) -> float | None:

@@ -16,7 +16,15 @@ from rapidfuzz import fuzz
 
 from ..extract.model import NAMED, is_missing
 from ..ruleset.model import RuleSet
-from .model import REPORT, Detector, StoryFinding, format_message, source_of
+from .model import (
+    REPORT,
+    Detector,
+    StoryFinding,
+    format_message,
+    message_figures,
+    named_list,
+    source_of,
+)
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ def _finding(rule_kind: str, rules: RuleSet, story: str, metric: str, scope: str
     rule = rules.rule_for_kind(rule_kind)
     if rule is None or len(groups) < 2:
         return None
-    sides = " vs ".join(_describe(entity, members) for entity, members in groups)
+    sides = named_list(groups, lambda group: _describe(*group), " vs ", message_figures(rules))
     message = format_message(rule.message, metric=metric, sides=sides, role=scope or "",
                              chain=sides)
     ids = tuple(_group_ids(members) for _, members in groups)

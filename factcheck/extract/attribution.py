@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -59,6 +59,10 @@ class AttributionReader:
 
     def __init__(self, config: Mapping[str, Any], dates: DateReader) -> None:
         self.dates = dates
+        # the report history `_latest_sources` last saw, how much of it, and its sources
+        self._history: list[Frame] | None = None
+        self._seen = 0
+        self._order: dict[str, None] = {}
         aux = words_alternation(config["verb_auxiliaries"])
         verbs = words_alternation(config["speech_verbs"])
         phrases = "|".join(config["speech_phrases"])
@@ -264,10 +268,10 @@ class AttributionReader:
             return frame
         if len(words) == 1 and lowered[0] in self._pronouns:
             frame = replace(frame, source="")
-            for earlier in reversed(history):
-                if lowered[0] in self._person_pronouns and not self._is_person(earlier.source):
+            for source in self._latest_sources(history):
+                if lowered[0] in self._person_pronouns and not self._is_person(source):
                     continue
-                return replace(frame, source=earlier.source)
+                return replace(frame, source=source)
             return frame
         definite = lowered[0] in self._determiners and not any(
             w[:1].isupper() for w in words[1:])
@@ -279,17 +283,30 @@ class AttributionReader:
                     return replace(frame, source=earlier.source, date=frame.date or earlier.date)
             return frame
         if definite and head in self._source_nouns:
-            for earlier in reversed(history):
-                if _word_pattern(head).search(earlier.source) \
-                        and earlier.source.lower() != frame.source.lower():
-                    return replace(frame, source=earlier.source)
+            for source in self._latest_sources(history):
+                if _word_pattern(head).search(source) and source.lower() != frame.source.lower():
+                    return replace(frame, source=source)
             return frame
         if len(words) == 1 and words[0][:1].isupper():
-            for earlier in reversed(history):
-                names = earlier.source.split()
+            for source in self._latest_sources(history):
+                names = source.split()
                 if len(names) > 1 and names[-1].strip(",.") == words[0]:
-                    return replace(frame, source=earlier.source)
+                    return replace(frame, source=source)
         return frame
+
+    def _latest_sources(self, history: list[Frame]) -> Iterator[str]:
+        """The distinct sources of `history`, the latest first: what a walk back through every
+        earlier frame finds first, since the tests above look at the source alone. Kept as the
+        report's history grows (it is only appended to), so a long report of many frames of a
+        few sources costs each look-back the sources, not every frame before it."""
+        if self._history is not history or self._seen > len(history):
+            self._history, self._seen, self._order = history, 0, {}
+        order = self._order
+        for earlier in history[self._seen:]:
+            order.pop(earlier.source, None)
+            order[earlier.source] = None  # to the end: the latest
+        self._seen = len(history)
+        return reversed(list(order))
 
     def _is_person(self, source: str) -> bool:
         """A full name ("Kerman Prosecutor Mahdi Bakhshi"), not an organisation."""

@@ -6,7 +6,9 @@ sentence that claim patterns run on.
 
 from __future__ import annotations
 
+import functools
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -89,10 +91,22 @@ class Sentence:
     headline: bool = False
 
 
+@functools.lru_cache(maxsize=4)
+def _newlines(text: str) -> list[int]:
+    """The offsets of a text's line breaks (kept for the few texts being read: a string
+    caches its hash, so a lookup costs no pass over the text)."""
+    return [match.start() for match in _NEWLINE.finditer(text)]
+
+
+_NEWLINE = regex.compile("\n")
+
+
 def position(text: str, offset: int) -> tuple[int, int]:
-    """The 1-based line and column of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    """The 1-based line and column of a character offset: a search of the text's line breaks,
+    not a count from its start for every claim (quadratic in a long report)."""
+    newlines = _newlines(text)
+    before = bisect_left(newlines, offset)  # line breaks before the offset
+    return before + 1, offset - (newlines[before - 1] + 1 if before else 0) + 1
 
 
 QUOTE_TRIM = " \t\n,;:.“”\""

@@ -118,6 +118,16 @@ def _load_metric(path: Path, raw: Any) -> Metric:
     )
 
 
+def _check_message_figures(compare: Mapping[str, Any], path: Path) -> None:
+    """`compare.message_figures`, when set: a whole number of at least 1."""
+    if "message_figures" not in compare:
+        return
+    value = compare["message_figures"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RuleError(f"compare.message_figures {value!r}: expected a whole number >= 1",
+                        path, line_of(compare, "message_figures"))
+
+
 def _load_finding_rules(data: Mapping[str, Any], path: Path,
                         earlier: Mapping[str, FindingRule], kinds: Sequence[str]
                         ) -> dict[str, FindingRule]:
@@ -222,6 +232,7 @@ def load_ruleset(dirs: Sequence[str | Path] | None = None, *,
         data = check_mapping(load_yaml_file(path), schema if position == 0 else partial(schema),
                              path)
         compare.update(data.get("compare") or {})
+        _check_message_figures(data.get("compare") or {}, path)
         finding_rules = _load_finding_rules(data, path, finding_rules, finding_kinds)
     defined_in: dict[str, tuple[Path, Path]] = {}  # metric -> (folder, file) that last set it
     for name, path in found:

@@ -65,7 +65,8 @@ def find_discrepancies(claims: pd.DataFrame,
 def analyse(paths: Sequence[str | Path] | None = None,
             rules: RuleSet | Sequence[str | Path] | None = None,
             group_by: str | None = None, strict: bool = False,
-            store: str | Path | None = None, exclude: Sequence[str] = ()) -> Analysis:
+            store: str | Path | None = None, exclude: Sequence[str] = (),
+            compare: bool = True) -> Analysis:
     """Read reports, extract their claims and compare them: everything `factcheck report` shows.
 
     With `strict`, any input skipped raises `SkippedInputError` (its `problems` say what): at the
@@ -73,7 +74,8 @@ def analyse(paths: Sequence[str | Path] | None = None,
     With `store` (a claims store file, made if missing), the claims of reports it holds
     unchanged are taken from it, and the others are extracted and added to it (see
     `claims_through_store`); the tables are the same as without it. `exclude`: globs of
-    files and folders not read (`io.exclude`).
+    files and folders not read (`io.exclude`). `compare` False: the claims only, an empty
+    findings table (no comparison work).
     """
     ruleset = ruleset_of(rules)
     documents, problems = documents_of(paths, group_by, exclude)
@@ -87,4 +89,5 @@ def analyse(paths: Sequence[str | Path] | None = None,
                                               strict=strict)
     if strict and problems:
         raise SkippedInputError(problems)
-    return Analysis(documents, claims, find_discrepancies(claims, ruleset), problems, update)
+    findings = find_discrepancies(claims, ruleset) if compare else findings_frame([])
+    return Analysis(documents, claims, findings, problems, update)

@@ -145,9 +145,10 @@ class Driver:
         """The findings of a claims table's rows, numbered f1… (`compare.detectors`)."""
         return compare_claims(rows, self.rules)
 
-    def story(self, members: Story) -> StoryResult:
+    def story(self, members: Story, compare: bool = True) -> StoryResult:
         """A whole story read and compared, its claims numbered by position in the story (the
-        parent numbers them over the run): what a worker sends back."""
+        parent numbers them over the run): what a worker sends back. With `compare` False the
+        claims only, no findings (for `claims`, which prints none)."""
         documents = [document for _, document in members]
         before = len(self.problems)
         reports = self.read_reports(documents)
@@ -164,8 +165,8 @@ class Driver:
                 cells[PART_OF] = None if row["part_of"] is None else int(row["part_of"])
                 rows.append(cells)
             per_document.append((index, rows))
-        return StoryResult(documents[0].story, per_document, story_findings(table, self.rules),
-                           self.problems[before:])
+        findings = story_findings(table, self.rules) if compare else []
+        return StoryResult(documents[0].story, per_document, findings, self.problems[before:])
 
 
 def read_claims(documents: Sequence[Document], rules: RuleSet,

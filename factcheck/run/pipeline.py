@@ -22,7 +22,6 @@ import json
 import shutil
 import tempfile
 import uuid
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,12 +123,12 @@ class Sink:
 class _OpenStory:
     result: StoryResult
     waiting: int  # reports not yet numbered
-    segments: list[tuple[int, int]] = field(default_factory=list)  # (story position, claim no.)
+    # the run-wide claim number of each story position: reports are numbered in story order,
+    # so positions come in order and a lookup is one index (not a search per finding claim)
+    numbers: list[int] = field(default_factory=list)
 
     def number_of(self, position: int) -> int:
-        starts = [local for local, _ in self.segments]
-        local, first = self.segments[bisect_right(starts, position) - 1]
-        return first + position - local
+        return self.numbers[position]
 
 
 class _Numbering:
@@ -153,8 +152,7 @@ class _Numbering:
 
     def _number(self, story: _OpenStory, position: int, rows: list[list[Any]]) -> None:
         first = self.next_claim
-        if rows:
-            story.segments.append((position, first))
+        story.numbers.extend(range(first, first + len(rows)))
         for offset, row in enumerate(rows):
             row[0] = f"c{first + offset}"
             if row[PART_OF] is not None:
@@ -333,7 +331,7 @@ def run(paths: Sequence[str | Path] | None = None,
         rules: RuleSet | Sequence[str | Path] | None = None,
         group_by: str | None = None, *, out: str | Path | None = None,
         keep_tables: bool = True, jobs: int = 1, engine: str = "local",
-        scheduler: str | None = None, strict: bool = False,
+        scheduler: str | None = None, strict: bool = False, compare: bool = True,
         progress: RunProgress | None = None,
         pages: Callable[[pd.DataFrame, pd.DataFrame], Mapping[str, str]] | None = None,
         exclude: Sequence[str] = ()) -> ScaleRun:
@@ -344,12 +342,13 @@ def run(paths: Sequence[str | Path] | None = None,
     at all). `keep_tables`: also return the tables (memory grows with the corpus). `pages`:
     files made from the whole tables (name → text, such as report.html), written into `out`
     with the CSVs and replaced together with them; the tables are then kept. `exclude`:
-    globs of files and folders not read (`io.exclude`).
+    globs of files and folders not read (`io.exclude`). `compare` False: claims only, no
+    comparison work (no findings; `claims` prints none).
     """
     ruleset = ruleset_of(rules)
     paths = report_paths(paths)
     progress = progress or RunProgress(False)
-    state = {"token": uuid.uuid4().hex, "rules": ruleset}
+    state = {"token": uuid.uuid4().hex, "rules": ruleset, "compare": compare}
     with progress, contextlib.ExitStack() as running:
         progress.scanning()
         census = StoryCensus(ruleset, group_by)
@@ -432,7 +431,7 @@ def iter_claims(paths: Sequence[str | Path] | None = None,
     with bounded memory (for notebooks and scripts over corpora too big to hold)."""
     ruleset = ruleset_of(rules)
     paths = report_paths(paths)
-    state = {"token": uuid.uuid4().hex, "rules": ruleset}
+    state = {"token": uuid.uuid4().hex, "rules": ruleset, "compare": False}  # claims only
     chunk_sink = TableSink()
     numbering = _Numbering(chunk_sink)
     plan = plan_stories(paths, group_by)

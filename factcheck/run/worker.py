@@ -30,6 +30,8 @@ def prepare_worker() -> None:
 
 
 def read_stories(stories: list[Story]) -> list[StoryResult]:
-    """Read and compare whole stories (runs in a worker)."""
+    """Read and compare whole stories (runs in a worker); read only when the run's state says
+    `compare` False."""
     driver = _driver()
-    return [driver.story(members) for members in stories]
+    compare = bool(worker_state().get("compare", True))
+    return [driver.story(members, compare) for members in stories]

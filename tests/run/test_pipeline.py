@@ -15,11 +15,14 @@ from typer.testing import CliRunner
 
 import factcheck
 from factcheck.cli.app import app
+from factcheck.compare.model import StoryFinding
 from factcheck.extract.claims import ClaimReader
 from factcheck.extract.context import story_contexts
+from factcheck.extract.model import CLAIM_COLUMNS
 from factcheck.report import tables
 from factcheck.run import engines, pipeline
 from factcheck.run.api import analyse
+from factcheck.run.driver import Driver
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 
@@ -345,3 +348,44 @@ def _alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_claims_alone_do_no_comparison_work(corpus: Path, rules: factcheck.RuleSet,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`claims` without --out prints no findings, so no story is compared (the same output)."""
+    expected = runner.invoke(app, ["claims", str(corpus), "-f", "json"]).stdout
+    compared: list[int] = []
+    real = Driver.story
+
+    def counting(self: object, members: object, compare: bool = True) -> object:
+        compared.append(compare)
+        return real(self, members, compare)
+    monkeypatch.setattr(Driver, "story", counting)
+    for args in (["-f", "json"], ["-f", "csv"], []):
+        result = runner.invoke(app, ["claims", str(corpus), *args])
+        assert result.exit_code == 0, result.output
+    assert compared and not any(compared)
+    assert runner.invoke(app, ["claims", str(corpus), "-f", "json"]).stdout == expected
+    streamed = pipeline.run([str(corpus)], rules, compare=False)
+    assert streamed.findings is not None and streamed.findings.empty
+    assert len(streamed.claims) == len(analyse([str(corpus)], rules).claims)
+
+
+def test_a_story_of_many_reports_numbers_each_claim_by_one_lookup() -> None:
+    """A finding naming every claim of one story of 20,000 reports is numbered in well under a
+    second: each claim's number is one lookup, not a search rebuilt per claim (that took
+    seconds, quadratic in the story's reports)."""
+    sink = pipeline.TableSink()
+    reports = 20_000
+    documents = [(index, [[None] * len(CLAIM_COLUMNS) for _ in range(index % 3)])
+                 for index in range(reports)]
+    claims = sum(len(rows) for _, rows in documents)
+    everything = tuple(str(p) for p in range(claims))
+    finding = StoryFinding("s", "FC1", "x", "info", "conflict", "killed", None, "m",
+                           everything, (everything,))
+    start = time.perf_counter()
+    pipeline._Numbering(sink).add(pipeline.StoryResult("s", documents, [(0, 0, finding)]))
+    assert time.perf_counter() - start < 1.5
+    [(_, row)] = sink.findings
+    assert row["claim_ids"] == [f"c{n}" for n in range(1, claims + 1)]
+    assert [row[0] for row in sink.rows] == row["claim_ids"]
