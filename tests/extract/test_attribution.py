@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -123,16 +122,14 @@ def test_a_growing_history_resolves_as_a_walk_back_through_every_frame(
             texts.append("")
 
 
-def test_a_long_report_of_many_frames_resolves_in_linear_time(
+def test_a_long_report_of_many_frames_resolves_each_look_back(
         reader: AttributionReader) -> None:
     """20,000 frames of a few sources, every other one "the coroner" looked back for (with no
-    earlier coroner): each look-back used to walk every earlier frame."""
+    earlier coroner). Its cost is measured by `bench/scale.py --only growth`, not here."""
     history: list[Frame] = []
     texts: list[str] = []
-    start = time.process_time()
     for number in range(20_000):
         source = "the coroner" if number % 2 else ("officials" if number % 3 else "Police")
         history.append(reader.resolve(Frame(0, 1, source), history, texts))
         texts.append("")
-    assert time.process_time() - start < 10
     assert history[-1].source == "the coroner"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 from factcheck.extract.model import position
 
@@ -21,11 +20,9 @@ def test_a_position_is_the_counted_line_and_column() -> None:
             assert position(text, offset) == _counted(text, offset), (text, offset)
 
 
-def test_positions_in_a_long_report_cost_no_pass_over_the_text_each() -> None:
-    """20,000 lines, a position on each: counting from the start each time was quadratic."""
+def test_positions_in_a_long_report_are_its_lines() -> None:
+    """20,000 lines, a position on each (the cost: `bench/scale.py --only growth`)."""
     text = "".join(f"Line {n}: 12 people were hurt.\n" for n in range(20_000))
     offsets = range(0, len(text), len(text) // 20_000)
-    start = time.process_time()
     found = [position(text, offset) for offset in offsets]
-    assert time.process_time() - start < 2
     assert found[-1][0] == 20_000 or found[-1][0] == 20_001

@@ -383,9 +383,7 @@ def test_a_story_of_many_reports_numbers_each_claim_by_one_lookup() -> None:
     everything = tuple(str(p) for p in range(claims))
     finding = StoryFinding("s", "FC1", "x", "info", "conflict", "killed", None, "m",
                            everything, (everything,))
-    start = time.perf_counter()
     pipeline._Numbering(sink).add(pipeline.StoryResult("s", documents, [(0, 0, finding)]))
-    assert time.perf_counter() - start < 1.5
     [(_, row)] = sink.findings
     assert row["claim_ids"] == [f"c{n}" for n in range(1, claims + 1)]
     assert [row[0] for row in sink.rows] == row["claim_ids"]
