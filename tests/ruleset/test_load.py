@@ -173,13 +173,18 @@ def test_later_folders_win_in_order(tmp_path: Path) -> None:
 
 # -- safety: a pattern that backtracks without end cannot hang a run ----------------------
 
-def test_a_catastrophic_pattern_is_cut_short_and_reported(tmp_path: Path) -> None:
-    # "(?:a|aa)+!" tries every way of splitting a long run of a's before it fails: about
-    # 2^n steps. The regex timeout stops it; the run goes on and names the rule's line.
-    overlay = _overlay(tmp_path, {"metrics/evacuated.yaml": (
+def _slow_pattern_overlay(tmp_path: Path) -> Path:
+    """A rules folder whose evacuated metric has a pattern that backtracks for long."""
+    return _overlay(tmp_path, {"metrics/evacuated.yaml": (
         "metric: evacuated\ndescription: People evacuated.\n"
         "example: About 3,000 residents were evacuated.\nkeywords: [evacuat]\n"
         "patterns:\n  - '(?:a|aa)+!{N}'\n  - '{N}\\s+{WHO}{AUX}evacuated\\b'\n")})
+
+
+def test_a_catastrophic_pattern_is_cut_short_and_reported(tmp_path: Path) -> None:
+    # "(?:a|aa)+!" tries every way of splitting a long run of a's before it fails: about
+    # 2^n steps. The regex timeout stops it; the run goes on and names the rule's line.
+    overlay = _slow_pattern_overlay(tmp_path)
     report = tmp_path / "report.txt"
     report.write_text("date 2024-02-01 Some 3,000 residents were evacuated from Baa"
                       + "a" * 60 + " on Friday, officials said.\n")
@@ -319,10 +324,7 @@ def test_a_pattern_that_backtracks_without_end_is_refused_at_load(
 def test_a_pattern_out_of_time_is_skipped_for_the_report(tmp_path: Path) -> None:
     # A slow pattern is cut once, reported once, and not tried again in that report: 300
     # sentences cost one time-out, not 300.
-    overlay = _overlay(tmp_path, {"metrics/evacuated.yaml": (
-        "metric: evacuated\ndescription: People evacuated.\n"
-        "example: About 3,000 residents were evacuated.\nkeywords: [evacuat]\n"
-        "patterns:\n  - '(?:a|aa)+!{N}'\n  - '{N}\\s+{WHO}{AUX}evacuated\\b'\n")})
+    overlay = _slow_pattern_overlay(tmp_path)
     report = tmp_path / "report.txt"
     sentence = "Some 3,000 residents were evacuated from Baa" + "a" * 60 + " on Friday.\n\n"
     report.write_text("date 2024-02-01 " + sentence * 300)
