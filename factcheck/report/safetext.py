@@ -97,7 +97,8 @@ def json_text(value: Any, **options: Any) -> str:
 _TERMINAL_UNSAFE = re.compile("(?![\n\t])" + UNPRINTABLE.pattern)
 
 
-def _is_terminal(stream: IO[str]) -> bool:
+def is_terminal(stream: IO[str]) -> bool:
+    """Whether a stream is a terminal (a closed or odd stream is not)."""
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
@@ -124,7 +125,7 @@ def terminal_safe(stream: IO[str] | None = None) -> IO[str]:
     pipe or a file, where the data must stay as it is; on a terminal, where a control character
     would act as a command, a stream that shows each as its escape."""
     stream = stream if stream is not None else sys.stdout
-    return _Escaping(stream) if _is_terminal(stream) else stream  # type: ignore[return-value]
+    return _Escaping(stream) if is_terminal(stream) else stream  # type: ignore[return-value]
 
 
 def write_out(text: str, stream: IO[str] | None = None) -> None:

@@ -18,12 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-
-def _is_terminal(stream: IO[str]) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return False
+from ..report.safetext import is_terminal
 
 
 class RunProgress:
@@ -89,4 +84,4 @@ class RunProgress:
 def run_progress(quiet: bool = False, stream: IO[str] | None = None) -> RunProgress:
     """A progress bar on stderr (or `stream`) when it is a terminal and the run is not quiet."""
     target = stream or sys.stderr
-    return RunProgress(not quiet and _is_terminal(target), stream)
+    return RunProgress(not quiet and is_terminal(target), stream)
