@@ -127,7 +127,8 @@ class ClaimReader:
         self._revision_literals = [required_literals(p) for p in self.revision_words]
         self.places = PlaceReader(
             self.named.aliases if self.named else AliasTables(rules.aliases), rules.aliases,
-            grammar.get("place_words") or [], grammar_path, grammar.get("country_words") or [])
+            grammar.get("place_words") or [], grammar_path, grammar.get("country_words") or [],
+            int(grammar.get("country_look_back_characters") or 1500))
 
     # -- patterns -------------------------------------------------------------------------
     def _compile(self, pattern: str, source: str, line: int | None = None,

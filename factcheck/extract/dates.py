@@ -69,6 +69,7 @@ class DateReader:
         # a date that is the figure's own (rules/dates.yaml `reported_clause`)
         clause = config.get("reported_clause")
         self.reported_clause = regex.compile(clause, regex.IGNORECASE) if clause else None
+        self.reported_reach = int(config.get("reported_clause_characters") or 80)
         markers = words_alternation(config["state_markers"])
         parts = words_alternation(config["day_parts"])
         self._pin = regex.compile(rf"\b(?:{markers})\s+(?:(?:{parts})\s+)*$", regex.IGNORECASE)
@@ -166,7 +167,7 @@ class DateReader:
         if self.reported_clause is None:
             return None
         for mention in dates:
-            if end <= mention.start <= end + _REPORTED_REACH and \
+            if end <= mention.start <= end + self.reported_reach and \
                     self.reported_clause.fullmatch(text, end, mention.start):
                 return mention
         return None
@@ -178,9 +179,6 @@ class DateReader:
         if text.startswith(self.possessive_endings, mention.end):
             return False
         return bool(self._pin.search(text, max(floor, mention.start - 40), mention.start))
-
-
-_REPORTED_REACH = 80  # characters from a figure to the date of its relative clause
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

@@ -18,16 +18,16 @@ from .patterns import compile_pattern, words_alternation
 _LIST_JOINT = regex.compile(r"\s*(?:,|and|,\s*and)\s*")
 _PLACE_TABLES = ("countries", "places")
 _HEADING_WORDS = 4  # a section heading that is a place is this short at most
-_LOOK_BACK = 1500  # characters before a clause where "the country" finds its antecedent
 
 
 class PlaceReader:
     """Finds the places of claims through the alias tables (countries and their places)."""
 
     def __init__(self, tables: AliasTables, aliases: Aliases, place_words: Sequence[str],
-                 source: str, country_words: Sequence[str] = ()):
+                 source: str, country_words: Sequence[str] = (), look_back: int = 1500):
         self.tables = tables
         self.aliases = aliases
+        self.look_back = look_back  # characters before "the country" where its country is
         words = words_alternation(place_words or ['in'])
         self._lead = compile_pattern(rf"\b(?:{words})\s+(?:the\s+)?$", source, None,
                                      key="place_words")
@@ -42,7 +42,7 @@ class PlaceReader:
         if found is None:
             return None
         at = found.start()
-        for mention in reversed(self.tables.exact(text, max(floor, at - _LOOK_BACK), at)):
+        for mention in reversed(self.tables.exact(text, max(floor, at - self.look_back), at)):
             if mention.entity.table in _PLACE_TABLES and (
                     country := self.aliases.country_of(mention.entity.name)) is not None:
                 return country
