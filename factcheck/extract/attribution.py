@@ -201,8 +201,9 @@ class AttributionReader:
                   text: str, sentence: Sentence, undated: date | None = None) -> None:
         """Give each claim of a sentence its source and date: the frame that cites it, else the
         last frame before it, else the first after it, else the frame `carried` over from the
-        sentence before; its date that frame's, else a date that pins the sentence ("by
-        Friday"), else `undated` (a running report's dateline), else the report's."""
+        sentence before; its date that of its own relative clause ("who were reported on
+        Saturday"), else that frame's, else a date that pins the sentence ("by Friday"), else
+        `undated` (a running report's dateline), else the report's."""
         state = [d for d in dates if self.dates.pinned(text, d, sentence.start)]
         for claim in claims:
             before = [f for f in frames if f.end <= claim.start or f.start <= claim.start < f.end]
@@ -214,15 +215,15 @@ class AttributionReader:
                 claim.attributed_to = chosen.source or None  # "" is a pronoun with no antecedent
             dated = [f for f in ([chosen] if chosen else []) + before[::-1] + after
                      if f is not None and f.date is not None]
-            if dated:
+            own = self.dates.reported_with(text, claim.end, dates)
+            if own is not None and (day := self.dates.resolve(own, published, years)):
+                claim.claim_date = day  # its own clause says when it was reported
+            elif dated:
                 claim.claim_date = dated[0].date
             elif state and (pinned := self.dates.resolve(state[0], published, years)):
                 claim.claim_date = pinned
             else:
                 claim.claim_date = undated if undated is not None else published
-            if (own := self.dates.reported_with(text, claim.end, dates)) is not None and (
-                    day := self.dates.resolve(own, published, years)) is not None:
-                claim.claim_date = day  # its own clause says when it was reported
 
     def _posted(self, after: str) -> str | None:
         """The source named after its verb when it ends the clause: "…, said police."."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from time import perf_counter
 from typing import Any
 
 import regex
@@ -54,7 +53,7 @@ class ClaimReader:
         self.rules = rules
         self.numbers = NumberReader(rules.numbers)
         self.numbers_cap = rules.numbers.max_count  # a count above it is a diagnostic
-        self.dates = DateReader(rules.dates)
+        self.dates = DateReader(rules.dates, rules.files["dates.yaml"])
         grammar = rules.grammar
         macros = {name: str(body) for name, body in grammar["macros"].items()}
         macros["PEOPLE"] = words_alternation(grammar["people_nouns"])
@@ -361,16 +360,15 @@ class ClaimReader:
                 spoken_of.clear()
             in_sentence = self.numbers.find(text, sentence.start, sentence.end, lowered) \
                 if spoken_of else []
-            began = perf_counter()
-            try:
-                # a part needs a total, and a total needs a metric
-                found = self._claims_in(document, sentence, sentence_text, in_sentence, index,
-                                        [self.metrics[i] for i in sorted(spoken_of)]
-                                        ) if spoken_of else []
-            except TimeoutError:  # a grammar or scope pattern: the sentence gives no claims
-                self.timeouts.report(None, None, document, sentence)
-                found = []
-            self.timeouts.charge(perf_counter() - began, document, sentence)
+            with self.timeouts.charged(document, sentence):
+                try:
+                    # a part needs a total, and a total needs a metric
+                    found = self._claims_in(document, sentence, sentence_text, in_sentence,
+                                            index, [self.metrics[i] for i in sorted(spoken_of)]
+                                            ) if spoken_of else []
+                except TimeoutError:  # a grammar or scope pattern: the sentence gives none
+                    self.timeouts.report(None, None, document, sentence)
+                    found = []
             if found and self.numbers_cap is not None:
                 found = self._plausible(document, found)
             if found:
@@ -381,9 +379,8 @@ class ClaimReader:
                                            years, text, sentence, undated)
                 spans = [(c.start - sentence.start, c.end - sentence.start) for c in found]
                 note = self.scope.out_of_scope(sentence_text, spans, years, latest_stated)
-                began = perf_counter()
-                revision = self._revision(document, sentence, sentence_text)
-                self.timeouts.charge(perf_counter() - began, document, sentence)
+                with self.timeouts.charged(document, sentence):
+                    revision = self._revision(document, sentence, sentence_text)
                 for claim in found:
                     claim.revision = claim.revision or revision
                     claim.headline = sentence.headline
@@ -398,10 +395,9 @@ class ClaimReader:
                 claims.extend(found)
             if named_at and self.named and not self.timeouts.exhausted() and (
                     candidates := self.named.candidates(named_at, sentence, sentence_text)):
-                began = perf_counter()
-                named.extend(self.named.claims_in(document, sentence, index, frames, carried,
-                                                  years, candidates))
-                self.timeouts.charge(perf_counter() - began, document, sentence)
+                with self.timeouts.charged(document, sentence):
+                    named.extend(self.named.claims_in(document, sentence, index, frames,
+                                                      carried, years, candidates))
             history.extend(frames)
             history_text.extend(sentence_text for _ in frames)
             if frames:

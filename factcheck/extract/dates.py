@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import regex
 
-from .patterns import words_alternation
+from ..yamlio import line_of
+from .patterns import compile_pattern, words_alternation
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class DateMention:
 class DateReader:
     """Reads the date words of `rules/dates.yaml` and resolves what it finds."""
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
+    def __init__(self, config: Mapping[str, Any], source: Path | str = "dates.yaml") -> None:
         self.possessive_endings = tuple(str(e) for e in config["possessive_endings"])
         self._months: dict[str, int] = {}
         for number, (_, words) in enumerate(config["months"].items(), start=1):
@@ -63,12 +65,16 @@ class DateReader:
             )(?!\w)""",
             regex.IGNORECASE | regex.VERBOSE,
         )
-        self._datelines = [regex.compile(p, regex.IGNORECASE)
-                           for p in config.get("datelines") or ()]
+        # the rule file's own patterns: checked and named as every rule pattern is
+        datelines = config.get("datelines") or []
+        self._datelines = [compile_pattern(p, source, line_of(datelines, i), key="datelines")
+                           for i, p in enumerate(datelines)]
         # "the 21 people who were reported on Saturday to have died": the words between a figure and
         # a date that is the figure's own (rules/dates.yaml `reported_clause`)
         clause = config.get("reported_clause")
-        self.reported_clause = regex.compile(clause, regex.IGNORECASE) if clause else None
+        self.reported_clause = compile_pattern(
+            clause, source, line_of(config, "reported_clause"), key="reported_clause"
+        ) if clause else None
         self.reported_reach = int(config.get("reported_clause_characters") or 80)
         markers = words_alternation(config["state_markers"])
         parts = words_alternation(config["day_parts"])

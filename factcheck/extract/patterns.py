@@ -6,10 +6,12 @@ with each pattern that runs out of time reported once.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 import regex
@@ -135,6 +137,15 @@ class Timeouts:
                                      "(pattern_budget_seconds in grammar.yaml); the sentences "
                                      "after this line gave no claims", line))
         return False
+
+    @contextlib.contextmanager
+    def charged(self, document: Document, sentence: Sentence) -> Iterator[None]:
+        """The pattern work of the block, counted against the report's budget (`charge`)."""
+        began = perf_counter()
+        try:
+            yield
+        finally:
+            self.charge(perf_counter() - began, document, sentence)
 
     def exhausted(self) -> bool:
         """Whether this report's budget is spent."""
