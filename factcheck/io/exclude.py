@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import regex
+from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
 
 from ..fileio import write_text_atomic
 from .inputs import Skip, read_bytes
@@ -32,45 +33,25 @@ class Glob:
     """One glob: its pattern as written, the regex it compiles to, and where it applies."""
 
     text: str
-    pattern: regex.Pattern[str]
+    pattern: re.Pattern[str]
     anchored: bool  # matches the whole path from the folder given, not just a name
     folders_only: bool
 
 
 def compile_glob(text: str) -> Glob:
-    """A gitignore-like glob (see the module's docstring); ValueError for an empty one."""
+    """A gitignore-like glob (see the module's docstring); ValueError for an empty one.
+
+    pathspec, the well-kept implementation of gitignore's matching, reads the glob; a
+    trailing `/` (folders only) and `!` are handled here, not by it."""
     folders_only = text.endswith("/")
     body = text.strip("/") if folders_only else text.lstrip("/")
     if not body:
         raise ValueError("an empty glob")
     anchored = "/" in text.rstrip("/")
-    parts: list[str] = []
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if body.startswith("**/", index):
-            parts.append("(?:.*/)?")
-            index += 3
-            continue
-        if body.startswith("**", index):
-            parts.append(".*")
-            index += 2
-            continue
-        if char == "*":
-            parts.append("[^/]*")
-        elif char == "?":
-            parts.append("[^/]")
-        elif char == "[" and (close := body.find("]", index + 2)) > 0:
-            inner = body[index + 1:close]
-            negated = inner[:1] in ("!", "^")
-            inner = (inner[1:] if negated else inner).replace("\\", "\\\\")
-            parts.append(f"[{'^' if negated else ''}{inner}]")
-            index = close + 1
-            continue
-        else:
-            parts.append(regex.escape(char))
-        index += 1
-    return Glob(text, regex.compile("".join(parts) + r"\Z"), anchored, folders_only)
+    pattern = GitIgnoreBasicPattern(body if not anchored else f"/{body}").regex
+    if pattern is None:
+        raise ValueError("not a glob")
+    return Glob(text, pattern, anchored, folders_only)
 
 
 @dataclass(frozen=True)
